@@ -1,0 +1,65 @@
+"""The pipeline for one plan: file → plan → topics → facts → engine → Report.
+
+`Checker` loads the rule catalogue and the vocabulary once and registers the ruleset once; each
+call to `check` runs one plan in its own engine session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from planchecker import engine
+from planchecker.facts import build_facts
+from planchecker.findings import Report, build_report
+from planchecker.model import Plan
+from planchecker.problems import InputProblem, ReadResult
+from planchecker.reading import read_plan
+from planchecker.rulebook import Catalogue, PlanContext, load_catalogue
+from planchecker.topics import Classifier, classify_plan, default_vocabulary_dir
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of checking one file: a report, or the input problems that prevented one."""
+
+    file: str
+    report: Report | None
+    problems: tuple[InputProblem, ...] = ()
+
+
+class Checker:
+    def __init__(
+        self,
+        catalogue: Catalogue | None = None,
+        classifier: Classifier | None = None,
+        *,
+        rules_dir: Path | None = None,
+    ) -> None:
+        self.catalogue = catalogue or load_catalogue(rules_dir)
+        self.classifier = classifier or Classifier.load(default_vocabulary_dir())
+        engine.prepare(self.catalogue)
+
+    def context_for(
+        self, plan: Plan, as_of: dt.date | None = None, period: str | None = None
+    ) -> PlanContext:
+        if as_of is None:
+            return PlanContext(as_of=PlanContext.default_for(plan).as_of, period=period)
+        return PlanContext(as_of=as_of, period=period)
+
+    def check(self, plan: Plan, file: str = "", context: PlanContext | None = None) -> Report:
+        context = context or self.context_for(plan)
+        items = classify_plan(plan, self.classifier)
+        facts = build_facts(plan, items, context)
+        result = engine.run_plan(self.catalogue, facts)
+        return build_report(plan, file, self.catalogue, context, items, result.findings, result.errors)
+
+    def check_file(
+        self, path: Path, as_of: dt.date | None = None, period: str | None = None
+    ) -> Outcome:
+        read: ReadResult = read_plan(path)
+        if read.plan is None or read.problems:
+            return Outcome(path.name, None, tuple(read.problems))
+        context = self.context_for(read.plan, as_of, period)
+        return Outcome(path.name, self.check(read.plan, path.name, context))

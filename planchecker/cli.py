@@ -1,0 +1,200 @@
+"""The `planchecker` command line. Parses options, calls the library, picks a writer, maps the
+outcome to exit codes. No checking logic lives here.
+
+Exit codes: 0 = nothing at or above --fail-on, 1 = gaps found, 2 = input, usage or engine error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planchecker.problems import InputError, PlancheckerError
+from planchecker.rulebook import SEVERITY_RANK
+
+EXIT_OK, EXIT_GAPS, EXIT_ERROR = 0, 1, 2
+
+EXIT_CODES_HELP = """\b
+Slutkoder:
+  0  inga brister på eller över --fail-on
+  1  brister hittades
+  2  filen kunde inte läsas, felaktigt kommando eller motorfel"""
+
+
+def _parse_date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} är inget datum; skriv ÅÅÅÅ-MM-DD.") from None
+
+
+def _write_output(text: str | bytes, output: Path | None) -> None:
+    if output is None:
+        if isinstance(text, bytes):
+            raise PlancheckerError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
+        click.echo(text, nl=False)
+        return
+    from planchecker.outputs import write_atomic
+
+    write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text)
+    click.echo(f"Skrev {output}", err=True)
+
+
+def _use_colour() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def exit_code_for(worst: str | None, fail_on: str) -> int:
+    if fail_on == "never" or worst is None:
+        return EXIT_OK
+    return EXIT_GAPS if SEVERITY_RANK[worst] <= SEVERITY_RANK[fail_on] else EXIT_OK
+
+
+@click.group(epilog=EXIT_CODES_HELP)
+@click.version_option(package_name="planchecker")
+def cli() -> None:
+    """Granskar verksamhetsplaner mot Stockholms stads säkerhets- och trygghetsprogram och de
+    lagar och överenskommelser som står bakom dem."""
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("plan", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="Rapportformat.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Skriv rapporten till fil.")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+    show_default=True, help="Lägsta nivå som ger slutkod 1.",
+)
+@click.option("--as-of", callback=_parse_date, help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). "
+              "Standard: i dag, dock högst planårets sista dag.")
+@click.option("--period", type=click.Choice(["T1", "T2", "VB"]), help="Uppföljningstillfälle.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Egen regelkatalog.")
+def check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
+          period: str | None, rules_dir: Path | None) -> None:
+    """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml)."""
+    from planchecker import writers
+    from planchecker.checking import Checker
+
+    checker = Checker(rules_dir=rules_dir)
+    outcome = checker.check_file(plan, as_of=as_of, period=period)
+    if outcome.report is None:
+        raise InputError(list(outcome.problems))
+    report = outcome.report
+    text = writers.render_json(report) if fmt == "json" else writers.render_table(
+        report, colour=_use_colour() and output is None
+    )
+    _write_output(text, output)
+    if report.engine_errors:
+        raise PlancheckerError("Regelmotorn slutförde inte kontrollen; rapporten är ofullständig.")
+    sys.exit(exit_code_for(report.worst(), fail_on))
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Filen som ska skapas, t.ex. plan.xlsx.")
+@click.option("--year", type=int, default=None, help="Planår att fylla i (standard: nästa år).")
+def template(output: Path, year: int | None) -> None:
+    """Skriv en tom Excel-mall att fylla i."""
+    from planchecker.template import write_template
+
+    year = year or dt.date.today().year + 1
+    _write_output(write_template(year=year), output)
+
+
+@cli.group()
+def rules() -> None:
+    """Visa, testa och dokumentera reglerna."""
+
+
+@rules.command("list")
+@click.option("--source", help="Visa bara regler från detta regelpaket (id).")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+def rules_list(source: str | None, rules_dir: Path | None) -> None:
+    """Lista alla regler."""
+    from tabulate import tabulate
+
+    from planchecker.rulebook import SEVERITY_LABELS, load_catalogue
+
+    catalogue = load_catalogue(rules_dir)
+    if source and source not in {p.id for p in catalogue.packs}:
+        raise PlancheckerError(f"Okänt regelpaket {source!r}. Se `planchecker rules list`.")
+    rows = [
+        [r.id, SEVERITY_LABELS[r.rule.severity], r.years.label(), r.rule.title, r.pack.id]
+        for r in catalogue.rules
+        if source is None or r.pack.id == source
+    ]
+    click.echo(tabulate(rows, headers=["Id", "Nivå", "Planår", "Rubrik", "Paket"]))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+def rules_show(rule_id: str, rules_dir: Path | None) -> None:
+    """Visa en regel: text, källa, tillämplighet och exempel."""
+    from planchecker.ruledocs import rule_section
+    from planchecker.rulebook import load_catalogue
+    from planchecker.rulecases import load_cases
+
+    catalogue = load_catalogue(rules_dir)
+    bound = catalogue.get_rule(rule_id)
+    click.echo(rule_section(bound, [c for _, c in load_cases() if c.rule == bound.id]))
+
+
+@rules.command("test")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+def rules_test(rules_dir: Path | None) -> None:
+    """Kör varje regels egna testfall (tests/rule_cases)."""
+    from planchecker.checking import Checker
+    from planchecker.rulecases import load_cases, run_case
+
+    checker = Checker(rules_dir=rules_dir)
+    failed = 0
+    cases = load_cases()
+    for file, case in cases:
+        result = run_case(checker, file, case)
+        if not result.passed:
+            failed += 1
+            want = sorted(e.key() for e in case.expect)
+            click.echo(f"MISSLYCKADES {file}: {case.name} ({case.rule}): väntat {want}, fick {list(result.got)}"
+                       + (f", motorfel {list(result.engine_errors)}" if result.engine_errors else ""))
+    click.echo(f"{len(cases) - failed} passed, {failed} failed")
+    sys.exit(EXIT_GAPS if failed else EXIT_OK)
+
+
+@rules.command("docs")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("docs/rules.md"),
+              show_default=True)
+def rules_docs(output: Path) -> None:
+    """Generera regelreferensen (docs/rules.md) från regelfilerna."""
+    from planchecker.ruledocs import render_rules_markdown
+    from planchecker.rulebook import load_catalogue
+    from planchecker.rulecases import load_cases
+
+    _write_output(render_rules_markdown(load_catalogue(), load_cases()), output)
+
+
+def main() -> None:
+    """Entry point: never a traceback for the user; exit 2 on anything unexpected."""
+    try:
+        cli.main(prog_name="planchecker", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code if isinstance(exc, PlancheckerError) else EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("Avbrutet.", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        click.echo(f"Fel: internt fel i planchecker ({type(exc).__name__}: {exc}). Rapportera felet.", err=True)
+        sys.exit(EXIT_ERROR)

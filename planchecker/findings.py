@@ -1,0 +1,275 @@
+"""Raw engine findings → the Report: messages and sources from the rules, waivers, sorting, summary.
+
+The Report is the one serialisable record every writer renders (`to_records()`); its JSON form is
+the contract documented in schemas/report.schema.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from planchecker.engine import RawFinding
+from planchecker.model import Location, Plan, Topic, Waiver
+from planchecker.rulebook import SEVERITY_RANK, BoundRule, Catalogue, Pack, PlanContext
+from planchecker.topics import ItemTopics
+
+REPORT_VERSION = 1
+_KIND_ORDER = {"goal": 0, "indicator": 1, "activity": 2, "risk": 3}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    status: str  # "fail" | "waived"
+    category: str
+    area: str | None
+    topics: tuple[Topic, ...]
+    subjects: tuple[str, ...]
+    title: str
+    message: str
+    source: str
+    url: str
+    waiver: Waiver | None = None
+
+    def __eq__(self, other: object) -> bool:
+        # Rewording a Swedish message must not break tests that compare findings.
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        return (self.rule_id, self.status, self.subjects)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.area or "\uffff", SEVERITY_RANK[self.severity], self.rule_id, self.subjects)
+
+
+@dataclass(frozen=True)
+class Report:
+    plan_name: str
+    plan_type: str
+    plan_year: int
+    file: str
+    as_of: dt.date
+    period: str | None
+    packs: tuple[Pack, ...]
+    items: tuple[ItemTopics, ...]
+    locations: dict[tuple[str, str], Location]
+    findings: tuple[Finding, ...]
+    waivers: tuple[tuple[Waiver, str], ...]  # (waiver, "använt" | "oanvänt" | "utgånget" | "okänd regel")
+    rules_checked: int
+    engine_errors: tuple[str, ...] = ()
+    applicable_rules: tuple[str, ...] = field(default_factory=tuple)
+
+    def count(self, severity: str, status: str = "fail") -> int:
+        return sum(1 for f in self.findings if f.severity == severity and f.status == status)
+
+    @property
+    def verdict(self) -> str:
+        if self.engine_errors:
+            return "engine-error"
+        return "gaps" if any(f.status == "fail" and f.severity == "error" for f in self.findings) else "ok"
+
+    def worst(self) -> str | None:
+        """The most severe severity among failing findings (None when nothing fails)."""
+        failing = [f.severity for f in self.findings if f.status == "fail"]
+        return min(failing, key=SEVERITY_RANK.__getitem__) if failing else None
+
+    def flatten(self, keys: Sequence[str] = ("rule_id", "status", "subjects")) -> list[tuple[Any, ...]]:
+        return [tuple(getattr(f, k) for k in keys) for f in self.findings]
+
+    def to_records(self) -> dict[str, Any]:
+        """Plain dicts in a fixed order: the JSON report contract (schemas/report.schema.json)."""
+        return {
+            "report_version": REPORT_VERSION,
+            "plan": {
+                "name": self.plan_name,
+                "type": self.plan_type,
+                "year": self.plan_year,
+                "file": self.file,
+                "as_of": self.as_of.isoformat(),
+                "period": self.period,
+                "rule_packs": [{"id": p.id, "title": p.title} for p in self.packs],
+            },
+            "verdict": self.verdict,
+            "summary": self.summary(),
+            "items": [self._item_record(i) for i in self.items],
+            "findings": [self._finding_record(f) for f in self.findings],
+            "waivers": [_waiver_record(w, state) for w, state in self.waivers],
+            "engine_errors": list(self.engine_errors),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        counts = {
+            sev: {"fail": self.count(sev, "fail"), "waived": self.count(sev, "waived")}
+            for sev in SEVERITY_RANK
+        }
+        return {**counts, "rules_checked": self.rules_checked}
+
+    def location_of(self, subject: str) -> Location | None:
+        for kind in _KIND_ORDER:
+            found = self.locations.get((kind, subject))
+            if found is not None:
+                return found
+        return None
+
+    def _item_record(self, item: ItemTopics) -> dict[str, Any]:
+        location = self.locations.get((item.kind, item.id))
+        return {
+            "kind": item.kind,
+            "id": item.id,
+            "topics": [t.value for t in item.topics],
+            "topic_source": item.source,
+            "evidence": list(item.evidence),
+            "location": _location_record(location),
+        }
+
+    def _finding_record(self, finding: Finding) -> dict[str, Any]:
+        return {
+            "rule_id": finding.rule_id,
+            "severity": finding.severity,
+            "status": finding.status,
+            "category": finding.category,
+            "area": finding.area,
+            "topics": [t.value for t in finding.topics],
+            "subjects": list(finding.subjects),
+            "locations": [_location_record(self.location_of(s)) for s in finding.subjects],
+            "title": finding.title,
+            "message": finding.message,
+            "source": finding.source,
+            "url": finding.url,
+            "waiver": _waiver_record(finding.waiver, None) if finding.waiver else None,
+        }
+
+
+def _location_record(location: Location | None) -> dict[str, Any] | None:
+    return location.model_dump(exclude_none=True) if location is not None else None
+
+
+def _waiver_record(waiver: Waiver, state: str | None) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "rule": waiver.rule,
+        "motivation": waiver.motivation,
+        "decided_by": waiver.decided_by,
+        "valid_until": waiver.valid_until.isoformat() if waiver.valid_until else None,
+        "location": _location_record(waiver.location),
+    }
+    if state is not None:
+        record["state"] = state
+    return record
+
+
+def _waiver_state(waiver: Waiver, as_of: dt.date) -> str:
+    return "utgånget" if waiver.valid_until is not None and waiver.valid_until < as_of else "gällande"
+
+
+def _match_waivers(
+    catalogue: Catalogue, waivers: Sequence[Waiver], as_of: dt.date
+) -> tuple[dict[str, Waiver], dict[str, Waiver], list[tuple[Waiver, str]]]:
+    """Split waivers into valid and expired ones per rule id; unknown rule ids are reported."""
+    valid: dict[str, Waiver] = {}
+    expired: dict[str, Waiver] = {}
+    unknown: list[tuple[Waiver, str]] = []
+    for waiver in waivers:
+        bound = catalogue.find(waiver.rule.strip())
+        if bound is None:
+            unknown.append((waiver, "okänd regel"))
+        elif _waiver_state(waiver, as_of) == "gällande":
+            valid.setdefault(bound.id, waiver)
+        else:
+            expired.setdefault(bound.id, waiver)
+    return valid, expired, unknown
+
+
+def make_finding(bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool) -> Finding:
+    rule = bound.rule
+    return Finding(
+        rule_id=rule.id,
+        severity=rule.severity,
+        status="waived" if waived else "fail",
+        category=rule.category,
+        area=rule.area,
+        topics=bound.topics,
+        subjects=subjects,
+        title=rule.title,
+        message=rule.message,
+        source=rule.source.cite(),
+        url=rule.source.url,
+        waiver=waiver,
+    )
+
+
+def build_findings(
+    catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date
+) -> tuple[list[Finding], list[tuple[Waiver, str]]]:
+    valid, expired, unknown = _match_waivers(catalogue, waivers, as_of)
+    findings: list[Finding] = []
+    used: set[str] = set()
+    for item in raw:
+        bound = catalogue.get_rule(item.rule_id)
+        waiver = valid.get(bound.id) or expired.get(bound.id)
+        waived = bound.id in valid
+        if waiver is not None:
+            used.add(bound.id)
+        findings.append(make_finding(bound, item.subjects, waiver, waived))
+    states: list[tuple[Waiver, str]] = list(unknown)
+    for table, state in ((valid, "använt"), (expired, "utgånget")):
+        for rule_id, waiver in table.items():
+            states.append((waiver, state if rule_id in used or state == "utgånget" else "oanvänt"))
+    findings.sort(key=Finding.sort_key)
+    states.sort(key=lambda pair: (pair[0].rule, pair[1]))
+    return findings, states
+
+
+def build_report(
+    plan: Plan,
+    file: str,
+    catalogue: Catalogue,
+    context: PlanContext,
+    items: Sequence[ItemTopics],
+    raw: Iterable[RawFinding],
+    engine_errors: Sequence[str] = (),
+) -> Report:
+    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of)
+    applicable = catalogue.applicable(plan, context)
+    locations: dict[tuple[str, str], Location] = {}
+    for kind, collection in (
+        ("goal", plan.goals),
+        ("indicator", plan.indicators),
+        ("activity", plan.activities),
+        ("risk", plan.risks),
+    ):
+        for entry in collection:
+            if entry.location is not None:
+                locations[(kind, entry.id)] = entry.location
+    ordered_items = sorted(items, key=lambda i: (_KIND_ORDER.get(i.kind, 9), _natural(i.id)))
+    return Report(
+        plan_name=plan.namnd.name,
+        plan_type=plan.namnd.type.value,
+        plan_year=plan.namnd.year,
+        file=file,
+        as_of=context.as_of,
+        period=context.period,
+        packs=tuple(catalogue.packs_for(plan, context)),
+        items=tuple(ordered_items),
+        locations=locations,
+        findings=tuple(findings),
+        waivers=tuple(waiver_states),
+        rules_checked=len(applicable),
+        engine_errors=tuple(engine_errors),
+        applicable_rules=tuple(r.id for r in applicable),
+    )
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Sort key that puts A2 before A10."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

@@ -1,0 +1,388 @@
+"""Rule files: the models that validate (and document) rules/*.yaml, loading, and applicability.
+
+A rule file holds one source (a city program, a law, an agreement) as a pack of rules. The check of a
+rule is written in a small vocabulary of check kinds (a discriminated union on `kind`); the engine
+compiles each kind onto durable_rules patterns. Nothing here evaluates a check against a plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from planchecker.model import DocumentType, NamndType, Plan, Topic
+from planchecker.problems import PlancheckerError
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_LABELS: dict[str, str] = {"error": "Fel", "warning": "Varning", "info": "Information"}
+Period = Literal["T1", "T2", "VB"]
+
+CATEGORY_LABELS: dict[str, str] = {
+    "missing_goal": "Mål saknas",
+    "missing_activity": "Aktivitet saknas",
+    "missing_indicator": "Indikator saknas",
+    "uncovered_risk": "Risk utan åtgärd",
+    "missing_document": "Dokument saknas",
+    "outdated_document": "Inaktuellt dokument",
+    "broken_reference": "Felaktig hänvisning",
+    "notice": "Upplysning",
+}
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(BaseModel):
+    """Where a requirement comes from: document, paragraph and a link."""
+
+    model_config = _STRICT
+
+    document: str = Field(min_length=3, description="Källdokumentets namn, t.ex. 'LEH (2006:544)'.")
+    paragraph: str = Field(min_length=1, description="Kapitel/paragraf/avsnitt, t.ex. '2 kap. 1 §'.")
+    url: str = Field(pattern=r"^https?://", description="Länk till källan.")
+    confidence: Literal["C", "S", "U"] = Field(
+        default="C", description="C bekräftad, S sekundärkälla, U obekräftad (domain.md)."
+    )
+
+    def cite(self) -> str:
+        return f"{self.document}, {self.paragraph}"
+
+
+class Years(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    first: int = Field(alias="from", ge=2000, le=2100)
+    last: int | None = Field(default=None, alias="to", ge=2000, le=2100)
+
+    def contains(self, year: int) -> bool:
+        return self.first <= year and (self.last is None or year <= self.last)
+
+    def label(self) -> str:
+        return f"{self.first}–{self.last}" if self.last is not None else f"{self.first}–"
+
+
+class When(BaseModel):
+    """Extra conditions on the plan, beyond year and nämnd type."""
+
+    model_config = _STRICT
+
+    sakerhetskanslig: bool | None = Field(
+        default=None, description="Gäller bara när nämnden bedriver säkerhetskänslig verksamhet."
+    )
+    periods: list[Period] | None = Field(
+        default=None, description="Gäller bara vid dessa uppföljningstillfällen (T1, T2, VB)."
+    )
+
+
+class Applies(BaseModel):
+    model_config = _STRICT
+
+    years: Years | None = Field(default=None, description="Planår; saknas = paketets år.")
+    namnd_types: list[NamndType] | None = Field(default=None, description="Saknas = alla typer.")
+    when: When = Field(default_factory=When)
+
+
+# --- check kinds -------------------------------------------------------------------------------
+
+
+class ItemForArea(BaseModel):
+    """At least one mål / aktivitet / indikator serves the rule's fokusområde."""
+
+    model_config = _STRICT
+    kind: Literal["item_for_area"]
+    item: Literal["goal", "activity", "indicator"]
+
+
+class GoalHas(BaseModel):
+    """Every mål of the fokusområde (or with any safety topic) has a linked aktivitet/indikator."""
+
+    model_config = _STRICT
+    kind: Literal["goal_has"]
+    item: Literal["activity", "indicator"]
+
+
+class RiskCovered(BaseModel):
+    """Every significant RSA risk (sannolikhet × konsekvens ≥ min_score) is named by an aktivitet."""
+
+    model_config = _STRICT
+    kind: Literal["risk_covered"]
+    min_score: int = Field(default=12, ge=1, le=25)
+
+
+class DocumentExists(BaseModel):
+    model_config = _STRICT
+    kind: Literal["document_exists"]
+    document: DocumentType
+
+
+class DocumentCurrent(BaseModel):
+    """Documents of the type exist, but none was decided recently enough.
+
+    `within: mandate_period` means decided on or after the start of the mandate period the plan
+    year lies in; a number means decided at most that many whole months before the as-of date.
+    """
+
+    model_config = _STRICT
+    kind: Literal["document_current"]
+    document: DocumentType
+    within: Literal["mandate_period"] | Annotated[int, Field(ge=1, le=120)]
+
+
+class ReferencesResolve(BaseModel):
+    model_config = _STRICT
+    kind: Literal["references_resolve"]
+    link: Literal["activity_goal", "indicator_goal", "activity_risk", "goal_parent"]
+
+
+class Notice(BaseModel):
+    """Always true where the rule applies: an info the reader should see (e.g. a program gap)."""
+
+    model_config = _STRICT
+    kind: Literal["notice"]
+
+
+Check = Annotated[
+    ItemForArea | GoalHas | RiskCovered | DocumentExists | DocumentCurrent | ReferencesResolve | Notice,
+    Field(discriminator="kind"),
+]
+
+_CATEGORY_BY_CHECK: dict[str, str] = {
+    "risk_covered": "uncovered_risk",
+    "document_exists": "missing_document",
+    "document_current": "outdated_document",
+    "references_resolve": "broken_reference",
+    "notice": "notice",
+}
+
+
+class Rule(BaseModel):
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9-]{2,60}$", description="Stabilt id; återanvänds aldrig.")
+    title: str = Field(min_length=3, description="Kort svensk rubrik.")
+    message: str = Field(min_length=10, description="Svenskt meddelande när regeln inte är uppfylld.")
+    description: str = Field(default="", description="Förklaring: vad kravet betyder och vad som räknas.")
+    severity: Severity
+    area: str | None = Field(default=None, description="Fokusområde (namn i paketets `areas`).")
+    source: Source
+    applies: Applies = Field(default_factory=Applies)
+    check: Check
+    aliases: list[str] = Field(default_factory=list, description="Tidigare id för samma regel.")
+
+    @property
+    def category(self) -> str:
+        check = self.check
+        if isinstance(check, ItemForArea | GoalHas):
+            return f"missing_{check.item}"
+        return _CATEGORY_BY_CHECK[check.kind]
+
+
+class Pack(BaseModel):
+    """One rule file: one source document and its rules."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]+$")
+    title: str
+    source: Source
+    years: Years = Field(description="Planår som paketet gäller för.")
+    areas: dict[str, list[Topic]] = Field(
+        default_factory=dict, description="Paketets fokusområden och de ämnen som vart och ett omfattar."
+    )
+    rules: list[Rule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _areas_known(self) -> Pack:
+        for rule in self.rules:
+            if rule.area is not None and rule.area not in self.areas:
+                known = ", ".join(sorted(self.areas)) or "inga"
+                raise ValueError(f"{rule.id}: area: okänt fokusområde {rule.area!r} (kända: {known})")
+            if isinstance(rule.check, ItemForArea) and rule.area is None:
+                raise ValueError(f"{rule.id}: check: item_for_area kräver ett fokusområde (area)")
+        return self
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What applicability and time-aware checks judge against, besides the plan itself."""
+
+    as_of: dt.date
+    period: str | None = None
+
+    @staticmethod
+    def default_for(plan: Plan, today: dt.date | None = None) -> PlanContext:
+        # A plan is judged as at the end of its own year unless that lies in the future: an old
+        # plan then gives the same answer tomorrow as today (deterministic reports).
+        today = today or dt.date.today()
+        return PlanContext(as_of=min(today, dt.date(plan.namnd.year, 12, 31)))
+
+
+def mandate_period(year: int) -> tuple[int, int]:
+    """The mandate period (first year, last year) a calendar year lies in: 2019–2022, 2023–2026, …
+
+    Ordinary elections are held every fourth September (2018, 2022, 2026); the new fullmäktige
+    serves from the following year in planning terms.
+    """
+    first = 2019 + 4 * ((year - 2019) // 4)
+    return first, first + 3
+
+
+@dataclass(frozen=True)
+class BoundRule:
+    """A rule with the pack it belongs to and its effective applicability."""
+
+    rule: Rule
+    pack: Pack
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @cached_property
+    def years(self) -> Years:
+        return self.rule.applies.years or self.pack.years
+
+    @cached_property
+    def topics(self) -> tuple[Topic, ...]:
+        if self.rule.area is None:
+            return ()
+        return tuple(t for t in Topic if t in self.pack.areas[self.rule.area])
+
+    def applies_to(self, plan: Plan, context: PlanContext) -> bool:
+        applies = self.rule.applies
+        if not self.years.contains(plan.namnd.year):
+            return False
+        if applies.namnd_types is not None and plan.namnd.type not in applies.namnd_types:
+            return False
+        when = applies.when
+        if when.sakerhetskanslig is not None and plan.namnd.sakerhetskanslig != when.sakerhetskanslig:
+            return False
+        return when.periods is None or context.period in when.periods
+
+
+class RuleFileError(PlancheckerError):
+    """A rule file is malformed: names the file, the rule id and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    packs: tuple[Pack, ...]
+
+    @cached_property
+    def rules(self) -> tuple[BoundRule, ...]:
+        return tuple(BoundRule(rule, pack) for pack in self.packs for rule in pack.rules)
+
+    @cached_property
+    def _by_id(self) -> dict[str, BoundRule]:
+        table: dict[str, BoundRule] = {}
+        for bound in self.rules:
+            for key in (bound.id, *bound.rule.aliases):
+                table[key] = bound
+        return table
+
+    def get_rule(self, rule_id: str) -> BoundRule:
+        try:
+            return self._by_id[rule_id]
+        except KeyError:
+            raise PlancheckerError(f"Det finns ingen regel med id {rule_id!r}.") from None
+
+    def find(self, rule_id: str) -> BoundRule | None:
+        return self._by_id.get(rule_id)
+
+    def applicable(self, plan: Plan, context: PlanContext) -> list[BoundRule]:
+        return [r for r in self.rules if r.applies_to(plan, context)]
+
+    def packs_for(self, plan: Plan, context: PlanContext) -> list[Pack]:
+        ids = {r.pack.id for r in self.applicable(plan, context)}
+        return [p for p in self.packs if p.id in ids]
+
+    def fingerprint(self) -> str:
+        import hashlib
+
+        blob = json.dumps([p.model_dump(mode="json", by_alias=True) for p in self.packs], sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def default_rules_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "rules"
+
+
+def _yaml_line(text: str, rule_id: str | None) -> int | None:
+    if rule_id is None:
+        return None
+    match = re.search(rf"^\s*-?\s*id:\s*['\"]?{re.escape(rule_id)}['\"]?\s*$", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _describe_error(path: Path, text: str, data: Any, error: ValidationError) -> str:
+    lines = []
+    for err in error.errors():
+        loc = list(err["loc"])
+        rule_id = None
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            try:
+                rule_id = data["rules"][loc[1]]["id"]
+            except (KeyError, IndexError, TypeError):
+                rule_id = None
+            loc = loc[2:]
+        msg = err["msg"].removeprefix("Value error, ")
+        where = ".".join(str(p) for p in loc) or "(filen)"
+        line = _yaml_line(text, rule_id)
+        head = f"{path.name}" + (f":{line}" if line else "")
+        lines.append(f"{head}: {rule_id or '-'}: {where}: {msg}")
+    return "\n".join(lines)
+
+
+def load_pack(path: Path) -> Pack:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise RuleFileError(f"{path.name}{where}: felaktig YAML: {exc}") from None
+    try:
+        return Pack.model_validate(data)
+    except ValidationError as exc:
+        raise RuleFileError(_describe_error(path, text, data, exc)) from None
+
+
+def load_catalogue(rules_dir: Path | None = None) -> Catalogue:
+    """Load the packs listed in rules/index.yaml, in that order, and check ids are unique."""
+    rules_dir = rules_dir or default_rules_dir()
+    index_path = rules_dir / "index.yaml"
+    try:
+        index = yaml.safe_load(index_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleFileError(f"{index_path}: kan inte läsa regelindexet: {exc}") from None
+    if not isinstance(index, dict) or not isinstance(index.get("packs"), list):
+        raise RuleFileError(f"{index_path}: måste innehålla en lista 'packs' med regelfiler")
+    packs = [load_pack(rules_dir / str(name)) for name in index["packs"]]
+    _check_unique(packs)
+    return Catalogue(tuple(packs))
+
+
+def _check_unique(packs: Iterable[Pack]) -> None:
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            for key in (rule.id, *rule.aliases):
+                if key in seen:
+                    raise RuleFileError(
+                        f"{pack.id}.yaml: {rule.id}: id {key!r} används redan i {seen[key]}.yaml"
+                    )
+                seen[key] = pack.id
+
+
+def rule_json_schema() -> dict[str, Any]:
+    return Pack.model_json_schema(by_alias=True)
+

@@ -1,0 +1,85 @@
+"""The rules reference (docs/rules.md), generated from the rule files and their test cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import yaml
+
+from planchecker.model import NAMND_TYPE_LABELS
+from planchecker.rulebook import CATEGORY_LABELS, SEVERITY_LABELS, BoundRule, Catalogue
+from planchecker.rulecases import RuleCase
+
+
+def _applicability(bound: BoundRule) -> str:
+    applies = bound.rule.applies
+    types = (
+        ", ".join(NAMND_TYPE_LABELS[t] for t in applies.namnd_types)
+        if applies.namnd_types is not None
+        else "alla nämnder och bolagsstyrelser"
+    )
+    parts = [f"planår {bound.years.label()}", types]
+    if applies.when.sakerhetskanslig is not None:
+        parts.append("endast säkerhetskänslig verksamhet" if applies.when.sakerhetskanslig
+                     else "endast utan säkerhetskänslig verksamhet")
+    if applies.when.periods:
+        parts.append("vid " + ", ".join(applies.when.periods))
+    return "; ".join(parts)
+
+
+def _example(case: RuleCase) -> str:
+    plan = case.plan.model_dump(mode="json", exclude_defaults=True)
+    body = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=100).rstrip()
+    return f"*{case.name}*\n\n```yaml\n{body}\n```"
+
+
+def rule_section(bound: BoundRule, cases: Sequence[RuleCase]) -> str:
+    rule = bound.rule
+    lines = [
+        f"### {rule.id}: {rule.title}",
+        "",
+        f"- Nivå: {SEVERITY_LABELS[rule.severity]} ({rule.severity}); kategori: "
+        f"{CATEGORY_LABELS[rule.category]} (`{rule.category}`)",
+        f"- Gäller: {_applicability(bound)}",
+    ]
+    if rule.area:
+        lines.append(f"- Fokusområde: {rule.area} ({', '.join(t.value for t in bound.topics)})")
+    lines += [
+        f"- Källa: {rule.source.cite()} (säkerhet {rule.source.confidence}) <{rule.source.url}>",
+        f"- Kontroll: `{rule.check.model_dump_json()}`",
+        "",
+        f"Meddelande: {rule.message}",
+    ]
+    if rule.description:
+        lines += ["", rule.description.strip()]
+    failing = [c for c in cases if c.fires]
+    passing = [c for c in cases if not c.fires]
+    if failing:
+        lines += ["", "Exempel där regeln slår till:", "", _example(failing[0])]
+    if passing:
+        lines += ["", "Exempel där regeln är uppfylld:", "", _example(passing[0])]
+    return "\n".join(lines) + "\n"
+
+
+def render_rules_markdown(catalogue: Catalogue, cases: Sequence[tuple[str, RuleCase]]) -> str:
+    by_rule: dict[str, list[RuleCase]] = {}
+    for _, case in cases:
+        by_rule.setdefault(case.rule, []).append(case)
+    lines = [
+        "# Regelreferens",
+        "",
+        "Genererad från `rules/*.yaml` och `tests/rule_cases/*.yaml` med `planchecker rules docs`."
+        " Redigera inte för hand.",
+        "",
+        "| Id | Nivå | Rubrik | Källa | Planår |",
+        "|---|---|---|---|---|",
+    ]
+    for bound in catalogue.rules:
+        rule = bound.rule
+        lines.append(f"| {rule.id} | {SEVERITY_LABELS[rule.severity]} | {rule.title} | "
+                     f"{rule.source.cite()} | {bound.years.label()} |")
+    for pack in catalogue.packs:
+        lines += ["", f"## {pack.title}", "", f"Paket `{pack.id}`. Källa: {pack.source.cite()} <{pack.source.url}>", ""]
+        for bound in (r for r in catalogue.rules if r.pack.id == pack.id):
+            lines.append(rule_section(bound, by_rule.get(bound.id, [])))
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,108 @@
+"""A plain-Python evaluator of the rule catalogue, for tests only.
+
+It states what each check kind means as directly as possible, without facts or the engine, so the
+differential test can compare it with durable_rules on random plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planchecker.engine import RawFinding
+from planchecker.facts import HasTopics
+from planchecker.model import Plan
+from planchecker.rulebook import (
+    BoundRule,
+    Catalogue,
+    DocumentCurrent,
+    DocumentExists,
+    GoalHas,
+    ItemForArea,
+    Notice,
+    PlanContext,
+    ReferencesResolve,
+    RiskCovered,
+    mandate_period,
+)
+
+
+def _months(plan_doc_date: object, as_of: object) -> int:
+    return (as_of.year - plan_doc_date.year) * 12 + (as_of.month - plan_doc_date.month)  # type: ignore[attr-defined]
+
+
+def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx: PlanContext) -> set[RawFinding]:
+    if not bound.applies_to(plan, ctx):
+        return set()
+    check = bound.rule.check
+    rid = bound.id
+    area = set(bound.topics)
+    if isinstance(check, ItemForArea):
+        has = any(i.kind == check.item and area & set(i.topics) for i in items)
+        return set() if has else {RawFinding(rid)}
+    if isinstance(check, GoalHas):
+        linked = {
+            x.goal_id
+            for x in (plan.activities if check.item == "activity" else plan.indicators)
+        }
+        out = set()
+        for item in items:
+            if item.kind != "goal" or not item.topics:
+                continue
+            if area and not (area & set(item.topics)):
+                continue
+            if item.id not in linked:
+                out.add(RawFinding(rid, (item.id,)))
+        return out
+    if isinstance(check, RiskCovered):
+        named = {r for a in plan.activities for r in a.risk_ids}
+        return {
+            RawFinding(rid, (r.id,))
+            for r in plan.risks
+            if r.probability * r.consequence >= check.min_score and r.id not in named
+        }
+    if isinstance(check, DocumentExists):
+        return set() if any(d.type == check.document for d in plan.documents) else {RawFinding(rid)}
+    if isinstance(check, DocumentCurrent):
+        docs = [d for d in plan.documents if d.type == check.document]
+        if not docs:
+            return set()
+        if check.within == "mandate_period":
+            start = mandate_period(plan.namnd.year)[0]
+            current = any(d.decided is not None and d.decided.year >= start for d in docs)
+        else:
+            current = any(d.decided is not None and _months(d.decided, ctx.as_of) <= check.within for d in docs)
+        return set() if current else {RawFinding(rid)}
+    if isinstance(check, ReferencesResolve):
+        return _dangling(rid, check.link, plan)
+    if isinstance(check, Notice):
+        return {RawFinding(rid)}
+    raise AssertionError(check)
+
+
+def _dangling(rid: str, link: str, plan: Plan) -> set[RawFinding]:
+    goals = {g.id for g in plan.goals}
+    risks = {r.id for r in plan.risks}
+    refs: dict[str, set[str]] = {}
+    if link == "goal_parent":
+        pairs = [(g.parent, g.id) for g in plan.goals]
+        known = goals
+    elif link == "activity_goal":
+        pairs = [(a.goal_id, a.id) for a in plan.activities]
+        known = goals
+    elif link == "indicator_goal":
+        pairs = [(i.goal_id, i.id) for i in plan.indicators]
+        known = goals
+    else:
+        pairs = [(r, a.id) for a in plan.activities for r in a.risk_ids]
+        known = risks
+    for target, source in pairs:
+        if target and target not in known:
+            refs.setdefault(target, set()).add(source)
+    return {RawFinding(rid, tuple(sorted(s))) for s in refs.values()}
+
+
+def evaluate(catalogue: Catalogue, plan: Plan, items: Sequence[HasTopics], ctx: PlanContext) -> list[RawFinding]:
+    found: set[RawFinding] = set()
+    for bound in catalogue.rules:
+        found |= evaluate_rule(bound, plan, items, ctx)
+    return sorted(found)

@@ -1,0 +1,189 @@
+"""The engine against the plain reference evaluator, the sentinel, and session hygiene."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planchecker import engine
+from planchecker.facts import build_facts
+from planchecker.model import DocumentType, Plan, Topic
+from planchecker.rulebook import Catalogue, Pack, PlanContext, load_catalogue
+from tests.reference import evaluate
+
+TOPICS = list(Topic)
+DOC_TYPES = [DocumentType.rsa, DocumentType.sakerhetsskyddsanalys, DocumentType.kontinuitetsplan]
+
+
+@dataclass(frozen=True)
+class Tagged:
+    kind: str
+    id: str
+    topics: tuple[Topic, ...]
+
+
+def _synthetic_catalogue() -> Catalogue:
+    """One rule per check kind and variant, so the differential test does not depend on rules/."""
+    source = {"document": "Testkälla", "paragraph": "1 §", "url": "https://example.org"}
+    rules = []
+    checks = [
+        ("ITEM-GOAL", "Kris", {"kind": "item_for_area", "item": "goal"}),
+        ("ITEM-ACT", "Skydd", {"kind": "item_for_area", "item": "activity"}),
+        ("ITEM-IND", "Kris", {"kind": "item_for_area", "item": "indicator"}),
+        ("GOAL-ACT", "Skydd", {"kind": "goal_has", "item": "activity"}),
+        ("GOAL-IND", None, {"kind": "goal_has", "item": "indicator"}),
+        ("RISK-12", None, {"kind": "risk_covered", "min_score": 12}),
+        ("RISK-20", None, {"kind": "risk_covered", "min_score": 20}),
+        ("DOC-RSA", None, {"kind": "document_exists", "document": "rsa"}),
+        ("CUR-RSA", None, {"kind": "document_current", "document": "rsa", "within": "mandate_period"}),
+        ("CUR-KONT", None, {"kind": "document_current", "document": "kontinuitetsplan", "within": 12}),
+        ("REF-AG", None, {"kind": "references_resolve", "link": "activity_goal"}),
+        ("REF-IG", None, {"kind": "references_resolve", "link": "indicator_goal"}),
+        ("REF-AR", None, {"kind": "references_resolve", "link": "activity_risk"}),
+        ("REF-GP", None, {"kind": "references_resolve", "link": "goal_parent"}),
+        ("NOTE", None, {"kind": "notice"}),
+    ]
+    for rule_id, area, check in checks:
+        rules.append({"id": f"T-{rule_id}", "title": "Test", "message": "Testmeddelande.",
+                      "severity": "error", "area": area, "source": source, "check": check})
+    rules.append({"id": "T-SK", "title": "Test", "message": "Testmeddelande.", "severity": "warning",
+                  "source": source, "check": {"kind": "document_exists", "document": "sakerhetsskyddsanalys"},
+                  "applies": {"when": {"sakerhetskanslig": True}, "namnd_types": ["bolagsstyrelse"]}})
+    rules.append({"id": "T-OLD", "title": "Test", "message": "Testmeddelande.", "severity": "info",
+                  "source": source, "check": {"kind": "notice"}, "applies": {"years": {"from": 2013, "to": 2017}}})
+    rules.append({"id": "T-T2", "title": "Test", "message": "Testmeddelande.", "severity": "info",
+                  "source": source, "check": {"kind": "notice"}, "applies": {"when": {"periods": ["T2"]}}})
+    pack = Pack.model_validate({
+        "id": "synthetic", "title": "Syntetiskt paket", "source": source, "years": {"from": 2013},
+        "areas": {"Kris": ["krisberedskap", "civilt_forsvar"], "Skydd": ["sakerhetsskydd"]},
+        "rules": rules,
+    })
+    return Catalogue((pack,))
+
+
+SYNTHETIC = _synthetic_catalogue()
+
+
+def random_plan(rng: random.Random, goals: int, activities: int, risks: int) -> tuple[Plan, list[Tagged]]:
+    """A random plan whose ids collide and dangle on purpose, with topics given directly."""
+    def topics() -> list[Topic]:
+        return rng.sample(TOPICS, rng.choice([0, 0, 1, 1, 2]))
+
+    goal_ids = [f"M{i}" for i in range(goals)]
+    risk_ids = [f"R{i}" for i in range(risks)]
+    ref_goals = goal_ids + ["M-X", "M-Y"]
+    ref_risks = risk_ids + ["R-X"]
+    plan = {
+        "namnd": {"name": "Slump", "type": rng.choice(["stadsdelsnamnd", "bolagsstyrelse", "facknamnd"]),
+                  "year": rng.randint(2014, 2027), "sakerhetskanslig": rng.random() < 0.5},
+        "goals": [{"id": g, "text": "x", "topics": topics(),
+                   "parent": rng.choice([None, None, *ref_goals])} for g in goal_ids],
+        "activities": [{"id": f"A{i}", "text": "x", "goal_id": rng.choice([None, *ref_goals]),
+                        "topics": topics(), "risk_ids": rng.sample(ref_risks, min(len(ref_risks), rng.choice([0, 0, 1, 2])))}
+                       for i in range(activities)],
+        "indicators": [{"id": f"I{i}", "text": "x", "goal_id": rng.choice([None, *ref_goals])}
+                       for i in range(rng.randint(0, goals + 1))],
+        "risks": [{"id": r, "text": "x", "probability": rng.randint(1, 5), "consequence": rng.randint(1, 5)}
+                  for r in risk_ids],
+        "documents": [{"name": "d", "type": rng.choice(DOC_TYPES),
+                       "decided": rng.choice([None, dt.date(rng.randint(2012, 2027), rng.randint(1, 12), 1)])}
+                      for _ in range(rng.randint(0, 4))],
+    }
+    model = Plan.model_validate(plan)
+    items = [Tagged("goal", g.id, tuple(g.topics)) for g in model.goals]
+    items += [Tagged("activity", a.id, tuple(a.topics)) for a in model.activities]
+    items += [Tagged("indicator", i.id, (rng.choice(TOPICS),) if rng.random() < 0.5 else ()) for i in model.indicators]
+    return model, items
+
+
+def _context(rng: random.Random, plan: Plan) -> PlanContext:
+    return PlanContext(as_of=dt.date(plan.namnd.year, rng.randint(1, 12), 1), period=rng.choice([None, "T1", "T2", "VB"]))
+
+
+def _compare(catalogue: Catalogue, plan: Plan, items: list[Tagged], ctx: PlanContext) -> None:
+    result = engine.run_plan(catalogue, build_facts(plan, items, ctx))
+    assert result.errors == []
+    assert result.findings == evaluate(catalogue, plan, items, ctx)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32), size=st.sampled_from([(0, 0, 0), (1, 2, 1), (3, 8, 4), (10, 30, 20)]))
+def test_engine_equals_reference_on_random_plans(seed: int, size: tuple[int, int, int]) -> None:
+    rng = random.Random(seed)
+    plan, items = random_plan(rng, *size)
+    ctx = _context(rng, plan)
+    _compare(SYNTHETIC, plan, items, ctx)
+    _compare(load_catalogue(), plan, items, ctx)
+
+
+@pytest.mark.parametrize("size", [(200, 3_000, 500), (1_000, 30_000, 2_000)])
+def test_engine_equals_reference_on_large_plans(size: tuple[int, int, int]) -> None:
+    rng = random.Random(size[1])
+    plan, items = random_plan(rng, *size)
+    ctx = _context(rng, plan)
+    _compare(SYNTHETIC, plan, items, ctx)
+    _compare(load_catalogue(), plan, items, ctx)
+
+
+def test_findings_from_engine_name_the_uncovered_risk() -> None:
+    plan = Plan.model_validate({
+        "namnd": {"name": "N", "type": "facknamnd", "year": 2021},
+        "activities": [{"id": "A1", "text": "x", "risk_ids": ["R1"]}],
+        "risks": [{"id": "R1", "text": "a", "probability": 4, "consequence": 4},
+                  {"id": "R2", "text": "b", "probability": 5, "consequence": 4},
+                  {"id": "R3", "text": "c", "probability": 2, "consequence": 2}],
+    })
+    ctx = PlanContext(as_of=dt.date(2021, 6, 1))
+    result = engine.run_plan(SYNTHETIC, build_facts(plan, [], ctx))
+    risk_findings = [f for f in result.findings if f.rule_id.startswith("T-RISK")]
+    assert risk_findings == [engine.RawFinding("T-RISK-12", ("R2",)), engine.RawFinding("T-RISK-20", ("R2",))]
+
+
+def test_a_failing_action_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("trasig åtgärd")
+
+    monkeypatch.setattr(engine, "RawFinding", broken)
+    plan = Plan.model_validate({"namnd": {"name": "N", "type": "facknamnd", "year": 2021}})
+    result = engine.run_plan(SYNTHETIC, build_facts(plan, [], PlanContext(as_of=dt.date(2021, 6, 1))))
+    assert not result.complete
+    assert any("trasig åtgärd" in e for e in result.errors)
+
+
+def test_a_lost_end_fact_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sentinel: if the engine silently drops facts, the plan is never reported compliant."""
+    engine.prepare(SYNTHETIC)
+    host = engine._HOST
+    assert host is not None
+    original = host.assert_fact
+
+    def drop_end(name: str, fact: dict[str, object]) -> object:
+        return None if fact.get("kind") == "end" else original(name, fact)
+
+    monkeypatch.setattr(host, "assert_fact", drop_end)
+    plan = Plan.model_validate({"namnd": {"name": "N", "type": "facknamnd", "year": 2021}})
+    result = engine.run_plan(SYNTHETIC, build_facts(plan, [], PlanContext(as_of=dt.date(2021, 6, 1))))
+    assert result.findings == []
+    assert not result.complete
+    assert "kontrollregeln" in result.errors[0]
+
+
+def test_many_plans_leave_no_state_behind() -> None:
+    """More plans than durable_rules' 1,024 live sessions: only possible if each state is deleted."""
+    rng = random.Random(7)
+    for _ in range(1_100):
+        plan, items = random_plan(rng, 2, 3, 2)
+        result = engine.run_plan(SYNTHETIC, build_facts(plan, items, _context(rng, plan)))
+        assert result.complete
+    assert engine.live_sessions() == 0
+
+
+def test_compiled_catalogue_is_stable_json() -> None:
+    first = engine.dump_definition(SYNTHETIC)
+    assert first == engine.dump_definition(_synthetic_catalogue())
+    assert '"run": "__sentinel__"' in first
