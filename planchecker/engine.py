@@ -29,13 +29,17 @@ from planchecker.facts import Fact
 from planchecker.rulebook import (
     BoundRule,
     Catalogue,
+    ActivityOverdue,
     DocumentCurrent,
     DocumentExists,
+    DocumentValid,
     GoalHas,
     ItemForArea,
     Notice,
     ReferencesResolve,
     RiskCovered,
+    WaiverValid,
+    day_number,
 )
 
 SENTINEL = "__sentinel__"
@@ -74,7 +78,7 @@ class EngineError(RuntimeError):
 # --- compiling rules to durable_rules JSON ------------------------------------------------------
 
 
-def _any_of(field_name: str, values: Sequence[str]) -> dict[str, Any]:
+def _any_of(field_name: str, values: Sequence[str | int]) -> dict[str, Any]:
     if len(values) == 1:
         return {field_name: values[0]}
     return {"$or": [{field_name: v} for v in values]}
@@ -89,8 +93,15 @@ def _plan_guard(rule: BoundRule) -> dict[str, Any]:
         terms.append(_any_of("ntype", [t.value for t in applies.namnd_types]))
     if applies.when.sakerhetskanslig is not None:
         terms.append({"sk": int(applies.when.sakerhetskanslig)})
-    if applies.when.periods is not None:
-        terms.append(_any_of("period", list(applies.when.periods)))
+    when = applies.when
+    if when.periods is not None:
+        terms.append(_any_of("period", list(when.periods)))
+    if when.mandate_years is not None:
+        terms.append(_any_of("myear", list(when.mandate_years)))
+    if when.on_or_after is not None:
+        terms.append({"$gte": {"day": day_number(when.on_or_after)}})
+    if when.before is not None:
+        terms.append({"$lt": {"day": day_number(when.before)}})
     return {"$and": terms}
 
 
@@ -125,6 +136,14 @@ def _check_patterns(rule: BoundRule) -> list[dict[str, Any]]:
         ref = [{"kind": "ref"}, {"link": check.link}]
         target = [{"kind": "exists"}, {"item": _LINK_TARGET[check.link]}, {"key": {"subj": "target"}}]
         return [{"subj": {"$and": ref}}, {"n$not": {"$and": target}}]
+    if isinstance(check, ActivityOverdue):
+        return [{"subj": {"$and": [{"kind": "activity_end"}, {"$lt": {"end": {"p": "as_of"}}}]}}]
+    if isinstance(check, DocumentValid):
+        doc = [{"kind": "document"}] + ([{"dtype": check.document.value}] if check.document else [])
+        expired = [{"$gt": {"valid_until": 0}}, {"$lt": {"valid_until": {"p": "as_of"}}}]
+        return [{"subj": {"$and": doc + expired}}]
+    if isinstance(check, WaiverValid):
+        return [{"subj": {"$and": [{"kind": "waiver"}, {"$lt": {"valid_until": {"p": "as_of"}}}]}}]
     if isinstance(check, Notice):
         return []
     raise TypeError(f"no compiler for check kind {check.kind!r}")  # pragma: no cover

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from planchecker.model import Plan, Topic
-from planchecker.rulebook import PlanContext, mandate_period
+from planchecker.model import Plan, Status, Topic
+from planchecker.rulebook import PlanContext, mandate_period, mandate_year, plan_day
 
 Fact = dict[str, Any]
 
@@ -44,6 +44,9 @@ def plan_fact(plan: Plan, context: PlanContext) -> Fact:
         "period": context.period or "",
         # Mandate periods start after the September election; see rulebook.mandate_period.
         "mandate_start": _ordinal(first, 1, 1),
+        "myear": mandate_year(plan.namnd.year),
+        "as_of": context.as_of.toordinal(),
+        "day": plan_day(plan.namnd.year, context.as_of),
     }
 
 
@@ -114,8 +117,28 @@ def document_facts(plan: Plan, context: PlanContext) -> list[Fact]:
         else:
             decided = doc.decided.toordinal()
             age = _months_between(doc.decided.year, doc.decided.month, context.as_of.year, context.as_of.month)
-        facts.append({"kind": "document", "dtype": doc.type.value, "decided": decided, "age": age})
+        valid_until = doc.valid_until.toordinal() if doc.valid_until else 0
+        facts.append({"kind": "document", "dtype": doc.type.value, "decided": decided, "age": age,
+                      "valid_until": valid_until, "subjects": [doc.name]})
     facts += [{"kind": "doctype", "dtype": t} for t in sorted({d.type.value for d in plan.documents})]
+    return facts
+
+
+_FINISHED = (Status.klar, Status.installd)
+
+
+def schedule_facts(plan: Plan) -> list[Fact]:
+    """Aktiviteter that are not finished and have an end date; undantag with a last valid day."""
+    facts: list[Fact] = [
+        {"kind": "activity_end", "end": a.end.toordinal(), "subjects": [a.id]}
+        for a in plan.activities
+        if a.end is not None and a.status not in _FINISHED
+    ]
+    facts += [
+        {"kind": "waiver", "valid_until": w.valid_until.toordinal(), "subjects": [w.rule]}
+        for w in plan.waivers
+        if w.valid_until is not None
+    ]
     return facts
 
 
@@ -127,5 +150,6 @@ def build_facts(plan: Plan, item_topics: Sequence[HasTopics], context: PlanConte
         *link_facts(plan),
         *reference_facts(plan),
         *document_facts(plan, context),
+        *schedule_facts(plan),
         {"kind": "end"},
     ]

@@ -35,10 +35,14 @@ CATEGORY_LABELS: dict[str, str] = {
     "missing_document": "Dokument saknas",
     "outdated_document": "Inaktuellt dokument",
     "broken_reference": "Felaktig hänvisning",
+    "overdue_activity": "Försenad aktivitet",
+    "expired_document": "Dokument har gått ut",
+    "expired_waiver": "Undantag har gått ut",
     "notice": "Upplysning",
 }
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
+_MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 class Source(BaseModel):
@@ -80,6 +84,17 @@ class When(BaseModel):
     )
     periods: list[Period] | None = Field(
         default=None, description="Gäller bara vid dessa uppföljningstillfällen (T1, T2, VB)."
+    )
+    mandate_years: list[Annotated[int, Field(ge=1, le=4)]] | None = Field(
+        default=None, description="Gäller bara planår som är mandatperiodens år 1–4 (t.ex. [1])."
+    )
+    on_or_after: str | None = Field(
+        default=None, pattern=_MONTH_DAY,
+        description="Gäller bara när bedömningsdatumet är denna dag (MM-DD) i planåret eller senare.",
+    )
+    before: str | None = Field(
+        default=None, pattern=_MONTH_DAY,
+        description="Gäller bara när bedömningsdatumet ligger före denna dag (MM-DD) i planåret.",
     )
 
 
@@ -143,6 +158,28 @@ class ReferencesResolve(BaseModel):
     link: Literal["activity_goal", "indicator_goal", "activity_risk", "goal_parent"]
 
 
+class ActivityOverdue(BaseModel):
+    """Aktiviteter whose Slut date lies before the as-of date without status klar or inställd."""
+
+    model_config = _STRICT
+    kind: Literal["activity_overdue"]
+
+
+class DocumentValid(BaseModel):
+    """Documents (of a type, or any) whose Giltig till date lies before the as-of date."""
+
+    model_config = _STRICT
+    kind: Literal["document_valid"]
+    document: DocumentType | None = None
+
+
+class WaiverValid(BaseModel):
+    """Undantag whose Giltig till date lies before the as-of date (they no longer waive anything)."""
+
+    model_config = _STRICT
+    kind: Literal["waiver_valid"]
+
+
 class Notice(BaseModel):
     """Always true where the rule applies: an info the reader should see (e.g. a program gap)."""
 
@@ -151,7 +188,16 @@ class Notice(BaseModel):
 
 
 Check = Annotated[
-    ItemForArea | GoalHas | RiskCovered | DocumentExists | DocumentCurrent | ReferencesResolve | Notice,
+    ItemForArea
+    | GoalHas
+    | RiskCovered
+    | DocumentExists
+    | DocumentCurrent
+    | ReferencesResolve
+    | ActivityOverdue
+    | DocumentValid
+    | WaiverValid
+    | Notice,
     Field(discriminator="kind"),
 ]
 
@@ -160,6 +206,9 @@ _CATEGORY_BY_CHECK: dict[str, str] = {
     "document_exists": "missing_document",
     "document_current": "outdated_document",
     "references_resolve": "broken_reference",
+    "activity_overdue": "overdue_activity",
+    "document_valid": "expired_document",
+    "waiver_valid": "expired_waiver",
     "notice": "notice",
 }
 
@@ -236,6 +285,26 @@ def mandate_period(year: int) -> tuple[int, int]:
     return first, first + 3
 
 
+def mandate_year(year: int) -> int:
+    """Which year (1–4) of its mandate period a calendar year is."""
+    return year - mandate_period(year)[0] + 1
+
+
+def day_number(month_day: str) -> int:
+    """`10-31` → 1031: a sortable number for a day of the year."""
+    month, day = month_day.split("-")
+    return int(month) * 100 + int(day)
+
+
+def plan_day(plan_year: int, as_of: dt.date) -> int:
+    """The as-of date as a day number of the plan year: 0 before the year, 9999 after it."""
+    if as_of.year < plan_year:
+        return 0
+    if as_of.year > plan_year:
+        return 9999
+    return as_of.month * 100 + as_of.day
+
+
 @dataclass(frozen=True)
 class BoundRule:
     """A rule with the pack it belongs to and its effective applicability."""
@@ -266,7 +335,14 @@ class BoundRule:
         when = applies.when
         if when.sakerhetskanslig is not None and plan.namnd.sakerhetskanslig != when.sakerhetskanslig:
             return False
-        return when.periods is None or context.period in when.periods
+        if when.periods is not None and context.period not in when.periods:
+            return False
+        if when.mandate_years is not None and mandate_year(plan.namnd.year) not in when.mandate_years:
+            return False
+        day = plan_day(plan.namnd.year, context.as_of)
+        if when.on_or_after is not None and day < day_number(when.on_or_after):
+            return False
+        return when.before is None or day < day_number(when.before)
 
 
 class RuleFileError(PlancheckerError):

@@ -10,18 +10,21 @@ from collections.abc import Sequence
 
 from planchecker.engine import RawFinding
 from planchecker.facts import HasTopics
-from planchecker.model import Plan
+from planchecker.model import Plan, Status
 from planchecker.rulebook import (
+    ActivityOverdue,
     BoundRule,
     Catalogue,
     DocumentCurrent,
     DocumentExists,
+    DocumentValid,
     GoalHas,
     ItemForArea,
     Notice,
     PlanContext,
     ReferencesResolve,
     RiskCovered,
+    WaiverValid,
     mandate_period,
 )
 
@@ -74,6 +77,26 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
         return set() if current else {RawFinding(rid)}
     if isinstance(check, ReferencesResolve):
         return _dangling(rid, check.link, plan)
+    if isinstance(check, ActivityOverdue):
+        return {
+            RawFinding(rid, (a.id,))
+            for a in plan.activities
+            if a.end is not None and a.end < ctx.as_of and a.status not in (Status.klar, Status.installd)
+        }
+    if isinstance(check, DocumentValid):
+        return {
+            RawFinding(rid, (d.name,))
+            for d in plan.documents
+            if (check.document is None or d.type == check.document)
+            and d.valid_until is not None
+            and d.valid_until < ctx.as_of
+        }
+    if isinstance(check, WaiverValid):
+        return {
+            RawFinding(rid, (w.rule,))
+            for w in plan.waivers
+            if w.valid_until is not None and w.valid_until < ctx.as_of
+        }
     if isinstance(check, Notice):
         return {RawFinding(rid)}
     raise AssertionError(check)

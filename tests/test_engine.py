@@ -47,6 +47,10 @@ def _synthetic_catalogue() -> Catalogue:
         ("REF-AR", None, {"kind": "references_resolve", "link": "activity_risk"}),
         ("REF-GP", None, {"kind": "references_resolve", "link": "goal_parent"}),
         ("NOTE", None, {"kind": "notice"}),
+        ("LATE", None, {"kind": "activity_overdue"}),
+        ("EXP-ANY", None, {"kind": "document_valid"}),
+        ("EXP-RSA", None, {"kind": "document_valid", "document": "rsa"}),
+        ("WAIVER", None, {"kind": "waiver_valid"}),
     ]
     for rule_id, area, check in checks:
         rules.append({"id": f"T-{rule_id}", "title": "Test", "message": "Testmeddelande.",
@@ -58,6 +62,12 @@ def _synthetic_catalogue() -> Catalogue:
                   "source": source, "check": {"kind": "notice"}, "applies": {"years": {"from": 2013, "to": 2017}}})
     rules.append({"id": "T-T2", "title": "Test", "message": "Testmeddelande.", "severity": "info",
                   "source": source, "check": {"kind": "notice"}, "applies": {"when": {"periods": ["T2"]}}})
+    rules.append({"id": "T-Y1-LATE", "title": "Test", "message": "Testmeddelande.", "severity": "error",
+                  "source": source, "check": {"kind": "document_current", "document": "rsa", "within": "mandate_period"},
+                  "applies": {"when": {"mandate_years": [1], "on_or_after": "10-31"}}})
+    rules.append({"id": "T-Y1-EARLY", "title": "Test", "message": "Testmeddelande.", "severity": "warning",
+                  "source": source, "check": {"kind": "notice"},
+                  "applies": {"when": {"mandate_years": [1, 3], "before": "10-31"}}})
     pack = Pack.model_validate({
         "id": "synthetic", "title": "Syntetiskt paket", "source": source, "years": {"from": 2013},
         "areas": {"Kris": ["krisberedskap", "civilt_forsvar"], "Skydd": ["sakerhetsskydd"]},
@@ -84,14 +94,19 @@ def random_plan(rng: random.Random, goals: int, activities: int, risks: int) -> 
         "goals": [{"id": g, "text": "x", "topics": topics(),
                    "parent": rng.choice([None, None, *ref_goals])} for g in goal_ids],
         "activities": [{"id": f"A{i}", "text": "x", "goal_id": rng.choice([None, *ref_goals]),
-                        "topics": topics(), "risk_ids": rng.sample(ref_risks, min(len(ref_risks), rng.choice([0, 0, 1, 2])))}
+                        "topics": topics(), "risk_ids": rng.sample(ref_risks, min(len(ref_risks), rng.choice([0, 0, 1, 2]))),
+                        "end": rng.choice([None, _day(rng, 2013, 2028)]),
+                        "status": rng.choice([None, "planerad", "pagar", "klar", "installd"])}
                        for i in range(activities)],
+        "waivers": [{"rule": rng.choice(["T-NOTE", "T-DOC-RSA", "OKÄND"]), "motivation": "m",
+                     "valid_until": rng.choice([None, _day(rng, 2013, 2028)])} for _ in range(rng.randint(0, 3))],
         "indicators": [{"id": f"I{i}", "text": "x", "goal_id": rng.choice([None, *ref_goals])}
                        for i in range(rng.randint(0, goals + 1))],
         "risks": [{"id": r, "text": "x", "probability": rng.randint(1, 5), "consequence": rng.randint(1, 5)}
                   for r in risk_ids],
-        "documents": [{"name": "d", "type": rng.choice(DOC_TYPES),
-                       "decided": rng.choice([None, dt.date(rng.randint(2012, 2027), rng.randint(1, 12), 1)])}
+        "documents": [{"name": f"d{rng.randint(0, 3)}", "type": rng.choice(DOC_TYPES),
+                       "decided": rng.choice([None, dt.date(rng.randint(2012, 2027), rng.randint(1, 12), 1)]),
+                       "valid_until": rng.choice([None, _day(rng, 2013, 2028)])}
                       for _ in range(rng.randint(0, 4))],
     }
     model = Plan.model_validate(plan)
@@ -101,8 +116,15 @@ def random_plan(rng: random.Random, goals: int, activities: int, risks: int) -> 
     return model, items
 
 
+def _day(rng: random.Random, first: int, last: int) -> dt.date:
+    return dt.date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
+
+
 def _context(rng: random.Random, plan: Plan) -> PlanContext:
-    return PlanContext(as_of=dt.date(plan.namnd.year, rng.randint(1, 12), 1), period=rng.choice([None, "T1", "T2", "VB"]))
+    year = plan.namnd.year + rng.choice([-1, 0, 0, 0, 1])
+    # Boundary days of the deadline rules come up often enough to be tested.
+    as_of = rng.choice([_day(rng, year, year), dt.date(year, 10, 31), dt.date(year, 10, 30)])
+    return PlanContext(as_of=as_of, period=rng.choice([None, "T1", "T2", "VB"]))
 
 
 def _compare(catalogue: Catalogue, plan: Plan, items: list[Tagged], ctx: PlanContext) -> None:
@@ -187,3 +209,15 @@ def test_compiled_catalogue_is_stable_json() -> None:
     first = engine.dump_definition(SYNTHETIC)
     assert first == engine.dump_definition(_synthetic_catalogue())
     assert '"run": "__sentinel__"' in first
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(dt.date(2023, 10, 30), {"T-Y1-EARLY"}), (dt.date(2023, 10, 31), {"T-Y1-LATE"}),
+     (dt.date(2024, 1, 2), {"T-Y1-LATE"}), (dt.date(2022, 12, 31), {"T-Y1-EARLY"})],
+)
+def test_first_year_deadline_rules_switch_on_the_day(as_of: dt.date, expected: set[str]) -> None:
+    plan = Plan.model_validate({"namnd": {"name": "N", "type": "facknamnd", "year": 2023},
+                                "documents": [{"name": "RSA", "type": "rsa", "decided": "2021-05-01"}]})
+    result = engine.run_plan(SYNTHETIC, build_facts(plan, [], PlanContext(as_of=as_of)))
+    assert {f.rule_id for f in result.findings} & {"T-Y1-EARLY", "T-Y1-LATE"} == expected

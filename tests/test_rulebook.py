@@ -1,0 +1,128 @@
+"""Rule files: validation messages name file, line and rule id; applicability; mandate periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from planchecker.model import Plan
+from planchecker.rulebook import PlanContext, RuleFileError, load_catalogue, mandate_period
+
+GOOD_RULE = """\
+  - id: X-KRIS-MAL
+    title: Mål för krisberedskap
+    message: Planen saknar mål för krisberedskap.
+    severity: error
+    area: Kris
+    source: {document: Testprogrammet, paragraph: "1 §", url: "https://example.org"}
+    check: {kind: item_for_area, item: goal}
+"""
+
+HEAD = """\
+id: test-pack
+title: Testpaket
+source: {document: Testprogrammet, paragraph: "hela", url: "https://example.org"}
+years: {from: 2020, to: 2023}
+areas:
+  Kris: [krisberedskap]
+rules:
+"""
+
+
+def _catalogue_dir(tmp_path: Path, *bodies: str) -> Path:
+    names = []
+    for number, body in enumerate(bodies):
+        name = f"pack{number}.yaml"
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        names.append(name)
+    (tmp_path / "index.yaml").write_text("packs:\n" + "".join(f"  - {n}\n" for n in names), encoding="utf-8")
+    return tmp_path
+
+
+def _error(tmp_path: Path, *bodies: str) -> str:
+    with pytest.raises(RuleFileError) as caught:
+        load_catalogue(_catalogue_dir(tmp_path, *bodies))
+    return caught.value.format_message()
+
+
+def test_a_good_pack_loads(tmp_path: Path) -> None:
+    catalogue = load_catalogue(_catalogue_dir(tmp_path, HEAD + GOOD_RULE))
+    rule = catalogue.get_rule("X-KRIS-MAL")
+    assert rule.rule.category == "missing_goal"
+    assert [t.value for t in rule.topics] == ["krisberedskap"]
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
+    message = _error(tmp_path, HEAD + GOOD_RULE + "  - id: [oavslutad\n")
+    assert message.startswith("pack0.yaml:16: felaktig YAML")
+
+
+def test_unknown_check_kind_names_rule_and_line(tmp_path: Path) -> None:
+    body = HEAD + GOOD_RULE.replace("item_for_area", "finns_mal")
+    message = _error(tmp_path, body)
+    assert message.startswith("pack0.yaml:8: X-KRIS-MAL: check:")
+    assert "finns_mal" in message
+
+
+def test_unknown_fokusomrade_is_refused(tmp_path: Path) -> None:
+    message = _error(tmp_path, HEAD + GOOD_RULE.replace("area: Kris", "area: Brand"))
+    assert "X-KRIS-MAL: area: okänt fokusområde 'Brand'" in message
+
+
+def test_unknown_topic_in_areas_is_refused(tmp_path: Path) -> None:
+    message = _error(tmp_path, HEAD.replace("[krisberedskap]", "[brand]") + GOOD_RULE)
+    assert "pack0.yaml" in message and "areas.Kris" in message
+
+
+def test_duplicate_rule_ids_across_files_are_refused(tmp_path: Path) -> None:
+    second = HEAD.replace("test-pack", "other-pack") + GOOD_RULE
+    message = _error(tmp_path, HEAD + GOOD_RULE, second)
+    assert message == "other-pack.yaml: X-KRIS-MAL: id 'X-KRIS-MAL' används redan i test-pack.yaml"
+
+
+def test_missing_source_url_is_refused(tmp_path: Path) -> None:
+    message = _error(tmp_path, HEAD + GOOD_RULE.replace('url: "https://example.org"}', 'url: "lagen"}'))
+    assert "X-KRIS-MAL: source.url" in message
+
+
+def test_unknown_rule_id_is_a_swedish_error(tmp_path: Path) -> None:
+    catalogue = load_catalogue(_catalogue_dir(tmp_path, HEAD + GOOD_RULE))
+    with pytest.raises(Exception, match="Det finns ingen regel med id 'NOPE'"):
+        catalogue.get_rule("NOPE")
+
+
+@pytest.mark.parametrize(
+    ("year", "period"),
+    [(2015, (2015, 2018)), (2018, (2015, 2018)), (2019, (2019, 2022)), (2022, (2019, 2022)),
+     (2023, (2023, 2026)), (2027, (2027, 2030)), (2031, (2031, 2034))],
+)
+def test_mandate_periods_are_computed(year: int, period: tuple[int, int]) -> None:
+    assert mandate_period(year) == period
+
+
+def test_applicability_by_year_and_type(tmp_path: Path) -> None:
+    body = HEAD + GOOD_RULE + "    applies: {namnd_types: [stadsdelsnamnd]}\n"
+    rule = load_catalogue(_catalogue_dir(tmp_path, body)).get_rule("X-KRIS-MAL")
+    ctx = PlanContext(as_of=dt.date(2021, 1, 1))
+
+    def plan(kind: str, year: int) -> Plan:
+        return Plan.model_validate({"namnd": {"name": "N", "type": kind, "year": year}})
+
+    assert rule.applies_to(plan("stadsdelsnamnd", 2021), ctx)
+    assert not rule.applies_to(plan("facknamnd", 2021), ctx)
+    assert not rule.applies_to(plan("stadsdelsnamnd", 2024), ctx)
+
+
+def test_default_as_of_is_end_of_plan_year_for_past_plans() -> None:
+    plan = Plan.model_validate({"namnd": {"name": "N", "type": "facknamnd", "year": 2018}})
+    assert PlanContext.default_for(plan, today=dt.date(2026, 11, 22)).as_of == dt.date(2018, 12, 31)
+    future = Plan.model_validate({"namnd": {"name": "N", "type": "facknamnd", "year": 2027}})
+    assert PlanContext.default_for(future, today=dt.date(2026, 11, 22)).as_of == dt.date(2026, 11, 22)
+
+
+def test_the_bundled_catalogue_loads() -> None:
+    catalogue = load_catalogue()
+    assert len(catalogue.rules) >= 1
+    assert all(r.rule.source.url.startswith("http") for r in catalogue.rules)
