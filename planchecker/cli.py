@@ -6,16 +6,21 @@ Exit codes: 0 = nothing at or above --fail-on, 1 = gaps found, 2 = input, usage 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from planchecker.problems import InputError, PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from planchecker.findings import Report
 
 EXIT_OK, EXIT_GAPS, EXIT_ERROR = 0, 1, 2
 
@@ -38,7 +43,7 @@ def _parse_date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
 def _write_output(text: str | bytes, output: Path | None) -> None:
     if output is None:
         if isinstance(text, bytes):
-            raise PlancheckerError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
+            raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
         click.echo(text, nl=False)
         return
     from planchecker.outputs import write_atomic
@@ -64,39 +69,138 @@ def cli() -> None:
     lagar och överenskommelser som står bakom dem."""
 
 
+_FAIL_ON = click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+    show_default=True, help="Lägsta nivå på en brist som ger slutkod 1 (never: aldrig).",
+)
+_AS_OF = click.option("--as-of", callback=_parse_date, help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). "
+                      "Standard: i dag, dock högst planårets sista dag.")
+_PERIOD = click.option("--period", type=click.Choice(["T1", "T2", "VB"]), help="Uppföljningstillfälle.")
+_RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
+                      help="Egen regelkatalog (med index.yaml).")
+
+
+def render_report(report: Report, fmt: str, *, colour: bool = False) -> str | bytes:
+    """The report in the chosen format: text for table/json/markdown/html, bytes for xlsx."""
+    from planchecker import writers
+
+    if fmt == "xlsx":
+        from planchecker.workbook import plan_workbook
+
+        return plan_workbook(report)
+    if fmt == "json":
+        return writers.render_json(report)
+    if fmt == "markdown":
+        return writers.render_markdown(report)
+    if fmt == "html":
+        return writers.render_html(report)
+    return writers.render_table(report, colour=colour)
+
+
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("plan", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-    help="Rapportformat.",
+    "--format", "fmt", type=click.Choice(["table", "json", "markdown", "html", "xlsx"]), default="table",
+    show_default=True,
+    help="Rapportformat: table (terminal), json (schemas/report.schema.json), markdown, html (en "
+    "fristående fil att bifoga ett tjänsteutlåtande) eller xlsx (kräver -o).",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Skriv rapporten till fil.")
-@click.option(
-    "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
-    show_default=True, help="Lägsta nivå som ger slutkod 1.",
-)
-@click.option("--as-of", callback=_parse_date, help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). "
-              "Standard: i dag, dock högst planårets sista dag.")
-@click.option("--period", type=click.Choice(["T1", "T2", "VB"]), help="Uppföljningstillfälle.")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Egen regelkatalog.")
+@_FAIL_ON
+@_AS_OF
+@_PERIOD
+@_RULES
 def check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
           period: str | None, rules_dir: Path | None) -> None:
     """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml)."""
-    from planchecker import writers
     from planchecker.checking import Checker
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
     checker = Checker(rules_dir=rules_dir)
     outcome = checker.check_file(plan, as_of=as_of, period=period)
     if outcome.report is None:
         raise InputError(list(outcome.problems))
     report = outcome.report
-    text = writers.render_json(report) if fmt == "json" else writers.render_table(
-        report, colour=_use_colour() and output is None
-    )
-    _write_output(text, output)
+    _write_output(render_report(report, fmt, colour=_use_colour() and output is None), output)
     if report.engine_errors:
         raise PlancheckerError("Regelmotorn slutförde inte kontrollen; rapporten är ofullständig.")
     sys.exit(exit_code_for(report.worst(), fail_on))
+
+
+REVIEW_EXIT_HELP = """\b
+Slutkoder:
+  0  alla planer granskades och ingen har brister på eller över --fail-on
+  1  alla planer granskades, minst en har brister på eller över --fail-on
+  2  minst en fil kunde inte granskas (den står som felrad i resultatet),
+     felaktigt kommando eller felaktiga regelfiler"""
+
+
+@cli.command(epilog=REVIEW_EXIT_HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "json", "markdown", "table"]), default="xlsx",
+    show_default=True,
+    help="xlsx: bristarbetsbok till -o och täckningsmatrisen i terminalen; json, markdown och "
+    "table skrivs till -o eller till terminalen.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Utfil. För xlsx är standard granskning.xlsx.")
+@_FAIL_ON
+@_AS_OF
+@_PERIOD
+@_RULES
+@click.option("-j", "--workers", type=click.IntRange(min=1), help="Antal parallella processer "
+              "(standard: antal processorkärnor).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+              help="Längsta tid i sekunder för en plan; längre blir en felrad.")
+def review(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
+           period: str | None, rules_dir: Path | None, workers: int | None, timeout: float) -> None:
+    """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
+    läses utan undermappar, i namnordning).
+
+    Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. En fil som inte
+    kan läsas eller kontrolleras blir en felrad; alla andra planer redovisas ändå.
+    """
+    from planchecker import writers
+    from planchecker.matrix import build_review
+    from planchecker.review import ReviewOptions, collect_plans, review_plans
+    from planchecker.rulebook import load_catalogue
+
+    files = collect_plans(paths)
+    if not files:
+        raise PlancheckerError("Inga planer hittades (.xlsx, .json, .yaml, .yml) i " +
+                               ", ".join(str(p) for p in paths) + ".")
+    catalogue = load_catalogue(rules_dir)
+    options = ReviewOptions(as_of=as_of, period=period, timeout=timeout)
+    with _progress(len(files)) as advance:
+        outcomes = review_plans(files, catalogue, options, workers=workers, on_done=advance)
+    result = build_review(outcomes)
+    if fmt == "xlsx":
+        from planchecker.workbook import review_workbook
+
+        _write_output(review_workbook(outcomes), output or Path("granskning.xlsx"))
+        click.echo(writers.render_review_table(result, colour=_use_colour()), nl=False)
+    elif fmt == "json":
+        _write_output(writers.render_review_json(outcomes), output)
+    elif fmt == "markdown":
+        _write_output(writers.render_review_markdown(result), output)
+    else:
+        _write_output(writers.render_review_table(result, colour=_use_colour() and output is None), output)
+    if result.failed:
+        click.echo(f"Fel: {len(result.failed)} av {len(result.rows)} filer kunde inte granskas.", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(exit_code_for(result.worst(), fail_on))
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label="Granskar planer", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
 
 
 @cli.command()

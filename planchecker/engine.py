@@ -25,10 +25,7 @@ from typing import Any
 
 from durable import engine as durable_engine
 
-from planchecker.facts import Fact
-from planchecker.rulebook import (
-    BoundRule,
-    Catalogue,
+from planchecker.checks import (
     ActivityOverdue,
     DocumentCurrent,
     DocumentExists,
@@ -39,8 +36,9 @@ from planchecker.rulebook import (
     ReferencesResolve,
     RiskCovered,
     WaiverValid,
-    day_number,
 )
+from planchecker.facts import Fact
+from planchecker.rulebook import BoundRule, Catalogue, day_number
 
 SENTINEL = "__sentinel__"
 _LINK_TARGET = {

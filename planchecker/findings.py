@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from planchecker.engine import RawFinding
@@ -18,6 +19,39 @@ from planchecker.topics import ItemTopics
 
 REPORT_VERSION = 1
 _KIND_ORDER = {"goal": 0, "indicator": 1, "activity": 2, "risk": 3}
+
+# Coverage states, as codes in JSON and as the Swedish words every other format shows.
+COVERAGE_LABELS: dict[str, str] = {
+    "met": "uppfyllt",
+    "missing": "saknas",
+    "waived": "undantag",
+    "not_applicable": "ej tillämpligt",
+}
+COVERAGE_ITEMS: tuple[str, ...] = ("goal", "activity", "indicator")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """An applicable rule as the coverage views need it. Nothing here evaluates the rule: whether
+    it is met is read off the findings (see Report.rule_status)."""
+
+    rule_id: str
+    title: str
+    severity: str
+    area: str | None
+    check: str  # the check kind
+    item: str | None = None  # goal / activity / indicator for item_for_area and goal_has
+
+    @property
+    def counts(self) -> bool:
+        # A notice always "fires": it informs, it is not something a plan can meet.
+        return self.check != "notice"
+
+    @staticmethod
+    def of(bound: BoundRule) -> Requirement:
+        check = bound.rule.check
+        item = getattr(check, "item", None)
+        return Requirement(bound.id, bound.rule.title, bound.rule.severity, bound.rule.area, check.kind, item)
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,7 @@ class Report:
     rules_checked: int
     engine_errors: tuple[str, ...] = ()
     applicable_rules: tuple[str, ...] = field(default_factory=tuple)
+    requirements: tuple[Requirement, ...] = field(default_factory=tuple)
 
     def count(self, severity: str, status: str = "fail") -> int:
         return sum(1 for f in self.findings if f.severity == severity and f.status == status)
@@ -103,7 +138,59 @@ class Report:
             "items": [self._item_record(i) for i in self.items],
             "findings": [self._finding_record(f) for f in self.findings],
             "waivers": [_waiver_record(w, state) for w, state in self.waivers],
+            "coverage": self.coverage_record(),
             "engine_errors": list(self.engine_errors),
+        }
+
+    # --- coverage: read off the findings and the applicable rules, never evaluated here ---------
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The fokusområden of the applicable packs, in pack order, each once."""
+        return tuple(dict.fromkeys(area for pack in self.packs for area in pack.areas))
+
+    def rule_status(self, rule_id: str) -> str:
+        """`missing` when the rule has a failing finding, `waived` when all are waived, else `met`."""
+        statuses = {f.status for f in self.findings if f.rule_id == rule_id}
+        if "fail" in statuses:
+            return "missing"
+        return "waived" if statuses else "met"
+
+    def status_of(self, requirements: Iterable[Requirement]) -> str:
+        """One state for several requirements: any missing wins, then waived, then met."""
+        statuses = {self.rule_status(r.rule_id) for r in requirements if r.counts}
+        for state in ("missing", "waived", "met"):
+            if state in statuses:
+                return state
+        return "not_applicable"
+
+    def area_status(self, area: str, item: str | None = None) -> str:
+        """The state of a fokusområde: all its requirements, or only the item_for_area rule for `item`."""
+        return self.status_of(
+            r for r in self.requirements
+            if r.area == area and (item is None or (r.check == "item_for_area" and r.item == item))
+        )
+
+    def requirements_met(self, area: str | None = None) -> tuple[int, int]:
+        """(met, applicable) requirements, of one fokusområde or of all; waived counts as met."""
+        counted = [r for r in self.requirements if r.counts and (area is None or r.area == area)]
+        return sum(1 for r in counted if self.rule_status(r.rule_id) != "missing"), len(counted)
+
+    def coverage_record(self) -> dict[str, Any]:
+        met, total = self.requirements_met()
+        return {
+            "requirements": total,
+            "met": met,
+            "areas": [
+                {"area": area, "status": self.area_status(area)}
+                | {item: self.area_status(area, item) for item in COVERAGE_ITEMS}
+                for area in self.areas
+            ],
+            "rules": [
+                {"rule_id": r.rule_id, "area": r.area, "severity": r.severity, "status": self.rule_status(r.rule_id)}
+                for r in self.requirements
+                if r.counts
+            ],
         }
 
     def summary(self) -> dict[str, Any]:
@@ -150,7 +237,11 @@ class Report:
 
 
 def _location_record(location: Location | None) -> dict[str, Any] | None:
-    return location.model_dump(exclude_none=True) if location is not None else None
+    if location is None:
+        return None
+    # The file by its name, as plan.file: a report must not depend on (or reveal) the folder the
+    # plan was read from, so that it is the same on every machine.
+    return location.model_copy(update={"file": Path(location.file).name}).model_dump(exclude_none=True)
 
 
 def _waiver_record(waiver: Waiver, state: str | None) -> dict[str, Any]:
@@ -265,6 +356,7 @@ def build_report(
         rules_checked=len(applicable),
         engine_errors=tuple(engine_errors),
         applicable_rules=tuple(r.id for r in applicable),
+        requirements=tuple(Requirement.of(r) for r in applicable),
     )
 
 

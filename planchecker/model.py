@@ -157,6 +157,12 @@ FOKUSOMRADE_ALIASES: dict[str, tuple[Topic, ...]] = {
     "otillåten påverkan samt hot och våld": (Topic.hot_och_vald,),
     "förebygga otillåten påverkan samt hot och våld mot anställda": (Topic.hot_och_vald,),
     "otillåten påverkan": (Topic.hot_och_vald,),
+    "otillåten påverkan samt hot och våld mot anställda": (Topic.hot_och_vald,),
+    "förebygga otillåten påverkan och hot och våld mot anställda": (Topic.hot_och_vald,),
+    "trygghet och brottsförebyggande": (Topic.brottsforebyggande,),
+    "brottsförebyggande och trygghetsskapande": (Topic.brottsforebyggande,),
+    "krishanteringsförmåga": (Topic.krisberedskap,),
+    "säkerhetsskydd och informationssäkerhet (cybersäkerhet)": (Topic.sakerhetsskydd, Topic.informationssakerhet),
     "cybersäkerhet": (Topic.informationssakerhet,),
 }
 

@@ -19,7 +19,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from planchecker.model import DocumentType, NamndType, Plan, Topic
+from planchecker.checks import Check, ItemForArea, category_of
+from planchecker.model import NamndType, Plan, Topic
 from planchecker.problems import PlancheckerError
 
 Severity = Literal["error", "warning", "info"]
@@ -106,113 +107,6 @@ class Applies(BaseModel):
     when: When = Field(default_factory=When)
 
 
-# --- check kinds -------------------------------------------------------------------------------
-
-
-class ItemForArea(BaseModel):
-    """At least one mål / aktivitet / indikator serves the rule's fokusområde."""
-
-    model_config = _STRICT
-    kind: Literal["item_for_area"]
-    item: Literal["goal", "activity", "indicator"]
-
-
-class GoalHas(BaseModel):
-    """Every mål of the fokusområde (or with any safety topic) has a linked aktivitet/indikator."""
-
-    model_config = _STRICT
-    kind: Literal["goal_has"]
-    item: Literal["activity", "indicator"]
-
-
-class RiskCovered(BaseModel):
-    """Every significant RSA risk (sannolikhet × konsekvens ≥ min_score) is named by an aktivitet."""
-
-    model_config = _STRICT
-    kind: Literal["risk_covered"]
-    min_score: int = Field(default=12, ge=1, le=25)
-
-
-class DocumentExists(BaseModel):
-    model_config = _STRICT
-    kind: Literal["document_exists"]
-    document: DocumentType
-
-
-class DocumentCurrent(BaseModel):
-    """Documents of the type exist, but none was decided recently enough.
-
-    `within: mandate_period` means decided on or after the start of the mandate period the plan
-    year lies in; a number means decided at most that many whole months before the as-of date.
-    """
-
-    model_config = _STRICT
-    kind: Literal["document_current"]
-    document: DocumentType
-    within: Literal["mandate_period"] | Annotated[int, Field(ge=1, le=120)]
-
-
-class ReferencesResolve(BaseModel):
-    model_config = _STRICT
-    kind: Literal["references_resolve"]
-    link: Literal["activity_goal", "indicator_goal", "activity_risk", "goal_parent"]
-
-
-class ActivityOverdue(BaseModel):
-    """Aktiviteter whose Slut date lies before the as-of date without status klar or inställd."""
-
-    model_config = _STRICT
-    kind: Literal["activity_overdue"]
-
-
-class DocumentValid(BaseModel):
-    """Documents (of a type, or any) whose Giltig till date lies before the as-of date."""
-
-    model_config = _STRICT
-    kind: Literal["document_valid"]
-    document: DocumentType | None = None
-
-
-class WaiverValid(BaseModel):
-    """Undantag whose Giltig till date lies before the as-of date (they no longer waive anything)."""
-
-    model_config = _STRICT
-    kind: Literal["waiver_valid"]
-
-
-class Notice(BaseModel):
-    """Always true where the rule applies: an info the reader should see (e.g. a program gap)."""
-
-    model_config = _STRICT
-    kind: Literal["notice"]
-
-
-Check = Annotated[
-    ItemForArea
-    | GoalHas
-    | RiskCovered
-    | DocumentExists
-    | DocumentCurrent
-    | ReferencesResolve
-    | ActivityOverdue
-    | DocumentValid
-    | WaiverValid
-    | Notice,
-    Field(discriminator="kind"),
-]
-
-_CATEGORY_BY_CHECK: dict[str, str] = {
-    "risk_covered": "uncovered_risk",
-    "document_exists": "missing_document",
-    "document_current": "outdated_document",
-    "references_resolve": "broken_reference",
-    "activity_overdue": "overdue_activity",
-    "document_valid": "expired_document",
-    "waiver_valid": "expired_waiver",
-    "notice": "notice",
-}
-
-
 class Rule(BaseModel):
     model_config = _STRICT
 
@@ -229,10 +123,7 @@ class Rule(BaseModel):
 
     @property
     def category(self) -> str:
-        check = self.check
-        if isinstance(check, ItemForArea | GoalHas):
-            return f"missing_{check.item}"
-        return _CATEGORY_BY_CHECK[check.kind]
+        return category_of(self.check)
 
 
 class Pack(BaseModel):

@@ -82,11 +82,10 @@ def load_cases(cases_dir: Path | None = None) -> list[tuple[str, RuleCase]]:
 
 def run_case(checker: Checker, file: str, case: RuleCase) -> CaseResult:
     checker.catalogue.get_rule(case.rule)  # an unknown rule id is an error in the case file
-    context = (
-        PlanContext(as_of=case.as_of, period=case.period)
-        if case.as_of
-        else PlanContext(as_of=PlanContext.default_for(case.plan).as_of, period=case.period)
-    )
+    # A case without as_of is judged at the end of its plan year, whatever today's date is, so
+    # cases for future years do not change meaning as time passes.
+    as_of = case.as_of or dt.date(case.plan.namnd.year, 12, 31)
+    context = PlanContext(as_of=as_of, period=case.period)
     report = checker.check(case.plan, f"{file}:{case.name}", context)
     canonical = checker.catalogue.get_rule(case.rule).id
     got = tuple(sorted((f.status, f.subjects) for f in report.findings if f.rule_id == canonical))

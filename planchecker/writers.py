@@ -1,29 +1,47 @@
-"""Pure renderers from a Report to text: table (terminal), json. Nothing here does I/O."""
+"""Pure renderers from a Report (and from a review of many) to text: table (terminal), json,
+markdown and html. Nothing here does I/O; the CLI picks one and writes it.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
-from planchecker.findings import Finding, Report
+from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
 from planchecker.model import NAMND_TYPE_LABELS, NamndType
 from planchecker.rulebook import SEVERITY_LABELS
 
-_STATUS_LABELS = {"fail": "brister", "waived": "undantag"}
+if TYPE_CHECKING:
+    from planchecker.checking import Outcome
+    from planchecker.matrix import Review
+
+STATUS_LABELS = {"fail": "brist", "waived": "undantag"}
+ITEM_LABELS = {"goal": "Mål", "activity": "Aktivitet", "indicator": "Indikator"}
+OTHER_AREA = "Övriga krav"
 _VERDICT_LABELS = {
     "ok": "Inga fel hittades",
     "gaps": "Planen har brister",
     "engine-error": "Kontrollen kunde inte slutföras (motorfel) – resultatet är ofullständigt",
 }
-_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "waived": "\033[2m"}
+_COLOURS = {
+    "error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "waived": "\033[2m",
+    COVERAGE_LABELS["met"]: "\033[32m", COVERAGE_LABELS["missing"]: "\033[31m",
+    COVERAGE_LABELS["waived"]: "\033[33m", COVERAGE_LABELS["not_applicable"]: "\033[2m",
+}
 _RESET = "\033[0m"
+# Terminal columns that wrap; the others keep their width.
+_WRAP_FINDINGS = [None, None, 60, 24, 40]
 
 
 def render_json(report: Report) -> str:
     return json.dumps(report.to_records(), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- shared wording ------------------------------------------------------------------------------
 
 
 def type_label(value: str) -> str:
@@ -32,25 +50,36 @@ def type_label(value: str) -> str:
 
 def header_lines(report: Report) -> list[str]:
     packs = ", ".join(p.title for p in report.packs) or "inga"
-    lines = [
+    return [
         f"Plan: {report.plan_name} ({type_label(report.plan_type)}), planår {report.plan_year}",
         f"Fil: {report.file}   Bedömd per: {report.as_of.isoformat()}"
         + (f"   Uppföljning: {report.period}" if report.period else ""),
         f"Regelpaket: {packs}",
         f"Regler som gäller planen: {report.rules_checked}",
     ]
-    return lines
 
 
-def verdict_line(report: Report) -> str:
-    counts = ", ".join(
-        f"{report.count(sev)} {SEVERITY_LABELS[sev].lower()}" for sev in ("error", "warning", "info")
-    )
+# (singular, plural) of each severity as a count is written: "1 varning", "2 varningar".
+_COUNT_WORDS = {"error": ("fel", "fel"), "warning": ("varning", "varningar"), "info": ("upplysning", "upplysningar")}
+
+
+def counted(severity: str, number: int) -> str:
+    singular, plural = _COUNT_WORDS[severity]
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def verdict_text(report: Report) -> str:
+    counts = ", ".join(counted(sev, report.count(sev)) for sev in ("error", "warning", "info"))
     waived = sum(1 for f in report.findings if f.status == "waived")
     return f"{_VERDICT_LABELS[report.verdict]}: {counts}, {waived} med undantag."
 
 
-def _subjects_text(report: Report, finding: Finding) -> str:
+def share_text(met: int, total: int) -> str:
+    """`10 av 12 (83 %)`, Swedish style; `–` when nothing applies."""
+    return f"{met} av {total} ({round(100 * met / total)} %)" if total else "–"
+
+
+def subjects_text(report: Report, finding: Finding) -> str:
     parts = []
     for subject in finding.subjects:
         location = report.location_of(subject)
@@ -58,28 +87,67 @@ def _subjects_text(report: Report, finding: Finding) -> str:
     return ", ".join(parts)
 
 
+def waiver_text(finding: Finding) -> str:
+    waiver = finding.waiver
+    if waiver is None:
+        return ""
+    until = f", giltigt till {waiver.valid_until.isoformat()}" if waiver.valid_until else ""
+    by = f", beslutat av {waiver.decided_by}" if waiver.decided_by else ""
+    return f"{waiver.motivation}{by}{until}"
+
+
+def finding_groups(report: Report) -> dict[str, list[Finding]]:
+    """Findings by fokusområde in report order (already sorted by area, then severity)."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        groups.setdefault(finding.area or OTHER_AREA, []).append(finding)
+    return groups
+
+
+def severity_label(finding: Finding) -> str:
+    return SEVERITY_LABELS[finding.severity] + (" (undantag)" if finding.status == "waived" else "")
+
+
+def coverage_rows(report: Report) -> list[list[str]]:
+    """Per fokusområde: the state for mål, aktivitet, indikator, all requirements, and met/total."""
+    rows = []
+    for area in report.areas:
+        states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
+        overall = COVERAGE_LABELS[report.area_status(area)]
+        rows.append([area, *states, overall, share_text(*report.requirements_met(area))])
+    return rows
+
+
+COVERAGE_HEADERS = ["Fokusområde", *(ITEM_LABELS[i] for i in COVERAGE_ITEMS), "Alla krav", "Uppfyllda krav"]
+FINDING_HEADERS = ["Nivå", "Regel", "Brist", "Gäller", "Källa"]
+
+
+# --- terminal table ------------------------------------------------------------------------------
+
+
 def _paint(text: str, key: str, colour: bool) -> str:
-    return f"{_COLOURS[key]}{text}{_RESET}" if colour else text
+    return f"{_COLOURS[key]}{text}{_RESET}" if colour and key in _COLOURS else text
 
 
 def render_table(report: Report, *, colour: bool = False) -> str:
-    """Findings grouped by fokusområde then severity, with a header and a one-line verdict."""
+    """Findings grouped by fokusområde then severity, the coverage, and a one-line verdict."""
     out = header_lines(report)
-    groups: dict[str, list[Finding]] = {}
-    for finding in report.findings:
-        groups.setdefault(finding.area or "Övriga krav", []).append(finding)
-    for area, findings in groups.items():
-        rows: list[list[Any]] = []
-        for f in findings:
-            key = "waived" if f.status == "waived" else f.severity
-            label = SEVERITY_LABELS[f.severity] + (" (undantag)" if f.status == "waived" else "")
-            rows.append([_paint(label, key, colour), f.rule_id, f.message, _subjects_text(report, f), f.source])
-        out += ["", f"== {area} ==", tabulate(rows, headers=["Nivå", "Regel", "Brist", "Gäller", "Källa"])]
+    for area, findings in finding_groups(report).items():
+        rows = [
+            [_paint(severity_label(f), "waived" if f.status == "waived" else f.severity, colour),
+             f.rule_id, f.message, subjects_text(report, f), f.source]
+            for f in findings
+        ]
+        table = tabulate(rows, headers=FINDING_HEADERS, maxcolwidths=_WRAP_FINDINGS)
+        out += ["", f"== {area} ==", table]
     if report.engine_errors:
         out += ["", "Motorfel:"] + [f"  - {e}" for e in report.engine_errors]
     if not report.findings:
         out += ["", "Inga brister hittades."]
-    out += ["", verdict_line(report)]
+    if report.areas:
+        rows = [[row[0], *(_paint(c, c, colour) for c in row[1:5]), row[5]] for row in coverage_rows(report)]
+        out += ["", "Täckning per fokusområde", tabulate(rows, headers=COVERAGE_HEADERS)]
+    out += ["", verdict_text(report)]
     return "\n".join(out) + "\n"
 
 
@@ -92,3 +160,126 @@ def render_summary_counts(report: Report) -> str:
         ["RSA-risker", kinds.get("risk", 0)],
     ]
     return tabulate(rows, headers=["Blad", "Rader"]) + "\n"
+
+
+# --- markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|#"})
+
+
+def md(text: object) -> str:
+    """Plan text as literal Markdown: no markup, no HTML, no table breaks."""
+    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    lines = ["| " + " | ".join(md(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    """A report to attach to a tjänsteutlåtande: facts, verdict, coverage, findings, waivers."""
+    met, total = report.requirements_met()
+    facts = [
+        ["Nämnd", f"{report.plan_name} ({type_label(report.plan_type)})"],
+        ["Planår", report.plan_year],
+        ["Fil", report.file],
+        ["Bedömd per", report.as_of.isoformat() + (f", uppföljning {report.period}" if report.period else "")],
+        ["Regelpaket", ", ".join(p.title for p in report.packs) or "inga"],
+        ["Regler som gäller planen", report.rules_checked],
+        ["Andel uppfyllda krav", share_text(met, total)],
+    ]
+    out = [f"# Granskning av verksamhetsplan: {md(report.plan_name)} {report.plan_year}", ""]
+    out += md_table(["Uppgift", "Värde"], facts)
+    out += ["", f"**Resultat:** {md(verdict_text(report))}"]
+    if report.engine_errors:
+        out += ["", "## Motorfel", ""] + [f"- {md(e)}" for e in report.engine_errors]
+    if report.areas:
+        out += ["", "## Täckning per fokusområde", ""] + md_table(COVERAGE_HEADERS, coverage_rows(report))
+    out += ["", "## Brister"]
+    if not report.findings:
+        out += ["", "Inga brister hittades."]
+    for area, findings in finding_groups(report).items():
+        rows = [[severity_label(f), f.rule_id, f.message, subjects_text(report, f), f.source] for f in findings]
+        out += ["", f"### {md(area)}", ""] + md_table(FINDING_HEADERS, rows)
+    if report.waivers:
+        out += ["", "## Undantag i planen", ""] + md_table(WAIVER_HEADERS, waiver_rows(report))
+    return "\n".join(out) + "\n"
+
+
+WAIVER_HEADERS = ["Regel", "Motivering", "Beslutat av", "Giltigt till", "Läge"]
+
+
+def waiver_rows(report: Report) -> list[list[str]]:
+    return [
+        [w.rule, w.motivation, w.decided_by or "", w.valid_until.isoformat() if w.valid_until else "", state]
+        for w, state in report.waivers
+    ]
+
+
+def render_html(report: Report) -> str:
+    """One self-contained HTML file (inline CSS, no scripts, no external assets)."""
+    from planchecker.htmlreport import render_html as render
+
+    return render(report)
+
+
+# --- many plans ------------------------------------------------------------------------------
+
+
+_TERMINAL_WORDS = {COVERAGE_LABELS["not_applicable"]: "–"}
+
+
+def review_rows(review: Review, *, short: bool = False, colour: bool = False
+                ) -> tuple[list[str], list[list[str]]]:
+    """The matrix: a row per file; `short` numbers the fokusområden and writes `–` for ej tillämpligt."""
+    columns = [str(n) for n in range(1, len(review.areas) + 1)] if short else list(review.areas)
+    headers = ["Fil", "Nämnd", *columns, "Uppfyllda krav"]
+    rows = []
+    for row in review.rows:
+        report = row.report
+        if not row.ok or report is None:
+            rows.append([row.file, f"kunde inte granskas: {row.error}"] + [""] * (len(review.areas) + 1))
+            continue
+        states = [row.status(a) or "" for a in review.areas]
+        cells = [_paint(_TERMINAL_WORDS.get(s, s) if short else s, s, colour) for s in states]
+        rows.append([row.file, report.plan_name, *cells, share_text(*report.requirements_met())])
+    return headers, rows
+
+
+def review_verdict(review: Review) -> str:
+    checked = len(review.rows) - len(review.failed)
+    with_errors = sum(1 for r in review.reports if r.count("error"))
+    text = f"{len(review.rows)} planer: {checked} granskade, {with_errors} med fel"
+    return text + (f", {len(review.failed)} kunde inte granskas." if review.failed else ".")
+
+
+def render_review_table(review: Review, *, colour: bool = False) -> str:
+    """The matrix for a terminal: numbered fokusområden with a key below, and the verdict."""
+    headers, rows = review_rows(review, short=True, colour=colour)
+    wrap = [None, 40, *([None] * len(review.areas)), None]
+    out = [tabulate(rows, headers=headers, maxcolwidths=wrap), ""]
+    out += [f"{n:>3}  {area}" for n, area in enumerate(review.areas, start=1)]
+    out += ["     – = ej tillämpligt", "", review_verdict(review)]
+    return "\n".join(out) + "\n"
+
+
+def render_review_markdown(review: Review) -> str:
+    headers, rows = review_rows(review)
+    out = ["# Granskning av verksamhetsplaner", "", *md_table(headers, rows), "", md(review_verdict(review))]
+    shares = [(a, *review.area_share(a)) for a in review.areas]
+    out += ["", "## Andel uppfyllda krav per fokusområde (hela staden)", ""]
+    out += md_table(["Fokusområde", "Uppfyllda krav"], [[a, share_text(m, t)] for a, m, t in shares])
+    return "\n".join(out) + "\n"
+
+
+def render_review_json(outcomes: Sequence[Outcome]) -> str:
+    """Every plan's report (or its problems), sorted by file name."""
+    plans: list[dict[str, Any]] = []
+    for outcome in sorted(outcomes, key=lambda o: o.file):
+        if outcome.report is not None:
+            plans.append({"file": outcome.file, "report": outcome.report.to_records()})
+        else:
+            plans.append({"file": outcome.file, "problems": [p.to_record() for p in outcome.problems]})
+    return json.dumps({"report_version": 1, "plans": plans}, indent=2, ensure_ascii=False) + "\n"

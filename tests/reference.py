@@ -8,25 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planchecker.engine import RawFinding
-from planchecker.facts import HasTopics
-from planchecker.model import Plan, Status
-from planchecker.rulebook import (
+from planchecker.checks import (
     ActivityOverdue,
-    BoundRule,
-    Catalogue,
     DocumentCurrent,
     DocumentExists,
     DocumentValid,
     GoalHas,
     ItemForArea,
     Notice,
-    PlanContext,
     ReferencesResolve,
     RiskCovered,
     WaiverValid,
-    mandate_period,
 )
+from planchecker.engine import RawFinding
+from planchecker.facts import HasTopics
+from planchecker.model import Plan, Status
+from planchecker.rulebook import BoundRule, Catalogue, PlanContext, mandate_period
 
 
 def _months(plan_doc_date: object, as_of: object) -> int:

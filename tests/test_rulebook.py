@@ -126,3 +126,14 @@ def test_the_bundled_catalogue_loads() -> None:
     catalogue = load_catalogue()
     assert len(catalogue.rules) >= 1
     assert all(r.rule.source.url.startswith("http") for r in catalogue.rules)
+
+
+def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
+    """A nämnd may write any program's area name in the Fokusområde column."""
+    from planchecker.model import parse_fokusomraden
+
+    for pack in load_catalogue().packs:
+        for name, topics in pack.areas.items():
+            parsed, unknown = parse_fokusomraden(name)
+            assert unknown == [], (pack.id, name)
+            assert set(parsed) == set(topics), (pack.id, name)

@@ -1,0 +1,241 @@
+"""Check many plans in parallel, one process per CPU core, and never lose a plan to another's failure.
+
+Processes, not threads: durable_rules keeps its rulesets in process-global state and is not
+thread-safe. Each worker builds its Checker once (the initializer); the parent only schedules.
+
+What can go wrong, and what becomes of it (every other plan is still reported):
+- a file that cannot be read: its Outcome carries the input problems (from the reader);
+- an exception while checking: caught in the worker, the file's Outcome carries `internal-error`;
+- a worker that dies (segfault, os._exit, out of memory): the pool breaks and every plan that was
+  in flight is re-run alone in a fresh pool, so the crash is pinned on the one file that causes it;
+- a plan that runs longer than the timeout: the pool is torn down, that plan gets an error and the
+  others in flight are re-queued.
+At most one plan per worker is in flight, so a plan's clock starts when a worker is free for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from planchecker.checking import Checker, Outcome
+from planchecker.model import Location
+from planchecker.problems import InputProblem
+from planchecker.rulebook import Catalogue
+
+PLAN_SUFFIXES = (".xlsx", ".json", ".yaml", ".yml")
+DEFAULT_TIMEOUT = 120.0
+
+# The Checker of this worker process, built once by `_init_worker`. Only workers set it.
+_WORKER_CHECKER: Checker | None = None
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    as_of: dt.date | None = None
+    period: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+
+# What a worker runs for one plan; a module-level function, so that it can be sent to a process.
+Task = Callable[[Path, ReviewOptions], Outcome]
+
+
+def collect_plans(paths: Sequence[Path]) -> list[Path]:
+    """Files named directly, plus the plan files directly inside each folder (not sub-folders).
+
+    Hidden files and Excel's lock files (`~$plan.xlsx`) in a folder are skipped: they are not plans.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += [
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith((".", "~$"))
+            ]
+        else:
+            found.append(path)
+    return sorted(dict.fromkeys(found), key=lambda p: (p.name, str(p)))
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def failed_outcome(path: Path, detail: str) -> Outcome:
+    problem = InputProblem("internal-error", Location(file=path.name), {"detail": detail})
+    return Outcome(path.name, None, (problem,))
+
+
+# --- the worker side -----------------------------------------------------------------------------
+
+
+def _init_worker(catalogue: Catalogue) -> None:
+    global _WORKER_CHECKER
+    _WORKER_CHECKER = Checker(catalogue)
+
+
+def check_in_worker(path: Path, options: ReviewOptions) -> Outcome:
+    """The task each worker runs: check one file with this process's Checker, never raise."""
+    try:
+        assert _WORKER_CHECKER is not None, "worker not initialised"
+        return _WORKER_CHECKER.check_file(path, as_of=options.as_of, period=options.period)
+    except Exception as exc:  # noqa: BLE001 - one plan's failure must not stop the review
+        return failed_outcome(path, f"{type(exc).__name__}: {exc}")
+
+
+# --- the parent side ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pool:
+    """One ProcessPoolExecutor run over a queue of plans, until the queue is empty or the pool
+    has to go (a worker crashed, or a plan ran out of time)."""
+
+    catalogue: Catalogue
+    options: ReviewOptions
+    workers: int
+    results: dict[Path, Outcome]
+    on_done: Callable[[], None]
+    task: Task
+
+    def run(self, queue: deque[Path]) -> list[Path]:
+        """Work through `queue`; returns the plans that were in flight when a worker crashed."""
+        context = _process_context()
+        executor = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_init_worker, initargs=(self.catalogue,)
+        )
+        in_flight: dict[Future[Outcome], tuple[Path, float]] = {}
+        clean = False
+        try:
+            while queue or in_flight:
+                if not self._submit(executor, queue, in_flight):
+                    return [path for path, _ in in_flight.values()]
+                done, _ = wait(in_flight, timeout=self._wait_time(in_flight), return_when=FIRST_COMPLETED)
+                if self._collect(done, in_flight):
+                    return [path for path, _ in in_flight.values()]
+                if self._expire(in_flight, queue):
+                    return []
+            clean = True
+        finally:
+            _stop(executor, clean)
+        return []
+
+    def _submit(self, executor: ProcessPoolExecutor, queue: deque[Path],
+                in_flight: dict[Future[Outcome], tuple[Path, float]]) -> bool:
+        """Give every idle worker a plan; False when the pool broke meanwhile."""
+        while queue and len(in_flight) < self.workers:
+            path = queue[0]
+            try:
+                future = executor.submit(self.task, path, self.options)
+            except BrokenProcessPool:
+                return False
+            queue.popleft()
+            in_flight[future] = (path, time.monotonic())
+        return True
+
+    def _wait_time(self, in_flight: dict[Future[Outcome], tuple[Path, float]]) -> float:
+        oldest = min(started for _, started in in_flight.values())
+        return max(0.0, oldest + self.options.timeout - time.monotonic())
+
+    def _collect(self, done: set[Future[Outcome]], in_flight: dict[Future[Outcome], tuple[Path, float]]) -> bool:
+        """Record finished plans; True when the pool broke (the broken ones stay in `in_flight`)."""
+        broken = False
+        for future in done:
+            path, _ = in_flight[future]
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken = True
+                continue
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be sent back
+                outcome = failed_outcome(path, f"{type(exc).__name__}: {exc}")
+            del in_flight[future]
+            self._finish(path, outcome)
+        return broken
+
+    def _expire(self, in_flight: dict[Future[Outcome], tuple[Path, float]], queue: deque[Path]) -> bool:
+        """Fail the plans over time; True when the pool must go (the others are re-queued)."""
+        now = time.monotonic()
+        late = [f for f, (_, started) in in_flight.items() if now - started >= self.options.timeout]
+        if not late:
+            return False
+        for future in late:
+            path, _ = in_flight.pop(future)
+            self._finish(path, failed_outcome(path, f"tidsgränsen på {self.options.timeout:g} s överskreds"))
+        queue.extendleft(reversed([path for path, _ in in_flight.values()]))
+        in_flight.clear()
+        return True
+
+    def _finish(self, path: Path, outcome: Outcome) -> None:
+        self.results[path] = outcome
+        self.on_done()
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Fresh processes, never forks of this one (durable's global state must not be copied).
+
+    A fork server that has imported the checker once starts workers fastest; where there is none
+    (Windows), every worker is spawned and imports it itself.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["planchecker.checking"])
+    return context
+
+
+def _stop(executor: ProcessPoolExecutor, clean: bool) -> None:
+    """Shut the pool down; after a crash or a timeout without waiting for a stuck worker (its
+    processes are ours to end: ProcessPoolExecutor has no public way to kill them in 3.11)."""
+    if clean:
+        executor.shutdown(wait=True)
+        return
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+
+
+def review_plans(
+    paths: Sequence[Path],
+    catalogue: Catalogue,
+    options: ReviewOptions | None = None,
+    *,
+    workers: int | None = None,
+    on_done: Callable[[], None] = lambda: None,
+    task: Task = check_in_worker,
+) -> list[Outcome]:
+    """Check every plan; one Outcome per path, sorted by file name, whatever finished first.
+
+    `on_done` is called once per plan as it is finished (for a progress bar).
+    """
+    options = options or ReviewOptions()
+    workers = max(1, min(workers or default_workers(), len(paths) or 1))
+    results: dict[Path, Outcome] = {}
+    queue: deque[Path] = deque(paths)
+    suspects: deque[Path] = deque()
+    while queue or suspects:
+        if suspects:
+            # Alone in its own pool, a crash can only be this plan's.
+            path = suspects.popleft()
+            crashed = _Pool(catalogue, options, 1, results, on_done, task).run(deque([path]))
+            for path in crashed:
+                results[path] = failed_outcome(path, "arbetsprocessen avbröts oväntat när filen kontrollerades")
+                on_done()
+        else:
+            suspects.extend(_Pool(catalogue, options, workers, results, on_done, task).run(queue))
+    return [results[path] for path in sorted(results, key=lambda p: (p.name, str(p)))]

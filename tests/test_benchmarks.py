@@ -1,0 +1,60 @@
+"""Smoke test of benchmarks/: the generator writes valid plans, and the quick run prints its figures.
+
+No timing is asserted here: the figures depend on the machine. The quick run is bounded by a hard
+time budget so that a benchmark that hangs fails the suite instead of stalling it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.generate import SIZES, Size, build_plan, plan_path
+from planchecker.reading import read_plan
+
+ROOT = Path(__file__).parent.parent
+TINY = Size("T", goals=3, activities=5, risks=4)
+QUICK_BUDGET_SECONDS = 120
+
+
+def test_generated_plan_reads_back_as_the_same_valid_plan(tmp_path: Path) -> None:
+    path = plan_path(TINY, seed=7, cache=tmp_path)
+    result = read_plan(path)
+    assert result.problems == []
+    assert result.plan is not None
+    assert result.plan.without_locations() == build_plan(TINY, seed=7)
+    assert (len(result.plan.goals), len(result.plan.activities), len(result.plan.risks)) == (3, 5, 4)
+
+
+def test_generator_is_deterministic_and_seeded() -> None:
+    assert build_plan(SIZES["S"], seed=1) == build_plan(SIZES["S"], seed=1)
+    assert build_plan(SIZES["S"], seed=1) != build_plan(SIZES["S"], seed=2)
+
+
+def test_generated_plan_has_links_risks_and_documents() -> None:
+    plan = build_plan(SIZES["M"])
+    goal_ids = {goal.id for goal in plan.goals}
+    assert (len(plan.goals), len(plan.activities), len(plan.risks)) == (50, 300, 100)
+    assert sum(a.goal_id in goal_ids for a in plan.activities) > 250
+    assert sum(bool(a.risk_ids) for a in plan.activities) > 20
+    assert plan.documents and plan.indicators
+
+
+def test_quick_run_prints_every_figure(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--cache", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=QUICK_BUDGET_SECONDS, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("Machine: ")
+    number = r"\d+\.\d+"
+    # size, n, rows, floor, calamine (or –), cal/floor, check, check/floor, RSS floor, RSS check
+    process_row = rf"^S\s+60\s+\d+\s+{number}\s+(?:{number}|–)\s+(?:{number}|–)\s+{number}\s+{number}\s+\d+\s+\d+$"
+    assert re.search(process_row, out, re.MULTILINE), out
+    # size, import, setup, five stages, pipeline, facts, findings, verdict
+    stage_row = rf"^S(?:\s+{number}){{8}}\s+\d+\s+\d+\s+(?:ok|gaps)$"
+    assert re.search(stage_row, out, re.MULTILINE), out
+    assert "Targets (issue 7):" in out
