@@ -63,3 +63,16 @@ class Checker:
             return Outcome(path.name, None, tuple(read.problems))
         context = self.context_for(read.plan, as_of, period)
         return Outcome(path.name, self.check(read.plan, path.name, context))
+
+
+_DEFAULT: Checker | None = None
+
+
+def check_plan(
+    plan: Plan, *, file: str = "", as_of: dt.date | None = None, period: str | None = None
+) -> Report:
+    """Check one plan with the bundled rules (the catalogue is loaded once per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Checker()
+    return _DEFAULT.check(plan, file, _DEFAULT.context_for(plan, as_of, period))

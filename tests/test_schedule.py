@@ -1,0 +1,142 @@
+"""Scheduled validation (issue 5): time-aware rules on fixed dates, runs compared, JUnit XML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xmlschema
+import yaml
+
+from planchecker.checking import Checker
+from planchecker.history import History
+from planchecker.junit import render_junit
+from planchecker.model import Plan
+from planchecker.rulebook import PlanContext
+from planchecker.schedule import run_schedule
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "sample_plans" / "source"
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker()
+
+
+def _rule_ids(checker: Checker, plan: Plan, as_of: dt.date, period: str | None = None) -> set[str]:
+    report = checker.check(plan, "test", PlanContext(as_of=as_of, period=period))
+    assert report.engine_errors == ()
+    return {f.rule_id for f in report.findings if f.status == "fail"}
+
+
+def _plan(year: int, **lists: Any) -> Plan:
+    return Plan.model_validate({"namnd": {"name": "Testnämnden", "type": "facknamnd", "year": year}, **lists})
+
+
+def test_an_activity_turns_overdue_the_day_after_its_end(checker: Checker) -> None:
+    plan = _plan(2021, activities=[{"id": "A1", "text": "Uppdatera kontinuitetsplanen", "end": "2021-03-31",
+                                    "status": "pagar"}])
+    assert "ILS-AKT-FORSENAD" not in _rule_ids(checker, plan, dt.date(2021, 3, 31))
+    assert "ILS-AKT-FORSENAD" in _rule_ids(checker, plan, dt.date(2021, 4, 1))
+    done = _plan(2021, activities=[{"id": "A1", "text": "x", "end": "2021-03-31", "status": "klar"}])
+    assert "ILS-AKT-FORSENAD" not in _rule_ids(checker, done, dt.date(2021, 4, 1))
+
+
+def test_an_rsa_expires_at_the_mandate_period_boundary(checker: Checker) -> None:
+    """An RSA from 2022 is current for a 2022 plan; for 2023 (year 1 of 2023–2026) it is due by
+    31 October, and from 2024 on it is simply outdated."""
+    documents = [{"name": "RSA 2022", "type": "rsa", "decided": "2022-05-01"}]
+    assert not {"LEH-RSA-AKTUELL", "LEH-RSA-AKTUELL-AR1"} & _rule_ids(checker, _plan(2022, documents=documents),
+                                                                     dt.date(2022, 12, 31))
+    plan_2023 = _plan(2023, documents=documents)
+    assert "LEH-RSA-AKTUELL-AR1" not in _rule_ids(checker, plan_2023, dt.date(2023, 10, 31))
+    assert "LEH-RSA-AKTUELL-AR1" in _rule_ids(checker, plan_2023, dt.date(2023, 11, 1))
+    assert "LEH-RSA-AKTUELL" in _rule_ids(checker, _plan(2024, documents=documents), dt.date(2024, 6, 1))
+
+
+def test_a_document_past_its_valid_date_expires(checker: Checker) -> None:
+    plan = _plan(2021, documents=[{"name": "Kontinuitetsplan", "type": "kontinuitetsplan", "decided": "2020-01-10",
+                                   "valid_until": "2021-06-30"}])
+    assert "ILS-DOK-GILTIG" not in _rule_ids(checker, plan, dt.date(2021, 6, 30))
+    assert "ILS-DOK-GILTIG" in _rule_ids(checker, plan, dt.date(2021, 7, 1))
+
+
+def test_the_t2_lagesbild_rule_fires_only_for_t2(checker: Checker) -> None:
+    plan = _plan(2019)
+    as_of = dt.date(2019, 8, 31)
+    assert "TS18-LAGESBILD-T2" in _rule_ids(checker, plan, as_of, "T2")
+    assert "TS18-LAGESBILD-T2" not in _rule_ids(checker, plan, as_of, "T1")
+    assert "TS18-LAGESBILD-T2" not in _rule_ids(checker, plan, as_of, "VB")
+    assert "TS18-LAGESBILD-T2" not in _rule_ids(checker, plan, as_of, None)
+
+
+def test_an_expired_waiver_no_longer_waives(checker: Checker) -> None:
+    plan = Plan.model_validate(yaml.safe_load((SOURCES / "sodermalm-sdn-2020.yaml").read_text("utf-8")))
+    valid = checker.check(plan, "s", PlanContext(as_of=dt.date(2020, 12, 31)))
+    expired = checker.check(plan, "s", PlanContext(as_of=dt.date(2021, 1, 1)))
+    assert ("SAK20-CF-AKT", "waived", ()) in valid.flatten()
+    assert ("SAK20-CF-AKT", "fail", ()) in expired.flatten()
+    assert ("ILS-UNDANTAG-GILTIG", "fail", ("SAK20-CF-AKT",)) in expired.flatten()
+
+
+def _outcomes(checker: Checker, folder: Path, as_of: dt.date, period: str) -> list[Any]:
+    return [checker.check_file(path, as_of=as_of, period=period) for path in sorted(folder.glob("*.yaml"))]
+
+
+def test_two_scheduled_runs_report_exact_new_and_closed_gaps(checker: Checker, tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("skarpnack-sdn-2021", "stockholm-vatten-2022"):
+        shutil.copy(SOURCES / f"{name}.yaml", plans / f"{name}.yaml")
+    history = tmp_path / "historik.db"
+    as_of = dt.date(2021, 8, 31)
+    first = run_schedule(_outcomes(checker, plans, as_of, "T2"), period="T2", as_of=as_of.isoformat(),
+                         history_path=history, outdir=tmp_path / "run1")
+    assert first.previous_run is None and first.diff is None
+
+    # Skarpnäck closes K1 (adds a civilt försvar mål) but breaks a link (new dangling Mål-id).
+    skarpnack = yaml.safe_load((plans / "skarpnack-sdn-2021.yaml").read_text("utf-8"))
+    skarpnack["goals"].append({"id": "M-CF", "text": "Förvaltningen stärker sin förmåga vid höjd beredskap",
+                               "topics": ["civilt_forsvar"]})
+    skarpnack["activities"][0]["goal_id"] = "M-SAKNAS"
+    (plans / "skarpnack-sdn-2021.yaml").write_text(yaml.safe_dump(skarpnack, allow_unicode=True), "utf-8")
+    second = run_schedule(_outcomes(checker, plans, as_of, "T2"), period="T2", as_of=as_of.isoformat(),
+                          history_path=history, outdir=tmp_path / "run2")
+
+    assert second.previous_run == first.run_id and second.diff is not None
+    new = {(g.plan, g.rule_id, g.subjects) for g in second.diff.new}
+    closed = {(g.plan, g.rule_id, g.subjects) for g in second.diff.closed}
+    first_activity = skarpnack["activities"][0]["id"]
+    assert closed == {("Skarpnäcks stadsdelsnämnd", "SAK20-CF-MAL", "")}
+    assert ("Skarpnäcks stadsdelsnämnd", "ILS-REF-AKT-MAL", first_activity) in new
+    assert all(plan == "Skarpnäcks stadsdelsnämnd" for plan, _, _ in new)
+    assert {g.rule_id for g in second.diff.still_open if g.plan.startswith("Stockholm Vatten")} >= {"SSK-ANA-DOK"}
+
+    report = json.loads((tmp_path / "run2" / "granskning.json").read_text("utf-8"))
+    assert report["run"]["previous_run"] == first.run_id
+    assert {(c["plan"], c["rule_id"]) for c in report["changes"]["closed"]} == {
+        ("Skarpnäcks stadsdelsnämnd", "SAK20-CF-MAL")}
+    with History(history) as reopened:
+        assert [r.id for r in reopened.runs()] == [first.run_id, second.run_id]
+
+
+def test_junit_xml_validates_against_the_common_schema(checker: Checker, tmp_path: Path) -> None:
+    schema = xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "junit.xsd"))
+    broken = tmp_path / "trasig.xlsx"
+    broken.write_bytes(b"inte en arbetsbok")
+    outcomes = [checker.check_file(p, as_of=dt.date(2021, 8, 31), period="T2")
+                for p in [broken, *sorted(SOURCES.glob("*.yaml"))]]
+    xml = render_junit(outcomes)
+    schema.validate(xml)
+    root = xmlschema.XMLResource(xml).root
+    suites = root.findall("testsuite")
+    assert len(suites) == 6
+    assert int(root.get("failures")) > 0 and int(root.get("errors")) == 1
+    broken_suite = next(s for s in suites if s.get("name") == "trasig.xlsx")
+    assert broken_suite.find("testcase/error") is not None
+    assert xml == render_junit(outcomes)
