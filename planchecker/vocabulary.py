@@ -1,0 +1,397 @@
+"""The topic vocabulary: the YAML term syntax, its validation, and its compilation into fast scanners.
+
+The vocabulary is data: `rules/vocabulary/<topic>.yaml` (one per topic code) and `negatives.yaml`.
+A term is written the way a säkerhetssamordnare would write it, and compiled here:
+
+- a space or hyphen between words matches an optional space (IT-säkerhet, IT säkerhet, ITsäkerhet);
+- `*` ends a word with any letters (`höjd* beredskap` matches "höjda beredskapen");
+- `{a,b,c}` gives alternatives for one position (`hot mot {anställd*,förtroendevald*}`);
+- `och` also matches "&";
+- å/ä/ö match the base letter and the substitutes OCR leaves behind (sdkerhet, sikerhet, 6ver...);
+- `match`: `stem` (default: starts at a word start, open ending), `word` (whole words), `infix`
+  (also inside a compound: "handbrandsläckare"), `abbr` (whole word on the unfolded text,
+  case-sensitive unless `case_sensitive: false`, which matches the folded text instead);
+- `kinds` limits a term to some row kinds (RSA hazards count only on risk rows), `unless` lists
+  phrases that cancel the term in that line, and a `weak` term counts only beside a strong term of
+  the same topic (KIA, tillbud, polis).
+
+Negatives are phrases cut out of the folded line, whole words at a time, before terms are sought.
+All spellings are compiled into character tries, one regex per scan, so a line costs a few
+microseconds however large the vocabulary grows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from planchecker.model import Topic
+
+Kind = Literal["goal", "indicator", "activity", "risk"]
+KINDS: tuple[Kind, ...] = ("goal", "indicator", "activity", "risk")
+
+NEGATIVES_FILE = "negatives.yaml"
+
+# What OCR made of å/ä/ö in the seed documents (sdkerhet, sikerhet, sédkerhet, niarhet, 6ver, ...).
+_OCR = {"ä": "(?:[aeid&4]|i[ad]|e[ad]|da)", "ö": "[o6d0ge]", "å": "(?:[aed]|ea)"}
+_LETTER = "[a-z0-9&]"
+_WILD = _LETTER + "*"
+_SEP = " ?"
+_RIGHT = f"(?!{_LETTER})"
+_TOKEN = re.compile(r"\{[^{}]*\}|[^\s{}]+")
+_Groups = dict[str, tuple[int, ...]]
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class TermSpec(BaseModel):
+    """One vocabulary term; see the module docstring for the syntax."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    term: str = Field(min_length=1, description="Termen som den skrivs, med * och {a,b}.")
+    match: Literal["stem", "word", "infix", "abbr"] = "stem"
+    case_sensitive: bool = Field(default=True, description="Endast för abbr.")
+    kinds: tuple[Kind, ...] | None = Field(default=None, description="Gäller bara dessa radtyper.")
+    unless: tuple[str, ...] = Field(default=(), description="Fraser som tar bort termen på raden.")
+    weak: bool = Field(default=False, description="Räknas bara bredvid en stark term.")
+    note: str | None = None
+
+
+class TopicVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    topic: Topic
+    description: str = Field(min_length=1)
+    terms: tuple[TermSpec, ...] = Field(min_length=1)
+
+
+class NegativeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phrase: str = Field(min_length=1)
+    match: Literal["stem", "word", "infix"] = "stem"
+    reason: str = Field(min_length=1)
+
+
+class NegativesVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    negatives: tuple[NegativeSpec, ...]
+
+
+# Characters outside Latin that could join two words when dropped (dashes, quotes, bullets) become
+# spaces; NFKD then splits off the diacritics, which the ASCII encoding drops. Every byte that is
+# not a folded letter becomes a space. "#" survives folding: it marks a cut (a negative, a cell
+# boundary) that no phrase may span.
+_SEPARATORS = re.compile("[^\\x00-\\x7f\\u00c0-\\u024f\\u0300-\\u036f]")
+_KEEP = b"abcdefghijklmnopqrstuvwxyz0123456789&#"
+_BYTES = bytes(c if c in _KEEP else 0x20 for c in range(256))
+
+
+def fold_text(text: str) -> str:
+    """Lower case, diacritics and punctuation folded away, padded with one space on each side."""
+    text = text.casefold()
+    if not text.isascii():
+        if _SEPARATORS.search(text):
+            text = _SEPARATORS.sub(" ", text)
+        text = unicodedata.normalize("NFKD", text)
+    plain = text.encode("ascii", "ignore").translate(_BYTES).decode("ascii")
+    return " " + " ".join(plain.split()) + " "
+
+
+def _word_atoms(word: str) -> tuple[str, ...]:
+    if word == "och":
+        return ("(?:och|&)",)
+    atoms: list[str] = []
+    for ch in word:
+        if ch == "*":
+            atoms.append(_WILD)
+        elif ch in _OCR:
+            atoms.append(_OCR[ch])
+        else:
+            atoms.extend(re.escape(c) for c in fold_text(ch).strip())
+    return tuple(atoms)
+
+
+@functools.cache
+def _expansions(phrase: str) -> tuple[tuple[str, ...], ...]:
+    """Every spelling a phrase stands for, braces expanded, as sequences of regex atoms."""
+    text = unicodedata.normalize("NFC", phrase).casefold()
+    if _TOKEN.sub("", text).strip():
+        raise ValueError(f"obalanserade klamrar i {phrase!r}")
+    sequences: list[tuple[str, ...]] | None = None
+    for token in _TOKEN.findall(text):
+        if token.startswith("{"):
+            alternatives = [alt for alt in token[1:-1].split(",") if alt.strip()]
+            if not alternatives:
+                raise ValueError(f"tomma klamrar i {phrase!r}")
+            slots = [[seq for alt in alternatives for seq in _expansions(alt)]]
+        else:
+            slots = [[_word_atoms(w)] for w in re.split(r"[^\w&*]+", token) if w]
+        for options in slots:
+            sequences = options if sequences is None else [
+                (*seq, _SEP, *option) for seq in sequences for option in options]
+        if sequences is not None and len(sequences) > 5000:
+            raise ValueError(f"för många varianter i {phrase!r}")
+    if not sequences or any(set(seq) <= {_WILD, _SEP} for seq in sequences):
+        raise ValueError(f"tom term {phrase!r}")
+    return tuple(sequences)
+
+
+class _Trie:
+    """Spellings sharing a prefix share a path, so the regex engine rejects a position at once."""
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.ends: dict[str, list[int]] = {}
+
+    def add(self, atoms: Sequence[str], end: str, entry: int) -> None:
+        node = self
+        for atom in atoms:
+            node = node.children.setdefault(atom, _Trie())
+        node.ends.setdefault(end, []).append(entry)
+
+    def order(self) -> list[str]:
+        # Literal atoms first: re skips a branch whose first literal does not match in one step.
+        return sorted(self.children, key=lambda atom: (len(atom.lstrip("\\")) > 1, atom))
+
+    def pattern(self, groups: _Groups | None, right: str, inherited: tuple[int, ...] = ()) -> str:
+        """The regex below this node; with `groups`, each terminal gets an empty named group."""
+        # An open-ended term is also matched by every longer spelling through its node.
+        here = (*inherited, *self.ends.get("open", ()))
+        branches = [a + self.children[a].pattern(groups, right, here) for a in self.order()]
+        if "word" in self.ends:
+            branches.append(right + _group(groups, (*here, *self.ends["word"])))
+        if "open" in self.ends:
+            branches.append(_group(groups, here))
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _group(groups: _Groups | None, entries: tuple[int, ...]) -> str:
+    if groups is None:
+        return ""
+    name = f"g{len(groups)}"
+    groups[name] = tuple(dict.fromkeys(entries))
+    return f"(?P<{name}>)"
+
+
+@dataclass(frozen=True)
+class _Finder:
+    """Finds vocabulary entries in folded text in two steps, because capture groups make re slow.
+
+    `scan` has no groups and every branch starts with a literal (the space before a word, or the
+    first letter of an infix), so re jumps between candidate positions; the grouped patterns are
+    tried only where `scan` hit, to name the entries found there.
+    """
+
+    scan: re.Pattern[str]
+    at_start: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
+    groups: _Groups
+
+    @classmethod
+    def build(cls, starts: _Trie, anywhere: _Trie, right: str = _RIGHT) -> _Finder | None:
+        groups: _Groups = {}
+        branches = [f" (?=(?:{starts.pattern(None, right)}))"] if starts.children else []
+        # Consuming the first atom keeps re's first-character skip; the rest is zero-width so that
+        # overlapping terms are all seen.
+        branches += [f"{atom}(?={anywhere.children[atom].pattern(None, right)})"
+                     for atom in anywhere.order()]
+        if not branches:
+            return None
+        at_start, inside = (re.compile(t.pattern(groups, right)) if t.children else None
+                            for t in (starts, anywhere))
+        return cls(re.compile("|".join(branches)), at_start, inside, groups)
+
+    def find(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, entry indexes) of each hit; `end` is where the longest spelling ended."""
+        found = []
+        for hit in self.scan.finditer(text):
+            start = hit.start()
+            if text[start] == " ":
+                named, start = self.at_start, start + 1
+            else:
+                named = self.anywhere
+            matched = named.match(text, start) if named else None
+            if matched is not None:
+                found.append((matched.start(), matched.end(), self.groups[matched.lastgroup or ""]))
+        return found
+
+
+def _finder(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]]) -> _Finder | None:
+    """The finder for (spellings, match) entries on folded text."""
+    starts, anywhere = _Trie(), _Trie()
+    for index, (spellings, match) in enumerate(entries):
+        for atoms in spellings:
+            root = anywhere if match == "infix" else starts
+            root.add(atoms, "word" if match == "word" else "open", index)
+    return _Finder.build(starts, anywhere)
+
+
+def _abbr_spelling(spec: TermSpec) -> tuple[str, ...]:
+    if any(ch in spec.term for ch in "*{},"):
+        raise ValueError("en förkortning kan inte innehålla * eller {}")
+    text = unicodedata.normalize("NFC", spec.term).strip()
+    atoms = [r"[\s\-]?" if ch in " -" else re.escape(ch) for ch in text]
+    # The word boundary is checked after the first letter, so that the first atom stays a literal.
+    return (atoms[0], r"(?<!\w.)", *atoms[1:])
+
+
+def _unless_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    finder = _finder([(_expansions(phrase), "word") for phrase in phrases]) if phrases else None
+    return finder.scan if finder else None
+
+
+@dataclass(frozen=True)
+class Term:
+    topic: Topic
+    spec: TermSpec
+    unless: re.Pattern[str] | None
+
+    @property
+    def on_raw_text(self) -> bool:
+        return self.spec.match == "abbr" and self.spec.case_sensitive
+
+    @property
+    def strong(self) -> bool:
+        return not self.spec.weak
+
+    def spellings(self) -> tuple[tuple[str, ...], ...]:
+        if self.on_raw_text:
+            return (_abbr_spelling(self.spec),)
+        return _expansions(self.spec.term)
+
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """The compiled vocabulary for one set of row kinds."""
+
+    folded: _Finder | None
+    raw: _Finder | None
+    terms: tuple[Term, ...]
+
+    @classmethod
+    def build(cls, terms: Sequence[Term]) -> Scanner:
+        folded = [t for t in terms if not t.on_raw_text]
+        raw = [t for t in terms if t.on_raw_text]
+        entries = [(t.spellings(), "word" if t.spec.match == "abbr" else t.spec.match)
+                   for t in folded]
+        trie = _Trie()
+        for index, term in enumerate(raw, start=len(folded)):
+            trie.add(term.spellings()[0], "word", index)
+        raw_finder = _Finder.build(_Trie(), trie, right=r"(?!\w)")
+        return cls(_finder(entries), raw_finder, (*folded, *raw))
+
+    def hits(self, raw: str, cleaned: str) -> list[Term]:
+        found: list[Term] = []
+        for finder, text in ((self.folded, cleaned), (self.raw, raw)):
+            if finder is not None:
+                found += [self.terms[i] for _, _, entries in finder.find(text) for i in entries]
+        return [t for t in found if t.unless is None or not t.unless.search(cleaned)]
+
+
+class Negatives:
+    """False friends cut out of the folded line, whole words at a time."""
+
+    def __init__(self, specs: Sequence[NegativeSpec]) -> None:
+        self._specs = tuple(specs)
+        self._finder = _finder([(_expansions(s.phrase), s.match) for s in specs])
+
+    def cut(self, folded: str) -> str:
+        if self._finder is None or not self._finder.scan.search(folded):
+            return folded
+        pieces: list[str] = []
+        last = 0
+        for start, end, entries in sorted(self._finder.find(folded)):
+            match = self._specs[entries[0]].match
+            if start < last:
+                continue
+            if match != "word":
+                end = folded.find(" ", end)
+            if match == "infix":
+                start = folded.rfind(" ", 0, start) + 1
+            pieces += [folded[last:start], " # "]
+            last = end
+        return "".join(pieces) + folded[last:]
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        # libyaml's loader where PyYAML was built with it: the pure-Python one dominates load time.
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path.name}: kan inte läsas som YAML: {exc}") from None
+
+
+def _entry_name(data: Any, loc: tuple[int | str, ...]) -> str:
+    if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
+        entries = data.get(loc[0])
+        if isinstance(entries, list) and loc[1] < len(entries):
+            entry = entries[loc[1]]
+            label = entry.get("term") or entry.get("phrase") if isinstance(entry, dict) else entry
+            return f"{loc[0]}[{loc[1]}] ({label!r})"
+    return str(loc[0]) if loc else "filen"
+
+
+def _validate(model: type[BaseModel], path: Path, data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        field = ".".join(str(part) for part in loc[2:]) or "värde"
+        entry = _entry_name(data, loc)
+        raise ValueError(f"{path.name}: {entry}: {field}: {error['msg']}") from None
+
+
+def _compile_terms(path: Path, vocab: TopicVocabulary) -> list[Term]:
+    terms: list[Term] = []
+    for index, spec in enumerate(vocab.terms):
+        entry = f"{path.name}: terms[{index}] ({spec.term!r})"
+        if any(spec.term == t.spec.term for t in terms):
+            raise ValueError(f"{entry}: termen förekommer två gånger")
+        try:
+            term = Term(vocab.topic, spec, _unless_pattern(spec.unless))
+            re.compile("|".join("".join(s) for s in term.spellings()))
+        except (ValueError, re.error) as exc:
+            raise ValueError(f"{entry}: {exc}") from None
+        terms.append(term)
+    return terms
+
+
+def _load_negatives(path: Path) -> Negatives:
+    vocab: NegativesVocabulary = _validate(NegativesVocabulary, path, _read_yaml(path))
+    for index, spec in enumerate(vocab.negatives):
+        try:
+            _expansions(spec.phrase)
+        except ValueError as exc:
+            raise ValueError(f"{path.name}: negatives[{index}] ({spec.phrase!r}): {exc}") from None
+    return Negatives(vocab.negatives)
+
+
+def load_vocabulary(vocabulary_dir: Path) -> tuple[list[Term], Negatives]:
+    """Read, validate and compile every vocabulary file; a bad file raises ValueError naming it."""
+    expected = {f"{topic.value}.yaml" for topic in Topic} | {NEGATIVES_FILE}
+    present = {p.name for p in vocabulary_dir.glob("*.yaml")}
+    for name in sorted(present - expected):
+        raise ValueError(f"{name}: okänd vokabulärfil (väntade {', '.join(sorted(expected))})")
+    for name in sorted(expected - present):
+        raise ValueError(f"{name}: vokabulärfilen saknas i {vocabulary_dir}")
+    terms: list[Term] = []
+    for topic in Topic:
+        path = vocabulary_dir / f"{topic.value}.yaml"
+        vocab: TopicVocabulary = _validate(TopicVocabulary, path, _read_yaml(path))
+        if vocab.topic is not topic:
+            raise ValueError(
+                f"{path.name}: topic: filen gäller {topic.value}, inte {vocab.topic.value}")
+        terms.extend(_compile_terms(path, vocab))
+    return terms, _load_negatives(vocabulary_dir / NEGATIVES_FILE)
