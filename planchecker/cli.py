@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from planchecker.cli_schedule import schedule
 from planchecker.problems import InputError, PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
 
@@ -48,7 +49,10 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
         return
     from planchecker.outputs import write_atomic
 
-    write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text)
+    try:
+        write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text)
+    except OSError as exc:
+        raise PlancheckerError(f"Kan inte skriva {output}: {exc.strerror or exc}.") from None
     click.echo(f"Skrev {output}", err=True)
 
 
@@ -70,14 +74,27 @@ def cli() -> None:
 
 
 _FAIL_ON = click.option(
-    "--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
-    show_default=True, help="Lägsta nivå på en brist som ger slutkod 1 (never: aldrig).",
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Lägsta nivå på en brist som ger slutkod 1 (never: aldrig).",
 )
-_AS_OF = click.option("--as-of", callback=_parse_date, help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). "
-                      "Standard: i dag, dock högst planårets sista dag.")
-_PERIOD = click.option("--period", type=click.Choice(["T1", "T2", "VB"]), help="Uppföljningstillfälle.")
-_RULES = click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
-                      help="Egen regelkatalog (med index.yaml).")
+_AS_OF = click.option(
+    "--as-of",
+    callback=_parse_date,
+    metavar="DATUM",
+    help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). Standard: i dag, dock högst planårets sista dag.",
+)
+_PERIOD = click.option(
+    "--period", type=click.Choice(["T1", "T2", "VB"]), help="Uppföljningstillfälle."
+)
+_RULES = click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Egen regelkatalog (med index.yaml).",
+)
 
 
 def render_report(report: Report, fmt: str, *, colour: bool = False) -> str | bytes:
@@ -100,19 +117,38 @@ def render_report(report: Report, fmt: str, *, colour: bool = False) -> str | by
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("plan", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "markdown", "html", "xlsx"]), default="table",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown", "html", "xlsx"]),
+    default="table",
     show_default=True,
     help="Rapportformat: table (terminal), json (schemas/report.schema.json), markdown, html (en "
     "fristående fil att bifoga ett tjänsteutlåtande) eller xlsx (kräver -o).",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Skriv rapporten till fil.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Skriv rapporten till fil.",
+)
 @_FAIL_ON
 @_AS_OF
 @_PERIOD
 @_RULES
-def check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
-          period: str | None, rules_dir: Path | None) -> None:
-    """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml)."""
+def check(
+    plan: Path,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    as_of: dt.date | None,
+    period: str | None,
+    rules_dir: Path | None,
+) -> None:
+    """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml).
+
+    Tabellen visas i färg i en terminal, utan färg när utdata skickas vidare eller när
+    miljövariabeln NO_COLOR är satt.
+    """
     from planchecker.checking import Checker
 
     if fmt == "xlsx" and output is None:
@@ -139,23 +175,48 @@ Slutkoder:
 @cli.command(epilog=REVIEW_EXIT_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["xlsx", "json", "markdown", "table"]), default="xlsx",
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "json", "markdown", "table"]),
+    default="xlsx",
     show_default=True,
     help="xlsx: bristarbetsbok till -o och täckningsmatrisen i terminalen; json, markdown och "
     "table skrivs till -o eller till terminalen.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Utfil. För xlsx är standard granskning.xlsx.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Utfil. För xlsx är standard granskning.xlsx.",
+)
 @_FAIL_ON
 @_AS_OF
 @_PERIOD
 @_RULES
-@click.option("-j", "--workers", type=click.IntRange(min=1), help="Antal parallella processer "
-              "(standard: antal processorkärnor).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
-              help="Längsta tid i sekunder för en plan; längre blir en felrad.")
-def review(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
-           period: str | None, rules_dir: Path | None, workers: int | None, timeout: float) -> None:
+@click.option(
+    "-j",
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Antal parallella processer (standard: antal processorkärnor).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=120.0,
+    show_default=True,
+    help="Längsta tid i sekunder för en plan; längre blir en felrad.",
+)
+def review(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    as_of: dt.date | None,
+    period: str | None,
+    rules_dir: Path | None,
+    workers: int | None,
+    timeout: float,
+) -> None:
     """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
     läses utan undermappar, i namnordning).
 
@@ -169,8 +230,11 @@ def review(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
 
     files = collect_plans(paths)
     if not files:
-        raise PlancheckerError("Inga planer hittades (.xlsx, .json, .yaml, .yml) i " +
-                               ", ".join(str(p) for p in paths) + ".")
+        raise PlancheckerError(
+            "Inga planer hittades (.xlsx, .json, .yaml, .yml) i "
+            + ", ".join(str(p) for p in paths)
+            + "."
+        )
     catalogue = load_catalogue(rules_dir)
     options = ReviewOptions(as_of=as_of, period=period, timeout=timeout)
     with _progress(len(files)) as advance:
@@ -186,9 +250,11 @@ def review(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
     elif fmt == "markdown":
         _write_output(writers.render_review_markdown(result), output)
     else:
-        _write_output(writers.render_review_table(result, colour=_use_colour() and output is None), output)
+        colour = _use_colour() and output is None
+        _write_output(writers.render_review_table(result, colour=colour), output)
     if result.failed:
-        click.echo(f"Fel: {len(result.failed)} av {len(result.rows)} filer kunde inte granskas.", err=True)
+        failed = f"{len(result.failed)} av {len(result.rows)} filer"
+        click.echo(f"Fel: {failed} kunde inte granskas.", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(exit_code_for(result.worst(), fail_on))
 
@@ -204,8 +270,13 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Filen som ska skapas, t.ex. plan.xlsx.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Filen som ska skapas, t.ex. plan.xlsx.",
+)
 @click.option("--year", type=int, default=None, help="Planår att fylla i (standard: nästa år).")
 def template(output: Path, year: int | None) -> None:
     """Skriv en tom Excel-mall att fylla i."""
@@ -245,9 +316,9 @@ def rules_list(source: str | None, rules_dir: Path | None) -> None:
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
 def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     """Visa en regel: text, källa, tillämplighet och exempel."""
-    from planchecker.ruledocs import rule_section
     from planchecker.rulebook import load_catalogue
     from planchecker.rulecases import load_cases
+    from planchecker.ruledocs import rule_section
 
     catalogue = load_catalogue(rules_dir)
     bound = catalogue.get_rule(rule_id)
@@ -269,22 +340,34 @@ def rules_test(rules_dir: Path | None) -> None:
         if not result.passed:
             failed += 1
             want = sorted(e.key() for e in case.expect)
-            click.echo(f"MISSLYCKADES {file}: {case.name} ({case.rule}): väntat {want}, fick {list(result.got)}"
-                       + (f", motorfel {list(result.engine_errors)}" if result.engine_errors else ""))
+            got = list(result.got)
+            click.echo(
+                f"MISSLYCKADES {file}: {case.name} ({case.rule}): väntat {want}, fick {got}"
+                + (f", motorfel {list(result.engine_errors)}" if result.engine_errors else "")
+            )
     click.echo(f"{len(cases) - failed} passed, {failed} failed")
     sys.exit(EXIT_GAPS if failed else EXIT_OK)
 
 
 @rules.command("docs")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("docs/rules.md"),
-              show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("docs/rules.md"),
+    show_default=True,
+)
 def rules_docs(output: Path) -> None:
     """Generera regelreferensen (docs/rules.md) från regelfilerna."""
-    from planchecker.ruledocs import render_rules_markdown
     from planchecker.rulebook import load_catalogue
     from planchecker.rulecases import load_cases
+    from planchecker.ruledocs import render_rules_markdown
 
     _write_output(render_rules_markdown(load_catalogue(), load_cases()), output)
+
+
+# `planchecker schedule` (scheduled runs, history, diffs) lives in its own module.
+cli.add_command(schedule)
 
 
 def main() -> None:
@@ -300,5 +383,8 @@ def main() -> None:
         click.echo("Avbrutet.", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        click.echo(f"Fel: internt fel i planchecker ({type(exc).__name__}: {exc}). Rapportera felet.", err=True)
+        click.echo(
+            f"Fel: internt fel i planchecker ({type(exc).__name__}: {exc}). Rapportera felet.",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)

@@ -36,7 +36,6 @@ class Requirement:
     it is met is read off the findings (see Report.rule_status)."""
 
     rule_id: str
-    title: str
     severity: str
     area: str | None
     check: str  # the check kind
@@ -49,9 +48,9 @@ class Requirement:
 
     @staticmethod
     def of(bound: BoundRule) -> Requirement:
-        check = bound.rule.check
-        item = getattr(check, "item", None)
-        return Requirement(bound.id, bound.rule.title, bound.rule.severity, bound.rule.area, check.kind, item)
+        rule = bound.rule
+        item = getattr(rule.check, "item", None)
+        return Requirement(bound.id, rule.severity, rule.area, rule.check.kind, item)
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ class Report:
         return tuple(dict.fromkeys(area for pack in self.packs for area in pack.areas))
 
     def rule_status(self, rule_id: str) -> str:
-        """`missing` when the rule has a failing finding, `waived` when all are waived, else `met`."""
+        """`missing` if the rule has a failing finding, `waived` if all are waived, else `met`."""
         statuses = {f.status for f in self.findings if f.rule_id == rule_id}
         if "fail" in statuses:
             return "missing"
@@ -165,7 +164,7 @@ class Report:
         return "not_applicable"
 
     def area_status(self, area: str, item: str | None = None) -> str:
-        """The state of a fokusområde: all its requirements, or only the item_for_area rule for `item`."""
+        """A fokusområde's state: all its requirements, or its item_for_area rule for `item`."""
         return self.status_of(
             r for r in self.requirements
             if r.area == area and (item is None or (r.check == "item_for_area" and r.item == item))
@@ -187,7 +186,8 @@ class Report:
                 for area in self.areas
             ],
             "rules": [
-                {"rule_id": r.rule_id, "area": r.area, "severity": r.severity, "status": self.rule_status(r.rule_id)}
+                {"rule_id": r.rule_id, "area": r.area, "severity": r.severity,
+                 "status": self.rule_status(r.rule_id)}
                 for r in self.requirements
                 if r.counts
             ],
@@ -241,7 +241,8 @@ def _location_record(location: Location | None) -> dict[str, Any] | None:
         return None
     # The file by its name, as plan.file: a report must not depend on (or reveal) the folder the
     # plan was read from, so that it is the same on every machine.
-    return location.model_copy(update={"file": Path(location.file).name}).model_dump(exclude_none=True)
+    named = location.model_copy(update={"file": Path(location.file).name})
+    return named.model_dump(exclude_none=True)
 
 
 def _waiver_record(waiver: Waiver, state: str | None) -> dict[str, Any]:

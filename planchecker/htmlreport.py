@@ -33,11 +33,13 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; width: 100%; }
 th, td { border: 1px solid #b0b0b0; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 th { background: #d9e1f2; }
 table.facts { width: auto; } table.facts th { background: #f2f2f2; }
-.verdict { font-weight: bold; padding: 0.5em; border-left: 0.4em solid #808080; background: #f7f7f7; }
+.verdict { font-weight: bold; padding: 0.5em; background: #f7f7f7;
+  border-left: 0.4em solid #808080; }
 .verdict.gaps { border-color: #9c0006; } .verdict.ok { border-color: #006100; }
 .verdict.engine-error { border-color: #9c5700; }
 td.met { background: #c6efce; color: #006100; } td.missing { background: #ffc7ce; color: #9c0006; }
-td.waived { background: #ffeb9c; color: #9c5700; } td.not_applicable { background: #ededed; color: #595959; }
+td.waived { background: #ffeb9c; color: #9c5700; }
+td.not_applicable { background: #ededed; color: #595959; }
 td.error { color: #9c0006; font-weight: bold; } td.warning { color: #9c5700; }
 @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
 """.strip()
@@ -64,14 +66,22 @@ def _cell(value: object, tag: str = "td", css: str | None = None) -> str:
     return f"<{tag}{attr}>{content}</{tag}>"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], css: str,
-           classes: Sequence[Sequence[str | None]] | None = None) -> list[str]:
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    css: str,
+    classes: Sequence[Sequence[str | None]] | None = None,
+) -> list[str]:
     """A table; `classes` gives each cell's CSS class (same shape as `rows`)."""
     head = "<thead><tr>" + "".join(_cell(h, "th") for h in headers) + "</tr></thead>"
     lines = [f'<table class="{css}">', head, "<tbody>"]
     for index, row in enumerate(rows):
         row_classes = classes[index] if classes else [None] * len(row)
-        lines.append("<tr>" + "".join(_cell(v, css=c) for v, c in zip(row, row_classes, strict=True)) + "</tr>")
+        lines.append(
+            "<tr>"
+            + "".join(_cell(v, css=c) for v, c in zip(row, row_classes, strict=True))
+            + "</tr>"
+        )
     return lines + ["</tbody>", "</table>"]
 
 
@@ -97,7 +107,13 @@ def _findings(report: Report) -> list[str]:
         out.append("<p>Inga brister hittades.</p>")
     for area, findings in finding_groups(report).items():
         rows = [
-            [severity_label(f), f.rule_id, f.message, subjects_text(report, f), _Link(f.source, f.url)]
+            [
+                severity_label(f),
+                f.rule_id,
+                f.message,
+                subjects_text(report, f),
+                _Link(f.source, f.url),
+            ]
             for f in findings
         ]
         # The severity cell is coloured for failing errors and warnings; waived ones stay plain.
@@ -122,13 +138,24 @@ def render_html(report: Report) -> str:
         f'<p class="verdict {escape(report.verdict)}">{escape(verdict_text(report))}</p>',
     ]
     if report.engine_errors:
-        out += ["<h2>Motorfel</h2>", "<ul>", *(f"<li>{escape(e)}</li>" for e in report.engine_errors), "</ul>"]
+        out += [
+            "<h2>Motorfel</h2>",
+            "<ul>",
+            *(f"<li>{escape(e)}</li>" for e in report.engine_errors),
+            "</ul>",
+        ]
     if report.areas:
         rows = coverage_rows(report)
         classes = [[None, *(_STATUS_CLASS.get(c) for c in row[1:5]), None] for row in rows]
-        out += ["<h2>Täckning per fokusområde</h2>", *_table(COVERAGE_HEADERS, rows, "coverage", classes)]
+        out += [
+            "<h2>Täckning per fokusområde</h2>",
+            *_table(COVERAGE_HEADERS, rows, "coverage", classes),
+        ]
     out += _findings(report)
     if report.waivers:
-        out += ["<h2>Undantag i planen</h2>", *_table(WAIVER_HEADERS, waiver_rows(report), "waivers")]
+        out += [
+            "<h2>Undantag i planen</h2>",
+            *_table(WAIVER_HEADERS, waiver_rows(report), "waivers"),
+        ]
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -79,8 +79,10 @@ def describe_failure(outcome: Outcome) -> str | None:
         return None
     if outcome.report is not None:
         return "Motorfel: " + "; ".join(outcome.report.engine_errors)
-    shown = [f"{p.title}: {p.message}" + _where(p.location.sheet, p.location.row)
-             for p in outcome.problems[:MAX_PROBLEMS_SHOWN]]
+    shown = [
+        f"{p.title}: {p.message}" + _where(p.location.sheet, p.location.row)
+        for p in outcome.problems[:MAX_PROBLEMS_SHOWN]
+    ]
     hidden = len(outcome.problems) - len(shown)
     if hidden > 0:
         shown.append(f"… och {hidden} fel till")
@@ -100,5 +102,7 @@ def build_review(outcomes: Sequence[Outcome]) -> Review:
     for row in rows:
         if row.ok and row.report is not None:
             # A fokusområde no checked plan has a requirement in would be a column of blanks.
-            areas.update(dict.fromkeys(a for a in row.report.areas if row.report.requirements_met(a)[1]))
+            areas.update(
+                dict.fromkeys(a for a in row.report.areas if row.report.requirements_met(a)[1])
+            )
     return Review(rows, tuple(areas))

@@ -1,4 +1,4 @@
-"""Check many plans in parallel, one process per CPU core, and never lose a plan to another's failure.
+"""Check many plans in parallel, one process per CPU core; one plan's failure never loses another.
 
 Processes, not threads: durable_rules keeps its rulesets in process-global state and is not
 thread-safe. Each worker builds its Checker once (the initializer); the parent only schedules.
@@ -58,8 +58,11 @@ def collect_plans(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += [
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith((".", "~$"))
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in PLAN_SUFFIXES
+                and not p.name.startswith((".", "~$"))
             ]
         else:
             found.append(path)
@@ -121,8 +124,12 @@ class _Pool:
         try:
             while queue or in_flight:
                 if not self._submit(executor, queue, in_flight):
-                    return [path for path, _ in in_flight.values()]
-                done, _ = wait(in_flight, timeout=self._wait_time(in_flight), return_when=FIRST_COMPLETED)
+                    # Broke between two plans: suspect what was running, or else the next plan,
+                    # so that every round settles at least one plan.
+                    return [path for path, _ in in_flight.values()] or [queue.popleft()]
+                done, _ = wait(
+                    in_flight, timeout=self._wait_time(in_flight), return_when=FIRST_COMPLETED
+                )
                 if self._collect(done, in_flight):
                     return [path for path, _ in in_flight.values()]
                 if self._expire(in_flight, queue):
@@ -132,8 +139,12 @@ class _Pool:
             _stop(executor, clean)
         return []
 
-    def _submit(self, executor: ProcessPoolExecutor, queue: deque[Path],
-                in_flight: dict[Future[Outcome], tuple[Path, float]]) -> bool:
+    def _submit(
+        self,
+        executor: ProcessPoolExecutor,
+        queue: deque[Path],
+        in_flight: dict[Future[Outcome], tuple[Path, float]],
+    ) -> bool:
         """Give every idle worker a plan; False when the pool broke meanwhile."""
         while queue and len(in_flight) < self.workers:
             path = queue[0]
@@ -149,7 +160,9 @@ class _Pool:
         oldest = min(started for _, started in in_flight.values())
         return max(0.0, oldest + self.options.timeout - time.monotonic())
 
-    def _collect(self, done: set[Future[Outcome]], in_flight: dict[Future[Outcome], tuple[Path, float]]) -> bool:
+    def _collect(
+        self, done: set[Future[Outcome]], in_flight: dict[Future[Outcome], tuple[Path, float]]
+    ) -> bool:
         """Record finished plans; True when the pool broke (the broken ones stay in `in_flight`)."""
         broken = False
         for future in done:
@@ -165,7 +178,9 @@ class _Pool:
             self._finish(path, outcome)
         return broken
 
-    def _expire(self, in_flight: dict[Future[Outcome], tuple[Path, float]], queue: deque[Path]) -> bool:
+    def _expire(
+        self, in_flight: dict[Future[Outcome], tuple[Path, float]], queue: deque[Path]
+    ) -> bool:
         """Fail the plans over time; True when the pool must go (the others are re-queued)."""
         now = time.monotonic()
         late = [f for f, (_, started) in in_flight.items() if now - started >= self.options.timeout]
@@ -173,7 +188,9 @@ class _Pool:
             return False
         for future in late:
             path, _ = in_flight.pop(future)
-            self._finish(path, failed_outcome(path, f"tidsgränsen på {self.options.timeout:g} s överskreds"))
+            self._finish(
+                path, failed_outcome(path, f"tidsgränsen på {self.options.timeout:g} s överskreds")
+            )
         queue.extendleft(reversed([path for path, _ in in_flight.values()]))
         in_flight.clear()
         return True
@@ -234,7 +251,9 @@ def review_plans(
             path = suspects.popleft()
             crashed = _Pool(catalogue, options, 1, results, on_done, task).run(deque([path]))
             for path in crashed:
-                results[path] = failed_outcome(path, "arbetsprocessen avbröts oväntat när filen kontrollerades")
+                results[path] = failed_outcome(
+                    path, "arbetsprocessen avbröts oväntat när filen kontrollerades"
+                )
                 on_done()
         else:
             suspects.extend(_Pool(catalogue, options, workers, results, on_done, task).run(queue))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planchecker import xlsxkit
@@ -30,9 +31,26 @@ if TYPE_CHECKING:
     from planchecker.checking import Outcome
 
 SUMMARY, COVERAGE, FINDINGS, CHART = "Sammanfattning", "Täckning", "Brister", "Diagram"
-FINDING_HEADERS = ["Regel", "Nivå", "Status", "Fokusområde", "Brist", "Gäller (rad)", "Källa", "Undantag"]
+FINDING_HEADERS = [
+    "Regel",
+    "Nivå",
+    "Status",
+    "Fokusområde",
+    "Brist",
+    "Gäller (rad)",
+    "Källa",
+    "Undantag",
+]
 REVIEW_SUMMARY_HEADERS = [
-    "Fil", "Nämnd", "Typ", "Planår", "Fel", "Varningar", "Undantag", "Andel uppfyllda krav", "Resultat",
+    "Fil",
+    "Nämnd",
+    "Typ",
+    "Planår",
+    "Fel",
+    "Varningar",
+    "Undantag",
+    "Andel uppfyllda krav",
+    "Resultat",
 ]
 
 
@@ -50,7 +68,13 @@ def plan_workbook(report: Report) -> bytes:
 
 def _plan_summary(ws: Worksheet, report: Report) -> None:
     met, total = report.requirements_met()
-    put(ws, 1, 1, f"Granskning av verksamhetsplan: {report.plan_name} {report.plan_year}", font=TITLE)
+    put(
+        ws,
+        1,
+        1,
+        f"Granskning av verksamhetsplan: {report.plan_name} {report.plan_year}",
+        font=TITLE,
+    )
     rows: list[tuple[str, Any]] = [
         ("Nämnd", report.plan_name),
         ("Typ", type_label(report.plan_type)),
@@ -77,12 +101,21 @@ def _plan_summary(ws: Worksheet, report: Report) -> None:
 
 
 def _plan_coverage(ws: Worksheet, report: Report) -> None:
-    headers = ["Fokusområde", *(ITEM_LABELS[i] for i in COVERAGE_ITEMS), "Alla krav", "Uppfyllda krav"]
+    headers = [
+        "Fokusområde",
+        *(ITEM_LABELS[i] for i in COVERAGE_ITEMS),
+        "Alla krav",
+        "Uppfyllda krav",
+    ]
     write_header(ws, 1, headers)
     for number, area in enumerate(report.areas, start=2):
         met, total = report.requirements_met(area)
         states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
-        write_row(ws, number, [area, *states, COVERAGE_LABELS[report.area_status(area)], f"{met} av {total}"])
+        write_row(
+            ws,
+            number,
+            [area, *states, COVERAGE_LABELS[report.area_status(area)], f"{met} av {total}"],
+        )
     last = len(report.areas) + 1
     legend_column = len(headers) + 2
     legend = xlsxkit.write_legend(ws, 1, legend_column)
@@ -118,7 +151,7 @@ def _findings_sheet(ws: Worksheet, rows: Sequence[FindingRow], lead: Sequence[st
     for number, (prefix, report, finding) in enumerate(rows, start=2):
         write_row(ws, number, [*prefix, *_finding_values(report, finding)])
     ws.auto_filter.ref = xlsxkit.table_range(1, 1, len(headers), max(len(rows) + 1, 2))
-    ws.freeze_panes = f"{chr(ord('A') + len(lead))}2" if lead else "A2"
+    ws.freeze_panes = f"{get_column_letter(len(lead) + 1)}2"  # the header and the lead columns
     xlsxkit.fit_columns(ws)
 
 
@@ -146,11 +179,28 @@ def _summary_values(row: ReviewRow) -> list[Any]:
     report = row.report
     if not row.ok or report is None:
         name = report.plan_name if report is not None else ""
-        return [row.file, name, "", None, None, None, None, None, f"Kunde inte granskas: {row.error}"]
+        return [
+            row.file,
+            name,
+            "",
+            None,
+            None,
+            None,
+            None,
+            None,
+            f"Kunde inte granskas: {row.error}",
+        ]
     waived = sum(1 for f in report.findings if f.status == "waived")
     return [
-        row.file, report.plan_name, type_label(report.plan_type), report.plan_year,
-        report.count("error"), report.count("warning"), waived, row.share(), verdict_text(report),
+        row.file,
+        report.plan_name,
+        type_label(report.plan_type),
+        report.plan_year,
+        report.count("error"),
+        report.count("warning"),
+        waived,
+        row.share(),
+        verdict_text(report),
     ]
 
 
@@ -164,8 +214,13 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
     ws.auto_filter.ref = xlsxkit.table_range(1, 1, len(REVIEW_SUMMARY_HEADERS), max(last, 2))
     ws.freeze_panes = "C2"
     xlsxkit.fit_columns(ws, fixed={share_column: 12})
-    put(ws, last + 2, 1, "Andel uppfyllda krav = tillämpliga krav utan brist (undantag räknas som uppfyllt) "
-        "/ tillämpliga krav. Upplysningar räknas inte som krav.")
+    put(
+        ws,
+        last + 2,
+        1,
+        "Andel uppfyllda krav = tillämpliga krav utan brist (undantag räknas som uppfyllt) "
+        "/ tillämpliga krav. Upplysningar räknas inte som krav.",
+    )
 
 
 def _review_matrix(ws: Worksheet, review: Review) -> None:
@@ -203,7 +258,8 @@ def _review_chart(ws: Worksheet, review: Review) -> None:
     chart.y_axis.scaling.max = 1
     chart.y_axis.number_format = PERCENT
     chart.legend = None
-    # Fokusområden top-down in table order; axes drawn explicitly (newer Excel hides them otherwise).
+    # Fokusområden top-down in table order; axes drawn explicitly (newer Excel hides them
+    # otherwise).
     chart.x_axis.scaling.orientation = "maxMin"
     chart.x_axis.delete = False
     chart.y_axis.delete = False

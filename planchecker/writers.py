@@ -5,6 +5,7 @@ markdown and html. Nothing here does I/O; the CLI picks one and writes it.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -28,9 +29,14 @@ _VERDICT_LABELS = {
     "engine-error": "Kontrollen kunde inte slutföras (motorfel) – resultatet är ofullständigt",
 }
 _COLOURS = {
-    "error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "waived": "\033[2m",
-    COVERAGE_LABELS["met"]: "\033[32m", COVERAGE_LABELS["missing"]: "\033[31m",
-    COVERAGE_LABELS["waived"]: "\033[33m", COVERAGE_LABELS["not_applicable"]: "\033[2m",
+    "error": "\033[31m",
+    "warning": "\033[33m",
+    "info": "\033[36m",
+    "waived": "\033[2m",
+    COVERAGE_LABELS["met"]: "\033[32m",
+    COVERAGE_LABELS["missing"]: "\033[31m",
+    COVERAGE_LABELS["waived"]: "\033[33m",
+    COVERAGE_LABELS["not_applicable"]: "\033[2m",
 }
 _RESET = "\033[0m"
 # Terminal columns that wrap; the others keep their width.
@@ -45,14 +51,26 @@ def render_json(report: Report) -> str:
 
 
 def type_label(value: str) -> str:
-    return NAMND_TYPE_LABELS.get(NamndType(value), value) if value in NamndType.__members__ else value
+    return (
+        NAMND_TYPE_LABELS.get(NamndType(value), value) if value in NamndType.__members__ else value
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Plan text safe for a terminal: control characters (an escape sequence could move the
+    cursor or clear the screen) become U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def header_lines(report: Report) -> list[str]:
     packs = ", ".join(p.title for p in report.packs) or "inga"
+    name = plain(report.plan_name)
     return [
-        f"Plan: {report.plan_name} ({type_label(report.plan_type)}), planår {report.plan_year}",
-        f"Fil: {report.file}   Bedömd per: {report.as_of.isoformat()}"
+        f"Plan: {name} ({type_label(report.plan_type)}), planår {report.plan_year}",
+        f"Fil: {plain(report.file)}   Bedömd per: {report.as_of.isoformat()}"
         + (f"   Uppföljning: {report.period}" if report.period else ""),
         f"Regelpaket: {packs}",
         f"Regler som gäller planen: {report.rules_checked}",
@@ -60,7 +78,11 @@ def header_lines(report: Report) -> list[str]:
 
 
 # (singular, plural) of each severity as a count is written: "1 varning", "2 varningar".
-_COUNT_WORDS = {"error": ("fel", "fel"), "warning": ("varning", "varningar"), "info": ("upplysning", "upplysningar")}
+_COUNT_WORDS = {
+    "error": ("fel", "fel"),
+    "warning": ("varning", "varningar"),
+    "info": ("upplysning", "upplysningar"),
+}
 
 
 def counted(severity: str, number: int) -> str:
@@ -118,7 +140,12 @@ def coverage_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-COVERAGE_HEADERS = ["Fokusområde", *(ITEM_LABELS[i] for i in COVERAGE_ITEMS), "Alla krav", "Uppfyllda krav"]
+COVERAGE_HEADERS = [
+    "Fokusområde",
+    *(ITEM_LABELS[i] for i in COVERAGE_ITEMS),
+    "Alla krav",
+    "Uppfyllda krav",
+]
 FINDING_HEADERS = ["Nivå", "Regel", "Brist", "Gäller", "Källa"]
 
 
@@ -134,8 +161,13 @@ def render_table(report: Report, *, colour: bool = False) -> str:
     out = header_lines(report)
     for area, findings in finding_groups(report).items():
         rows = [
-            [_paint(severity_label(f), "waived" if f.status == "waived" else f.severity, colour),
-             f.rule_id, f.message, subjects_text(report, f), f.source]
+            [
+                _paint(severity_label(f), "waived" if f.status == "waived" else f.severity, colour),
+                f.rule_id,
+                f.message,
+                plain(subjects_text(report, f)),
+                f.source,
+            ]
             for f in findings
         ]
         table = tabulate(rows, headers=FINDING_HEADERS, maxcolwidths=_WRAP_FINDINGS)
@@ -145,7 +177,10 @@ def render_table(report: Report, *, colour: bool = False) -> str:
     if not report.findings:
         out += ["", "Inga brister hittades."]
     if report.areas:
-        rows = [[row[0], *(_paint(c, c, colour) for c in row[1:5]), row[5]] for row in coverage_rows(report)]
+        rows = [
+            [row[0], *(_paint(c, c, colour) for c in row[1:5]), row[5]]
+            for row in coverage_rows(report)
+        ]
         out += ["", "Täckning per fokusområde", tabulate(rows, headers=COVERAGE_HEADERS)]
     out += ["", verdict_text(report)]
     return "\n".join(out) + "\n"
@@ -159,7 +194,7 @@ def render_summary_counts(report: Report) -> str:
         ["Aktiviteter", kinds.get("activity", 0)],
         ["RSA-risker", kinds.get("risk", 0)],
     ]
-    return tabulate(rows, headers=["Blad", "Rader"]) + "\n"
+    return str(tabulate(rows, headers=["Blad", "Rader"])) + "\n"
 
 
 # --- markdown ----------------------------------------------------------------------------------
@@ -169,7 +204,7 @@ _MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|#"})
 
 def md(text: object) -> str:
     """Plan text as literal Markdown: no markup, no HTML, no table breaks."""
-    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+    return plain(" ".join(str(text).split())).translate(_MD_SPECIAL)
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
@@ -181,11 +216,14 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[s
 def render_markdown(report: Report) -> str:
     """A report to attach to a tjänsteutlåtande: facts, verdict, coverage, findings, waivers."""
     met, total = report.requirements_met()
-    facts = [
+    facts: list[list[object]] = [
         ["Nämnd", f"{report.plan_name} ({type_label(report.plan_type)})"],
         ["Planår", report.plan_year],
         ["Fil", report.file],
-        ["Bedömd per", report.as_of.isoformat() + (f", uppföljning {report.period}" if report.period else "")],
+        [
+            "Bedömd per",
+            report.as_of.isoformat() + (f", uppföljning {report.period}" if report.period else ""),
+        ],
         ["Regelpaket", ", ".join(p.title for p in report.packs) or "inga"],
         ["Regler som gäller planen", report.rules_checked],
         ["Andel uppfyllda krav", share_text(met, total)],
@@ -196,12 +234,17 @@ def render_markdown(report: Report) -> str:
     if report.engine_errors:
         out += ["", "## Motorfel", ""] + [f"- {md(e)}" for e in report.engine_errors]
     if report.areas:
-        out += ["", "## Täckning per fokusområde", ""] + md_table(COVERAGE_HEADERS, coverage_rows(report))
+        out += ["", "## Täckning per fokusområde", ""] + md_table(
+            COVERAGE_HEADERS, coverage_rows(report)
+        )
     out += ["", "## Brister"]
     if not report.findings:
         out += ["", "Inga brister hittades."]
     for area, findings in finding_groups(report).items():
-        rows = [[severity_label(f), f.rule_id, f.message, subjects_text(report, f), f.source] for f in findings]
+        rows = [
+            [severity_label(f), f.rule_id, f.message, subjects_text(report, f), f.source]
+            for f in findings
+        ]
         out += ["", f"### {md(area)}", ""] + md_table(FINDING_HEADERS, rows)
     if report.waivers:
         out += ["", "## Undantag i planen", ""] + md_table(WAIVER_HEADERS, waiver_rows(report))
@@ -213,7 +256,13 @@ WAIVER_HEADERS = ["Regel", "Motivering", "Beslutat av", "Giltigt till", "Läge"]
 
 def waiver_rows(report: Report) -> list[list[str]]:
     return [
-        [w.rule, w.motivation, w.decided_by or "", w.valid_until.isoformat() if w.valid_until else "", state]
+        [
+            w.rule,
+            w.motivation,
+            w.decided_by or "",
+            w.valid_until.isoformat() if w.valid_until else "",
+            state,
+        ]
         for w, state in report.waivers
     ]
 
@@ -231,20 +280,26 @@ def render_html(report: Report) -> str:
 _TERMINAL_WORDS = {COVERAGE_LABELS["not_applicable"]: "–"}
 
 
-def review_rows(review: Review, *, short: bool = False, colour: bool = False
-                ) -> tuple[list[str], list[list[str]]]:
-    """The matrix: a row per file; `short` numbers the fokusområden and writes `–` for ej tillämpligt."""
+def review_rows(
+    review: Review, *, short: bool = False, colour: bool = False
+) -> tuple[list[str], list[list[str]]]:
+    """The matrix, a row per file. `short` numbers the fokusområden and writes `–` for ej
+    tillämpligt (for a terminal)."""
     columns = [str(n) for n in range(1, len(review.areas) + 1)] if short else list(review.areas)
     headers = ["Fil", "Nämnd", *columns, "Uppfyllda krav"]
     rows = []
     for row in review.rows:
         report = row.report
         if not row.ok or report is None:
-            rows.append([row.file, f"kunde inte granskas: {row.error}"] + [""] * (len(review.areas) + 1))
+            reason = (
+                "kunde inte granskas (se nedan)" if short else f"kunde inte granskas: {row.error}"
+            )
+            rows.append([plain(row.file), reason] + [""] * (len(review.areas) + 1))
             continue
         states = [row.status(a) or "" for a in review.areas]
         cells = [_paint(_TERMINAL_WORDS.get(s, s) if short else s, s, colour) for s in states]
-        rows.append([row.file, report.plan_name, *cells, share_text(*report.requirements_met())])
+        name = plain(report.plan_name)
+        rows.append([plain(row.file), name, *cells, share_text(*report.requirements_met())])
     return headers, rows
 
 
@@ -261,16 +316,29 @@ def render_review_table(review: Review, *, colour: bool = False) -> str:
     wrap = [None, 40, *([None] * len(review.areas)), None]
     out = [tabulate(rows, headers=headers, maxcolwidths=wrap), ""]
     out += [f"{n:>3}  {area}" for n, area in enumerate(review.areas, start=1)]
-    out += ["     – = ej tillämpligt", "", review_verdict(review)]
+    out += ["     – = ej tillämpligt"]
+    if review.failed:
+        out += ["", "Kunde inte granskas:"] + [
+            f"  {plain(row.file)}: {plain(row.error or '')}" for row in review.failed
+        ]
+    out += ["", review_verdict(review)]
     return "\n".join(out) + "\n"
 
 
 def render_review_markdown(review: Review) -> str:
     headers, rows = review_rows(review)
-    out = ["# Granskning av verksamhetsplaner", "", *md_table(headers, rows), "", md(review_verdict(review))]
+    out = [
+        "# Granskning av verksamhetsplaner",
+        "",
+        *md_table(headers, rows),
+        "",
+        md(review_verdict(review)),
+    ]
     shares = [(a, *review.area_share(a)) for a in review.areas]
     out += ["", "## Andel uppfyllda krav per fokusområde (hela staden)", ""]
-    out += md_table(["Fokusområde", "Uppfyllda krav"], [[a, share_text(m, t)] for a, m, t in shares])
+    out += md_table(
+        ["Fokusområde", "Uppfyllda krav"], [[a, share_text(m, t)] for a, m, t in shares]
+    )
     return "\n".join(out) + "\n"
 
 
@@ -281,5 +349,7 @@ def render_review_json(outcomes: Sequence[Outcome]) -> str:
         if outcome.report is not None:
             plans.append({"file": outcome.file, "report": outcome.report.to_records()})
         else:
-            plans.append({"file": outcome.file, "problems": [p.to_record() for p in outcome.problems]})
+            plans.append(
+                {"file": outcome.file, "problems": [p.to_record() for p in outcome.problems]}
+            )
     return json.dumps({"report_version": 1, "plans": plans}, indent=2, ensure_ascii=False) + "\n"

@@ -10,7 +10,6 @@ what the apostrophe style does not: copying the cell, or saving the sheet as CSV
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -23,13 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planchecker.findings import COVERAGE_LABELS
-from planchecker.template import deterministic_xlsx
+from planchecker.template import FIXED_TIME, deterministic_xlsx
 
 ZERO_WIDTH_SPACE = "\u200b"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses cells longer than 32,767 characters; leave room for the ellipsis.
 MAX_CELL_TEXT = 32_000
-FIXED_TIME = dt.datetime(2000, 1, 1)
 PERCENT = "0%"
 
 BOLD = Font(bold=True)
@@ -61,8 +59,16 @@ def safe_text(text: str) -> str:
     return ZERO_WIDTH_SPACE + text if text.startswith(FORMULA_START) else text
 
 
-def put(ws: Worksheet, row: int, column: int, value: Any, *, font: Font | None = None,
-        align: Alignment | None = None, number_format: str | None = None) -> Any:
+def put(
+    ws: Worksheet,
+    row: int,
+    column: int,
+    value: Any,
+    *,
+    font: Font | None = None,
+    align: Alignment | None = None,
+    number_format: str | None = None,
+) -> Any:
     """Write one cell; text always lands as a string cell."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
@@ -79,8 +85,14 @@ def put(ws: Worksheet, row: int, column: int, value: Any, *, font: Font | None =
     return cell
 
 
-def write_row(ws: Worksheet, row: int, values: Sequence[Any], *, first_column: int = 1,
-              align: Alignment | None = TOP) -> None:
+def write_row(
+    ws: Worksheet,
+    row: int,
+    values: Sequence[Any],
+    *,
+    first_column: int = 1,
+    align: Alignment | None = TOP,
+) -> None:
     for offset, value in enumerate(values):
         put(ws, row, first_column + offset, value, align=align)
 
@@ -92,11 +104,14 @@ def write_header(ws: Worksheet, row: int, titles: Sequence[str], *, first_column
 
 
 def table_range(first_column: int, first_row: int, last_column: int, last_row: int) -> str:
-    return f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}"
+    return (
+        f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}"
+    )
 
 
-def fit_columns(ws: Worksheet, *, minimum: int = 8, maximum: int = 60,
-                fixed: dict[int, int] | None = None) -> None:
+def fit_columns(
+    ws: Worksheet, *, minimum: int = 8, maximum: int = 60, fixed: dict[int, int] | None = None
+) -> None:
     """Width from the longest line in each column, within [minimum, maximum]; longer text wraps."""
     widths: dict[int, int] = {}
     for row in ws.iter_rows():
@@ -115,7 +130,7 @@ def fit_columns(ws: Worksheet, *, minimum: int = 8, maximum: int = 60,
 
 
 def add_status_formatting(ws: Worksheet, ranges: Iterable[str]) -> None:
-    """Colour the status words with conditional formatting rules (so filters and edits keep them)."""
+    """Colour the status words by conditional formatting rules (filters and edits keep them)."""
     sqref = " ".join(ranges)
     for word, (fill, font) in STATUS_COLOURS.items():
         rule = CellIsRule(

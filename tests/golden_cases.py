@@ -99,7 +99,11 @@ def snapshot(data: bytes) -> dict[str, Any]:
             "freeze_panes": ws.freeze_panes,
             "auto_filter": ws.auto_filter.ref,
             "conditional_formatting": sorted(
-                [str(cf.sqref), rule.formula[0], rule.dxf.fill.fgColor.rgb if rule.dxf and rule.dxf.fill else None]
+                [
+                    str(cf.sqref),
+                    rule.formula[0],
+                    rule.dxf.fill.fgColor.rgb if rule.dxf and rule.dxf.fill else None,
+                ]
                 for cf in ws.conditional_formatting
                 for rule in cf.rules
             ),

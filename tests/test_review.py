@@ -1,4 +1,4 @@
-"""Many plans in parallel: which files, the order of results, and failures that stay with their file."""
+"""Many plans in parallel: which files, the order of results, failures that stay with their file."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from tests.review_helpers import misbehaving_task
 
 
 def _records(outcomes: list[Outcome]) -> list[tuple[str, object]]:
-    return [(o.file, o.report.to_records() if o.report else [p.to_record() for p in o.problems]) for o in outcomes]
+    return [
+        (o.file, o.report.to_records() if o.report else [p.to_record() for p in o.problems])
+        for o in outcomes
+    ]
 
 
 def test_collect_plans_reads_a_folder_flat_and_sorted(tmp_path: Path) -> None:
@@ -31,7 +34,9 @@ def test_collect_plans_reads_a_folder_flat_and_sorted(tmp_path: Path) -> None:
 def test_parallel_review_equals_checking_one_by_one() -> None:
     paths = collect_plans([SAMPLES])
     finished: list[int] = []
-    parallel = review_plans(paths, checker().catalogue, workers=2, on_done=lambda: finished.append(1))
+    parallel = review_plans(
+        paths, checker().catalogue, workers=2, on_done=lambda: finished.append(1)
+    )
     assert [o.file for o in parallel] == sorted(p.name for p in paths)
     assert _records(parallel) == _records(sample_outcomes())
     assert len(finished) == len(paths)
@@ -41,12 +46,25 @@ def test_failures_stay_with_their_file_and_the_rest_is_reported(tmp_path: Path) 
     """A crashed worker, a plan over time and an exception each become that file's error row."""
     good = [SAMPLES / "sodermalm-sdn-2020.xlsx", SAMPLES / "skarpnack-sdn-2021.json"]
     bad = [tmp_path / "crash.xlsx", tmp_path / "hang.yaml", tmp_path / "boom.json"]
-    outcomes = review_plans([*bad, *good], checker().catalogue, ReviewOptions(timeout=4), workers=2,
-                            task=misbehaving_task)
+    outcomes = review_plans(
+        [*bad, *good],
+        checker().catalogue,
+        ReviewOptions(timeout=4),
+        workers=2,
+        task=misbehaving_task,
+    )
     by_file = {o.file: o for o in outcomes}
-    assert list(by_file) == ["boom.json", "crash.xlsx", "hang.yaml", "skarpnack-sdn-2021.json",
-                             "sodermalm-sdn-2020.xlsx"]
-    details = {f: [p.values["detail"] for p in by_file[f].problems] for f in ("boom.json", "crash.xlsx", "hang.yaml")}
+    assert list(by_file) == [
+        "boom.json",
+        "crash.xlsx",
+        "hang.yaml",
+        "skarpnack-sdn-2021.json",
+        "sodermalm-sdn-2020.xlsx",
+    ]
+    details = {
+        f: [p.values["detail"] for p in by_file[f].problems]
+        for f in ("boom.json", "crash.xlsx", "hang.yaml")
+    }
     assert details == {
         "boom.json": ["RuntimeError: avsiktligt fel i testet"],
         "crash.xlsx": ["arbetsprocessen avbröts oväntat när filen kontrollerades"],
@@ -61,9 +79,14 @@ def test_unreadable_file_is_a_row_with_its_problems(tmp_path: Path) -> None:
     shutil.copy(SAMPLES / "alvsjo-sdn-2018.xlsx", tmp_path)
     outcomes = review_plans(collect_plans([tmp_path]), checker().catalogue, workers=1)
     review = build_review(outcomes)
-    assert [(r.file, r.ok) for r in review.rows] == [("alvsjo-sdn-2018.xlsx", True), ("trasig.xlsx", False)]
+    assert [(r.file, r.ok) for r in review.rows] == [
+        ("alvsjo-sdn-2018.xlsx", True),
+        ("trasig.xlsx", False),
+    ]
     assert review.failed[0].error == describe_failure(outcomes[1])
-    assert review.failed[0].error is not None and review.failed[0].error.startswith("Text i stället för arbetsbok")
+    assert review.failed[0].error is not None and review.failed[0].error.startswith(
+        "Text i stället för arbetsbok"
+    )
 
 
 def test_review_shares_and_worst() -> None:
@@ -72,7 +95,9 @@ def test_review_shares_and_worst() -> None:
     for area in review.areas:
         met, total = review.area_share(area)
         assert 0 <= met <= total and total > 0
-        assert (met, total) == tuple(map(sum, zip(*(r.requirements_met(area) for r in review.reports), strict=True)))
+        assert (met, total) == tuple(
+            map(sum, zip(*(r.requirements_met(area) for r in review.reports), strict=True))
+        )
 
 
 def test_engine_error_is_a_failed_row() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -17,7 +16,14 @@ from planchecker.matrix import build_review
 from planchecker.model import Location, Plan
 from planchecker.problems import InputProblem
 from planchecker.workbook import plan_workbook, review_workbook
-from tests.golden_cases import GOLDEN, PLANS, checker, plan_report, sample_outcomes, snapshot, snapshot_json
+from tests.golden_cases import (
+    GOLDEN,
+    PLANS,
+    checker,
+    plan_report,
+    sample_outcomes,
+    snapshot_json,
+)
 
 STALE = "inaktuell golden-fil: kör .venv/bin/python tools/regenerate_golden.py och granska diffen"
 ZWSP = xlsxkit.ZERO_WIDTH_SPACE
@@ -80,9 +86,15 @@ def test_review_matrix_formatting_and_legend(review_book: Any, outcomes: list[Ou
     areas = build_review(outcomes).areas
     last_column = openpyxl.utils.get_column_letter(len(areas) + 2)
     legend_column = openpyxl.utils.get_column_letter(len(areas) + 4)
-    rules = {(str(cf.sqref), r.formula[0], r.dxf.fill.fgColor.rgb) for cf in ws.conditional_formatting for r in cf.rules}
+    rules = {
+        (str(cf.sqref), r.formula[0], r.dxf.fill.fgColor.rgb)
+        for cf in ws.conditional_formatting
+        for r in cf.rules
+    }
     ranges = f"C2:{last_column}{len(outcomes) + 1} {legend_column}2:{legend_column}5"
-    assert {(s, f) for s, f, _ in rules} == {(ranges, f'"{w}"') for w in ("uppfyllt", "saknas", "undantag", "ej tillämpligt")}
+    assert {(s, f) for s, f, _ in rules} == {
+        (ranges, f'"{w}"') for w in ("uppfyllt", "saknas", "undantag", "ej tillämpligt")
+    }
     assert len({fill for _, _, fill in rules}) == 4
     legend = [ws[f"{legend_column}{row}"].value for row in range(1, 6)]
     assert legend == ["Förklaring", "uppfyllt", "saknas", "undantag", "ej tillämpligt"]
@@ -91,14 +103,26 @@ def test_review_matrix_formatting_and_legend(review_book: Any, outcomes: list[Ou
     assert ws.freeze_panes == "C2"
 
 
-def test_findings_sheet_has_filter_panes_and_widths(review_book: Any, outcomes: list[Outcome]) -> None:
+def test_findings_sheet_has_filter_panes_and_widths(
+    review_book: Any, outcomes: list[Outcome]
+) -> None:
     ws = review_book["Brister"]
     count = sum(len(o.report.findings) for o in outcomes if o.report)
     assert ws.auto_filter.ref == f"A1:J{count + 1}"
     assert ws.freeze_panes == "C2"
     header = [c.value for c in ws[1]]
-    assert header == ["Fil", "Nämnd", "Regel", "Nivå", "Status", "Fokusområde", "Brist", "Gäller (rad)", "Källa",
-                      "Undantag"]
+    assert header == [
+        "Fil",
+        "Nämnd",
+        "Regel",
+        "Nivå",
+        "Status",
+        "Fokusområde",
+        "Brist",
+        "Gäller (rad)",
+        "Källa",
+        "Undantag",
+    ]
     widths = {k: v.width for k, v in ws.column_dimensions.items()}
     assert widths["C"] == max(len(str(c.value)) for c in ws["C"]) + 2
     assert widths["G"] == 60 and ws["G2"].alignment.wrap_text
@@ -106,8 +130,17 @@ def test_findings_sheet_has_filter_panes_and_widths(review_book: Any, outcomes: 
 
 def test_summary_sheet_rows_and_shares(review_book: Any, outcomes: list[Outcome]) -> None:
     rows = list(review_book["Sammanfattning"].iter_rows(values_only=True))
-    assert rows[0][:8] == ("Fil", "Nämnd", "Typ", "Planår", "Fel", "Varningar", "Undantag", "Andel uppfyllda krav")
-    by_file = {row[0]: row for row in rows[1:len(outcomes) + 1]}
+    assert rows[0][:8] == (
+        "Fil",
+        "Nämnd",
+        "Typ",
+        "Planår",
+        "Fel",
+        "Varningar",
+        "Undantag",
+        "Andel uppfyllda krav",
+    )
+    by_file = {row[0]: row for row in rows[1 : len(outcomes) + 1]}
     sodermalm = by_file["sodermalm-sdn-2020.xlsx"]
     assert sodermalm[1:7] == ("Södermalms stadsdelsnämnd", "Stadsdelsnämnd", 2020, 1, 1, 1)
     report = next(o.report for o in outcomes if o.file == "sodermalm-sdn-2020.xlsx")
@@ -126,11 +159,20 @@ def test_chart_of_share_met_per_area(review_book: Any, outcomes: list[Outcome]) 
 
 
 def test_unreadable_file_becomes_an_error_row(outcomes: list[Outcome]) -> None:
-    broken = Outcome("trasig.xlsx", None, (InputProblem("not-a-workbook", Location(file="trasig.xlsx"),
-                                                        {"detail": "okänt innehåll"}),))
+    broken = Outcome(
+        "trasig.xlsx",
+        None,
+        (
+            InputProblem(
+                "not-a-workbook", Location(file="trasig.xlsx"), {"detail": "okänt innehåll"}
+            ),
+        ),
+    )
     book = openpyxl.load_workbook(io.BytesIO(review_workbook([*outcomes, broken])))
     summary = {row[0]: row for row in book["Sammanfattning"].iter_rows(values_only=True)}
-    assert summary["trasig.xlsx"][8].startswith("Kunde inte granskas: Inte en Excel-arbetsbok: Filen är inte")
+    assert summary["trasig.xlsx"][8].startswith(
+        "Kunde inte granskas: Inte en Excel-arbetsbok: Filen är inte"
+    )
     matrix = _matrix(book["Täckning"])
     assert set(matrix["trasig.xlsx"].values()) == {None}
     names = {row[0]: row[1] for row in book["Täckning"].iter_rows(values_only=True)}
@@ -144,25 +186,39 @@ HOSTILE_NAME = '=HYPERLINK("http://example.invalid","klicka")'
 
 
 def _hostile_report() -> Any:
-    plan = Plan.model_validate({
-        "namnd": {"name": HOSTILE_NAME, "type": "stadsdelsnamnd", "year": 2020},
-        "goals": [{"id": "M1", "text": "Krisberedskap", "topics": ["krisberedskap"]}],
-        "activities": [{"id": "@SUM(A1)", "goal_id": "-1+2", "text": "x"},
-                       {"id": "+A1", "goal_id": "\tX", "text": "y"}],
-        "waivers": [{"rule": "SAK20-CF-AKT", "motivation": "=cmd|' /C calc'!A0"}],
-    })
+    plan = Plan.model_validate(
+        {
+            "namnd": {"name": HOSTILE_NAME, "type": "stadsdelsnamnd", "year": 2020},
+            "goals": [{"id": "M1", "text": "Krisberedskap", "topics": ["krisberedskap"]}],
+            "activities": [
+                {"id": "@SUM(A1)", "goal_id": "-1+2", "text": "x"},
+                {"id": "+A1", "goal_id": "\tX", "text": "y"},
+            ],
+            "waivers": [{"rule": "SAK20-CF-AKT", "motivation": "=cmd|' /C calc'!A0"}],
+        }
+    )
     return checker().check(plan, "=fil.json")
 
 
 @pytest.mark.parametrize("which", ["plan", "review"])
 def test_plan_text_is_never_a_formula(which: str) -> None:
     report = _hostile_report()
-    data = plan_workbook(report) if which == "plan" else review_workbook([Outcome("=fil.json", report)])
+    data = (
+        plan_workbook(report)
+        if which == "plan"
+        else review_workbook([Outcome("=fil.json", report)])
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        sheets = [
+            archive.read(n).decode()
+            for n in archive.namelist()
+            if n.startswith("xl/worksheets/sheet")
+        ]
     assert not any("<f>" in xml for xml in sheets)
     book = openpyxl.load_workbook(io.BytesIO(data))
-    texts = [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    texts = [
+        c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+    ]
     assert f"{ZWSP}{HOSTILE_NAME}" in texts and HOSTILE_NAME not in texts
     assert not [t for t in texts if t.startswith(xlsxkit.FORMULA_START)]
     # Subjects (plan ids) and a waiver's motivation reach the findings sheet neutralised.
@@ -186,7 +242,11 @@ def test_plan_workbook_sheets_and_coverage() -> None:
     report = plan_report("sodermalm-sdn-2020")
     book = openpyxl.load_workbook(io.BytesIO(plan_workbook(report)))
     assert book.sheetnames == ["Sammanfattning", "Brister", "Täckning"]
-    coverage = {row[0]: row[1:5] for row in book["Täckning"].iter_rows(min_row=2, values_only=True) if row[0]}
+    coverage = {
+        row[0]: row[1:5]
+        for row in book["Täckning"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
     assert coverage["Civilt försvar"] == ("uppfyllt", "undantag", "ej tillämpligt", "undantag")
     ranges = {str(cf.sqref) for cf in book["Täckning"].conditional_formatting}
     assert ranges == {f"B2:E{len(report.areas) + 1} H2:H5"}

@@ -13,7 +13,15 @@ import pytest
 from planchecker import writers
 from planchecker.findings import COVERAGE_LABELS, Report
 from planchecker.model import Plan
-from tests.golden_cases import GOLDEN, PLAN_FORMATS, PLANS, checker, plan_report
+from tests.golden_cases import (
+    GOLDEN,
+    PLAN_FORMATS,
+    PLANS,
+    REVIEW_FORMATS,
+    checker,
+    plan_report,
+    sample_outcomes,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
@@ -37,11 +45,22 @@ def test_format_matches_golden_file(name: str, suffix: str) -> None:
     assert PLAN_FORMATS[suffix](plan_report(name)) == expected, STALE
 
 
+@pytest.mark.parametrize("suffix", [f for f in REVIEW_FORMATS if not f.startswith("xlsx")])
+def test_review_format_matches_golden_file(suffix: str) -> None:
+    expected = (GOLDEN / "review" / f"sample_plans.{suffix}").read_text(encoding="utf-8")
+    assert REVIEW_FORMATS[suffix](sample_outcomes()) == expected, STALE
+
+
 @pytest.mark.parametrize("suffix", TEXT_FORMATS)
 def test_output_is_identical_across_runs(suffix: str) -> None:
     first = PLAN_FORMATS[suffix](plan_report("sodermalm-sdn-2020"))
-    again = PLAN_FORMATS[suffix](checker().check_file(ROOT / "sample_plans" / "sodermalm-sdn-2020.xlsx",
-                                                      as_of=PLANS["sodermalm-sdn-2020"][1]).report)  # type: ignore[arg-type]
+    again = PLAN_FORMATS[suffix](
+        checker()
+        .check_file(
+            ROOT / "sample_plans" / "sodermalm-sdn-2020.xlsx", as_of=PLANS["sodermalm-sdn-2020"][1]
+        )
+        .report
+    )  # type: ignore[arg-type]
     assert first == again
 
 
@@ -65,7 +84,10 @@ def test_schema_refuses_what_the_contract_does_not_have() -> None:
     record["coverage"]["areas"][0]["goal"] = "ja"
     paths = sorted(tuple(str(p) for p in e.absolute_path) for e in validator.iter_errors(record))
     assert paths == [
-        ("coverage", "areas", "0", "goal"), ("findings", "0"), ("waivers", "0"), ("waivers", "0", "state")
+        ("coverage", "areas", "0", "goal"),
+        ("findings", "0"),
+        ("waivers", "0"),
+        ("waivers", "0", "state"),
     ]
 
 
@@ -88,8 +110,10 @@ def test_coverage_is_read_off_the_findings() -> None:
 
 def test_coverage_states_for_a_plan_built_in_code() -> None:
     plan = _plan(
-        goals=[{"id": "M1", "text": "God krisberedskap", "topics": ["krisberedskap"]},
-               {"id": "M2", "text": "Civilt försvar", "topics": ["civilt_forsvar"]}],
+        goals=[
+            {"id": "M1", "text": "God krisberedskap", "topics": ["krisberedskap"]},
+            {"id": "M2", "text": "Civilt försvar", "topics": ["civilt_forsvar"]},
+        ],
         waivers=[{"rule": "SAK20-CF-AKT", "motivation": "Kommer 2021."}],
     )
     report = _check(plan)
@@ -142,8 +166,14 @@ def test_html_coverage_table_holds_the_report_coverage() -> None:
     report = plan_report("sodermalm-sdn-2020")
     parsed = _parse(writers.render_html(report))
     coverage = [rows for css, rows in parsed.tables if css == "coverage"][0]
-    assert [c for c, _ in coverage[0]] == ["Fokusområde", "Mål", "Aktivitet", "Indikator", "Alla krav",
-                                           "Uppfyllda krav"]
+    assert [c for c, _ in coverage[0]] == [
+        "Fokusområde",
+        "Mål",
+        "Aktivitet",
+        "Indikator",
+        "Alla krav",
+        "Uppfyllda krav",
+    ]
     body = {row[0][0]: [c for c, _ in row[1:]] for row in coverage[1:]}
     assert list(body) == list(report.areas)
     assert body["Civilt försvar"][:4] == ["uppfyllt", "undantag", "ej tillämpligt", "undantag"]
@@ -157,7 +187,8 @@ def test_html_findings_tables_list_every_finding() -> None:
     parsed = _parse(writers.render_html(report))
     rows = [row for css, table in parsed.tables if css == "findings" for row in table[1:]]
     assert [(r[0][0], r[1][0], r[3][0]) for r in rows] == [
-        (writers.severity_label(f), f.rule_id, writers.subjects_text(report, f)) for f in report.findings
+        (writers.severity_label(f), f.rule_id, writers.subjects_text(report, f))
+        for f in report.findings
     ]
     assert ("Fel", "error") in [r[0] for r in rows]
 
@@ -172,7 +203,9 @@ def test_html_is_self_contained() -> None:
 
 def test_html_escapes_every_plan_value() -> None:
     hostile = '<script>alert("x")</script> & <b>Co</b>'
-    plan = _plan(hostile, activities=[{"id": "<img src=x onerror=alert(1)>", "goal_id": "M9", "text": "x"}])
+    plan = _plan(
+        hostile, activities=[{"id": "<img src=x onerror=alert(1)>", "goal_id": "M9", "text": "x"}]
+    )
     html = writers.render_html(_check(plan))
     parsed = _parse(html)
     assert not [t for t, _ in parsed.tags if t in ("script", "img", "b")]
@@ -185,10 +218,14 @@ def test_html_escapes_every_plan_value() -> None:
 
 
 def test_markdown_keeps_plan_text_literal() -> None:
-    plan = _plan("Nämnd | med <b>pipe</b>\noch radbrytning",
-                 activities=[{"id": "A|1", "goal_id": "X", "text": "x"}])
+    plan = _plan(
+        "Nämnd | med <b>pipe</b>\noch radbrytning",
+        activities=[{"id": "A|1", "goal_id": "X", "text": "x"}],
+    )
     text = writers.render_markdown(_check(plan))
-    assert text.startswith("# Granskning av verksamhetsplan: Nämnd \\| med \\<b\\>pipe\\</b\\> och radbrytning 2020\n")
+    assert text.startswith(
+        "# Granskning av verksamhetsplan: Nämnd \\| med \\<b\\>pipe\\</b\\> och radbrytning 2020\n"
+    )
     table_rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert all(line.replace("\\|", "").count("|") in (3, 6, 7) for line in table_rows)
     assert "| A\\|1 |" in text
@@ -210,5 +247,16 @@ def test_table_header_and_verdict() -> None:
 
 
 def test_counts_are_written_in_swedish() -> None:
-    assert [writers.counted("warning", n) for n in (0, 1, 2)] == ["0 varningar", "1 varning", "2 varningar"]
+    assert [writers.counted("warning", n) for n in (0, 1, 2)] == [
+        "0 varningar",
+        "1 varning",
+        "2 varningar",
+    ]
     assert writers.share_text(2, 3) == "2 av 3 (67 %)" and writers.share_text(0, 0) == "–"
+
+
+def test_terminal_output_carries_no_control_characters_from_the_plan() -> None:
+    plan = _plan("\x1b[2JNämnd\x07", activities=[{"id": "A\x1b]0;x", "goal_id": "X", "text": "x"}])
+    text = writers.render_table(_check(plan), colour=False)
+    assert "\x1b" not in text and "\x07" not in text
+    assert text.startswith("Plan: \ufffd[2JNämnd\ufffd (Stadsdelsnämnd), planår 2020\n")

@@ -21,7 +21,9 @@ from tests.golden_cases import GOLDEN, golden_files  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="skriv inget; slutkod 1 om någon fil är inaktuell")
+    parser.add_argument(
+        "--check", action="store_true", help="skriv inget; slutkod 1 om någon fil är inaktuell"
+    )
     args = parser.parse_args(argv)
     stale = []
     for relative, render in sorted(golden_files().items()):

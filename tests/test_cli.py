@@ -1,0 +1,191 @@
+"""The command line: formats, files written, exit codes and messages, asserted together."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from planchecker import cli as cli_module
+from planchecker.cli import cli, main
+from tests.golden_cases import GOLDEN, PLANS, SAMPLES
+
+SODERMALM = SAMPLES / "sodermalm-sdn-2020.xlsx"
+AS_OF = PLANS["sodermalm-sdn-2020"][1].isoformat()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture()
+def samples(tmp_path: Path) -> Path:
+    folder = tmp_path / "planer"
+    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("source", "*.md"))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("fmt", "golden"),
+    [("table", "table.txt"), ("json", "json"), ("markdown", "md"), ("html", "html")],
+)
+def test_check_prints_each_format(runner: CliRunner, fmt: str, golden: str) -> None:
+    result = runner.invoke(cli, ["check", str(SODERMALM), "--format", fmt, "--as-of", AS_OF])
+    expected = (GOLDEN / "reports" / f"sodermalm-sdn-2020.{golden}").read_text(encoding="utf-8")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, expected, "")
+
+
+def test_check_fail_on_decides_the_exit_code(runner: CliRunner) -> None:
+    codes = {
+        level: runner.invoke(
+            cli, ["check", str(SODERMALM), "--fail-on", level, "--format", "json"]
+        ).exit_code
+        for level in ("error", "warning", "info", "never")
+    }
+    assert codes == {"error": 1, "warning": 1, "info": 1, "never": 0}
+
+
+def test_check_writes_xlsx_to_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "rapport.xlsx"
+    result = runner.invoke(
+        cli, ["check", str(SODERMALM), "--format", "xlsx", "-o", str(out), "--fail-on", "never"]
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"Skrev {out}\n")
+    assert openpyxl.load_workbook(out).sheetnames == ["Sammanfattning", "Brister", "Täckning"]
+
+
+def test_check_xlsx_needs_an_output_file(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["check", str(SODERMALM), "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "ange -o FIL.xlsx" in result.stderr and result.stdout == ""
+
+
+def test_check_unreadable_plan_exits_2_without_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    broken = tmp_path / "trasig.xlsx"
+    broken.write_text("Nämnd;Mål\n")
+    result = runner.invoke(cli, ["check", str(broken)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Fel: Planen kunde inte läsas (1 fel):\n")
+    assert "Traceback" not in result.stderr
+
+
+def test_check_bad_date_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["check", str(SODERMALM), "--as-of", "31/12/2020"])
+    assert (
+        result.exit_code == 2 and "'31/12/2020' är inget datum; skriv ÅÅÅÅ-MM-DD." in result.stderr
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "review"])
+def test_help_documents_the_exit_codes(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert (
+        "Slutkoder:" in result.stdout and "  2  " in result.stdout and "--fail-on" in result.stdout
+    )
+
+
+def test_main_never_shows_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["planchecker", "check", str(tmp_path / "finns-inte.xlsx")])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+    assert exit_info.value.code == 2 and captured.out == ""
+    assert "Filen finns inte" in captured.err and "Traceback" not in captured.err
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert cli_module._use_colour()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli_module._use_colour()
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.delenv("NO_COLOR")
+    assert not cli_module._use_colour()
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+def test_review_writes_the_workbook_and_prints_the_matrix(
+    runner: CliRunner, samples: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "granskning.xlsx"
+    result = runner.invoke(cli, ["review", str(samples), "-o", str(out)])
+    expected = (GOLDEN / "review" / "sample_plans.table.txt").read_text(encoding="utf-8")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, expected, f"Skrev {out}\n")
+    assert openpyxl.load_workbook(out).sheetnames == [
+        "Sammanfattning",
+        "Täckning",
+        "Brister",
+        "Diagram",
+    ]
+
+
+def test_review_with_a_broken_file_still_reports_every_plan(
+    runner: CliRunner, samples: Path, tmp_path: Path
+) -> None:
+    (samples / "trasig.xlsx").write_bytes(b"PK\x03\x04 inte en riktig arbetsbok")
+    out = tmp_path / "granskning.xlsx"
+    result = runner.invoke(cli, ["review", str(samples), "-o", str(out), "--fail-on", "never"])
+    assert result.exit_code == 2
+    assert result.stderr == f"Skrev {out}\nFel: 1 av 7 filer kunde inte granskas.\n"
+    matrix_rows = [line.split()[0] for line in result.stdout.splitlines()[2:9]]
+    assert matrix_rows == sorted(p.name for p in samples.iterdir())
+    assert "trasig.xlsx                   kunde inte granskas (se nedan)\n" in result.stdout
+    assert (
+        "\nKunde inte granskas:\n  trasig.xlsx: Inte en Excel-arbetsbok: Filen är inte"
+        in result.stdout
+    )
+    assert result.stdout.endswith("\n7 planer: 6 granskade, 6 med fel, 1 kunde inte granskas.\n")
+    summary = {
+        row[0]: row
+        for row in openpyxl.load_workbook(out)["Sammanfattning"].iter_rows(values_only=True)
+    }
+    assert str(summary["trasig.xlsx"][8]).startswith("Kunde inte granskas: Inte en Excel-arbetsbok")
+    assert summary["alvsjo-sdn-2018.xlsx"][1] == "Älvsjö stadsdelsnämnd"
+
+
+def test_review_markdown_and_json(runner: CliRunner, samples: Path) -> None:
+    files = [str(samples / "alvsjo-sdn-2018.xlsx"), str(samples / "skarpnack-sdn-2021.json")]
+    markdown = runner.invoke(cli, ["review", *files, "--format", "markdown", "--fail-on", "never"])
+    assert markdown.exit_code == 0 and markdown.stderr == ""
+    assert markdown.stdout.startswith("# Granskning av verksamhetsplaner\n\n| Fil | Nämnd |")
+    assert "| alvsjo-sdn-2018.xlsx | Älvsjö stadsdelsnämnd | " in markdown.stdout
+    as_json = runner.invoke(cli, ["review", *files, "--format", "json"])
+    assert as_json.exit_code == 1
+    plans = json.loads(as_json.stdout)["plans"]
+    assert [(p["file"], p["report"]["verdict"]) for p in plans] == [
+        ("alvsjo-sdn-2018.xlsx", "gaps"),
+        ("skarpnack-sdn-2021.json", "gaps"),
+    ]
+
+
+def test_review_of_an_empty_folder_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["review", str(tmp_path), "--format", "table"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Fel: Inga planer hittades (.xlsx, .json, .yaml, .yml) i ")
+
+
+def test_unwritable_output_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "fil"
+    blocker.write_text("")
+    result = runner.invoke(
+        cli, ["check", str(SODERMALM), "--format", "html", "-o", str(blocker / "r.html")]
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Fel: Kan inte skriva {blocker / 'r.html'}: ")
