@@ -12,10 +12,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
+from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
 from planchecker.cli_schedule import schedule
 from planchecker.problems import InputError, PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
@@ -23,22 +24,11 @@ from planchecker.rulebook import SEVERITY_RANK
 if TYPE_CHECKING:
     from planchecker.findings import Report
 
-EXIT_OK, EXIT_GAPS, EXIT_ERROR = 0, 1, 2
-
 EXIT_CODES_HELP = """\b
 Slutkoder:
   0  inga brister på eller över --fail-on
   1  brister hittades
   2  filen kunde inte läsas, felaktigt kommando eller motorfel"""
-
-
-def _parse_date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} är inget datum; skriv ÅÅÅÅ-MM-DD.") from None
 
 
 def _write_output(text: str | bytes, output: Path | None) -> None:
@@ -82,7 +72,7 @@ _FAIL_ON = click.option(
 )
 _AS_OF = click.option(
     "--as-of",
-    callback=_parse_date,
+    callback=parse_date,
     metavar="DATUM",
     help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). Standard: i dag, dock högst planårets sista dag.",
 )

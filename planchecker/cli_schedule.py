@@ -14,6 +14,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
+from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
 from planchecker.history import History, RunDiff
 from planchecker.problems import PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
@@ -24,15 +25,6 @@ _DB_OPTION = click.option(
 )
 
 
-def _parse_date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} är inget datum; skriv ÅÅÅÅ-MM-DD.") from None
-
-
 @click.group()
 def schedule() -> None:
     """Schemalagd kontroll inför tertialrapport (T1, T2) och verksamhetsberättelse (VB)."""
@@ -41,7 +33,7 @@ def schedule() -> None:
 @schedule.command("run")
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--period", type=click.Choice(["T1", "T2", "VB"]), required=True, help="Uppföljningstillfälle.")
-@click.option("--as-of", callback=_parse_date, help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). Standard: i dag.")
+@click.option("--as-of", callback=parse_date, help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). Standard: i dag.")
 @_DB_OPTION
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Mapp för granskning.xlsx, granskning.json och junit.xml.")
@@ -74,14 +66,14 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
 
 def _exit_code(outcomes: Any, fail_on: str) -> int:
     if any(o.report is None or o.report.engine_errors for o in outcomes):
-        return 2
+        return EXIT_ERROR
     if fail_on == "never":
-        return 0
+        return EXIT_OK
     limit = SEVERITY_RANK[fail_on]
     failing = any(
         f.status == "fail" and SEVERITY_RANK[f.severity] <= limit for o in outcomes for f in o.report.findings
     )
-    return 1 if failing else 0
+    return EXIT_GAPS if failing else EXIT_OK
 
 
 def _run_table(outcomes: Any, diff: RunDiff | None) -> str:

@@ -140,3 +140,33 @@ def test_junit_xml_validates_against_the_common_schema(checker: Checker, tmp_pat
     broken_suite = next(s for s in suites if s.get("name") == "trasig.xlsx")
     assert broken_suite.find("testcase/error") is not None
     assert xml == render_junit(outcomes)
+
+
+def test_schedule_commands_from_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from planchecker.cli import cli
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(SOURCES / "skarpnack-sdn-2021.yaml", plans)
+    (plans / "trasig.xlsx").write_bytes(b"ingen arbetsbok")
+    db = tmp_path / "historik.db"
+    args = ["schedule", "run", str(plans), "--period", "T2", "--as-of", "2021-08-31", "--history", str(db),
+            "-o", str(tmp_path / "ut"), "--workers", "1"]
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 2, first.output  # one plan could not be read: the scheduler must alert
+    assert "Skarpnäcks stadsdelsnämnd" in first.output and "kunde inte läsas" in first.output
+    assert {p.name for p in (tmp_path / "ut").iterdir()} == {"granskning.json", "granskning.xlsx", "junit.xml"}
+    (plans / "trasig.xlsx").unlink()
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 1, second.output  # gaps remain
+    assert "jämfört med körning 1" in second.output
+    listed = runner.invoke(cli, ["schedule", "history", "--history", str(db)])
+    assert listed.exit_code == 0 and "T2" in listed.output
+    diff = runner.invoke(cli, ["schedule", "diff", "1", "2", "--history", str(db)])
+    assert diff.exit_code == 0, diff.output
+    assert "Kvarstående brister (3)" in diff.output and "Nya brister (0)" in diff.output
+    missing = runner.invoke(cli, ["schedule", "diff", "1", "9", "--history", str(db)])
+    assert missing.exit_code == 2 and "Körning 9 finns inte" in missing.output
