@@ -17,11 +17,10 @@ from planchecker.writers import (
     FINDING_HEADERS,
     WAIVER_HEADERS,
     coverage_rows,
+    fact_rows,
     finding_groups,
     severity_label,
-    share_text,
     subjects_text,
-    type_label,
     verdict_text,
     waiver_rows,
 )
@@ -86,18 +85,7 @@ def _table(
 
 
 def _facts(report: Report) -> list[str]:
-    met, total = report.requirements_met()
-    period = f", uppföljning {report.period}" if report.period else ""
-    rows = [
-        ("Nämnd", f"{report.plan_name} ({type_label(report.plan_type)})"),
-        ("Planår", report.plan_year),
-        ("Fil", report.file),
-        ("Bedömd per", report.as_of.isoformat() + period),
-        ("Regelpaket", ", ".join(p.title for p in report.packs) or "inga"),
-        ("Regler som gäller planen", report.rules_checked),
-        ("Andel uppfyllda krav", share_text(met, total)),
-    ]
-    body = "".join(f"<tr>{_cell(k, 'th')}{_cell(v)}</tr>" for k, v in rows)
+    body = "".join(f"<tr>{_cell(k, 'th')}{_cell(v)}</tr>" for k, v in fact_rows(report))
     return [f'<table class="facts"><tbody>{body}</tbody></table>']
 
 

@@ -71,17 +71,8 @@ def result_view(report: Report, catalogue: Catalogue) -> dict[str, Any]:
 
 
 def facts(report: Report) -> list[tuple[str, object]]:
-    """The same facts, in the same words, as the HTML report's table."""
-    period = f", uppföljning {report.period}" if report.period else ""
-    return [
-        ("Nämnd", f"{report.plan_name} ({writers.type_label(report.plan_type)})"),
-        ("Planår", report.plan_year),
-        ("Fil", report.file),
-        ("Bedömd per", report.as_of.isoformat() + period),
-        ("Regelpaket", ", ".join(p.title for p in report.packs) or "inga"),
-        ("Regler som gäller planen", report.rules_checked),
-        ("Andel uppfyllda krav", writers.share_text(*report.requirements_met())),
-    ]
+    """The same facts, in the same words, as every report format."""
+    return writers.fact_rows(report)
 
 
 def coverage(report: Report) -> list[dict[str, Any]]:

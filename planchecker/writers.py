@@ -213,23 +213,24 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[s
     return lines
 
 
+def fact_rows(report: Report) -> list[tuple[str, object]]:
+    """The facts every report format opens with, in the same words everywhere."""
+    period = f", uppföljning {report.period}" if report.period else ""
+    return [
+        ("Nämnd", f"{report.plan_name} ({type_label(report.plan_type)})"),
+        ("Planår", report.plan_year),
+        ("Fil", report.file),
+        ("Bedömd per", report.as_of.isoformat() + period),
+        ("Regelpaket", ", ".join(p.title for p in report.packs) or "inga"),
+        ("Regler som gäller planen", report.rules_checked),
+        ("Andel uppfyllda krav", share_text(*report.requirements_met())),
+    ]
+
+
 def render_markdown(report: Report) -> str:
     """A report to attach to a tjänsteutlåtande: facts, verdict, coverage, findings, waivers."""
-    met, total = report.requirements_met()
-    facts: list[list[object]] = [
-        ["Nämnd", f"{report.plan_name} ({type_label(report.plan_type)})"],
-        ["Planår", report.plan_year],
-        ["Fil", report.file],
-        [
-            "Bedömd per",
-            report.as_of.isoformat() + (f", uppföljning {report.period}" if report.period else ""),
-        ],
-        ["Regelpaket", ", ".join(p.title for p in report.packs) or "inga"],
-        ["Regler som gäller planen", report.rules_checked],
-        ["Andel uppfyllda krav", share_text(met, total)],
-    ]
     out = [f"# Granskning av verksamhetsplan: {md(report.plan_name)} {report.plan_year}", ""]
-    out += md_table(["Uppgift", "Värde"], facts)
+    out += md_table(["Uppgift", "Värde"], [list(row) for row in fact_rows(report)])
     out += ["", f"**Resultat:** {md(verdict_text(report))}"]
     if report.engine_errors:
         out += ["", "## Motorfel", ""] + [f"- {md(e)}" for e in report.engine_errors]
