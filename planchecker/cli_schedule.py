@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from tabulate import tabulate
@@ -18,6 +19,9 @@ from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
 from planchecker.history import History, RunDiff
 from planchecker.problems import PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from planchecker.checking import Outcome
 
 _DB_OPTION = click.option(
     "--history", "history_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
@@ -64,21 +68,22 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     sys.exit(_exit_code(outcomes, fail_on))
 
 
-def _exit_code(outcomes: Any, fail_on: str) -> int:
+def _exit_code(outcomes: Sequence[Outcome], fail_on: str) -> int:
     if any(o.report is None or o.report.engine_errors for o in outcomes):
         return EXIT_ERROR
     if fail_on == "never":
         return EXIT_OK
     limit = SEVERITY_RANK[fail_on]
     failing = any(
-        f.status == "fail" and SEVERITY_RANK[f.severity] <= limit for o in outcomes for f in o.report.findings
+        f.status == "fail" and SEVERITY_RANK[f.severity] <= limit
+        for o in outcomes if o.report is not None for f in o.report.findings
     )
     return EXIT_GAPS if failing else EXIT_OK
 
 
-def _run_table(outcomes: Any, diff: RunDiff | None) -> str:
+def _run_table(outcomes: Sequence[Outcome], diff: RunDiff | None) -> str:
     changes = diff.by_plan() if diff else {}
-    rows = []
+    rows: list[list[object]] = []
     for outcome in outcomes:
         if outcome.report is None:
             rows.append([outcome.file, "kunde inte läsas", "", "", "", "", ""])
@@ -87,7 +92,8 @@ def _run_table(outcomes: Any, diff: RunDiff | None) -> str:
         change = changes.get(report.plan_name, {})
         rows.append([report.plan_name, report.verdict, report.count("error"), report.count("warning"),
                      change.get("nya", "–"), change.get("åtgärdade", "–"), change.get("kvarstående", "–")])
-    return tabulate(rows, headers=["Plan", "Resultat", "Fel", "Varningar", "Nya", "Åtgärdade", "Kvarstående"])
+    headers = ["Plan", "Resultat", "Fel", "Varningar", "Nya", "Åtgärdade", "Kvarstående"]
+    return str(tabulate(rows, headers=headers))
 
 
 @schedule.command("history")

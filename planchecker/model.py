@@ -185,15 +185,15 @@ _TOPICS.update({fold(name): topics for name, topics in FOKUSOMRADE_ALIASES.items
 
 
 def parse_namnd_type(value: str) -> NamndType | None:
-    return _NAMND_TYPES.get(fold(value))  # type: ignore[no-any-return]
+    return _NAMND_TYPES.get(fold(value))
 
 
 def parse_document_type(value: str) -> DocumentType | None:
-    return _DOCUMENT_TYPES.get(fold(value))  # type: ignore[no-any-return]
+    return _DOCUMENT_TYPES.get(fold(value))
 
 
 def parse_status(value: str) -> Status | None:
-    return _STATUSES.get(fold(value))  # type: ignore[no-any-return]
+    return _STATUSES.get(fold(value))
 
 
 def parse_fokusomraden(value: str) -> tuple[list[Topic], list[str]]:
