@@ -72,14 +72,17 @@ SIZES: dict[str, Size] = {
 # --- phrase bank ---------------------------------------------------------------------------------
 
 _SLOTS: dict[str, tuple[str, ...]] = {
-    "omrade": ("äldreomsorgen", "förskoleverksamheten", "hemtjänsten", "individ- och familjeomsorgen",
-               "funktionsnedsättningsområdet", "stadsmiljöverksamheten", "ekonomiskt bistånd"),
-    "enhet": ("samtliga förskolor", "vård- och omsorgsboendena", "fritidsgårdarna", "kontaktcenter",
-              "förvaltningens kontor", "gruppbostäderna", "hemtjänstgrupperna", "mottagningsenheten"),
+    "omrade": ("äldreomsorgen", "förskoleverksamheten", "hemtjänsten",
+               "individ- och familjeomsorgen", "funktionsnedsättningsområdet",
+               "stadsmiljöverksamheten", "ekonomiskt bistånd"),
+    "enhet": ("samtliga förskolor", "vård- och omsorgsboendena", "fritidsgårdarna",
+              "kontaktcenter", "förvaltningens kontor", "gruppbostäderna", "hemtjänstgrupperna",
+              "mottagningsenheten"),
     "partner": ("polisen", "räddningstjänsten", "civilsamhället", "fastighetsägarna",
                 "Länsstyrelsen", "Stockholm Vatten och Avfall", "Svenska kyrkan"),
-    "plats": ("Hagsätra centrum", "Älvsjö centrum", "området kring tunnelbanan", "Högdalens centrum",
-              "Rågsveds centrum", "Skarpnäcks allé", "Medborgarplatsen", "Bandhagen"),
+    "plats": ("Hagsätra centrum", "Älvsjö centrum", "området kring tunnelbanan",
+              "Högdalens centrum", "Rågsveds centrum", "Skarpnäcks allé", "Medborgarplatsen",
+              "Bandhagen"),
     "tid": ("under våren", "senast i oktober", "inför tertialrapport 2", "under hösten",
             "löpande under året", "före sommaren", "under första kvartalet"),
 }
@@ -100,7 +103,8 @@ _PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                  "verksamhet vid allvarliga störningar",
                  "Nämndens krisledningsorganisation är övad och kan leda verksamheten vid en "
                  "extraordinär händelse",
-                 "Samhällsviktig verksamhet inom {omrade} fungerar även vid elavbrott och värmebölja"),
+                 "Samhällsviktig verksamhet inom {omrade} fungerar även vid elavbrott och "
+                 "värmebölja"),
         "activity": ("Uppdatera risk- och sårbarhetsanalysen för {omrade}",
                      "Revidera kontinuitetsplanen för {enhet} med reservrutiner vid elavbrott",
                      "Genomföra en krisledningsövning för förvaltningens krisledningsgrupp",
@@ -126,7 +130,8 @@ _PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "activity": ("Krigsplacera personal i samhällsviktig verksamhet inom {omrade}",
                      "Ta fram en plan för förvaltningens krigsorganisation",
                      "Utse och utrusta en alternativ ledningsplats",
-                     "Genomföra beredskapsförberedelser för höjd beredskap tillsammans med {partner}",
+                     "Genomföra beredskapsförberedelser för höjd beredskap tillsammans med "
+                     "{partner}",
                      "Kartlägga försörjningsberedskapen för livsmedel inom {omrade}",
                      "Delta i totalförsvarsövningen och utvärdera förvaltningens insats"),
         "indicator": ("Andel krigsplacerad personal i samhällsviktig verksamhet",),
@@ -178,7 +183,8 @@ _PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                  "Anlagd brand i skolmiljö"),
     },
     Topic.hot_och_vald: {
-        "goal": ("Medarbetare och förtroendevalda skyddas mot otillåten påverkan samt hot och våld",),
+        "goal": ("Medarbetare och förtroendevalda skyddas mot otillåten påverkan samt hot och "
+                 "våld",),
         "activity": ("Uppdatera riskbedömningen av hot och våld för {enhet}",
                      "Införa personlarm för medarbetare med ensamarbete inom {omrade}",
                      "Utbilda medarbetare i konflikthantering och lågaffektivt bemötande",
@@ -245,8 +251,9 @@ _FUNCTIONS = ("Äldreomsorg", "Hemtjänst", "Förskola", "Socialtjänst", "Ekono
               "Kriskommunikation", "Ledning och samordning")
 _RESPONSIBLE = ("Säkerhetssamordnare", "Avdelningschef äldreomsorg", "Förskolechef",
                 "Enhetschef", "Kommunikationschef", "HR-chef", "IT-samordnare", "Stadsdelsdirektör")
-_NAMNDER = ("Älvsjö", "Skarpnäck", "Södermalm", "Enskede-Årsta-Vantör", "Farsta", "Hägersten-Älvsjö",
-            "Kungsholmen", "Norrmalm", "Östermalm", "Spånga-Tensta", "Rinkeby-Kista", "Bromma")
+_NAMNDER = ("Älvsjö", "Skarpnäck", "Södermalm", "Enskede-Årsta-Vantör", "Farsta",
+            "Hägersten-Älvsjö", "Kungsholmen", "Norrmalm", "Östermalm", "Spånga-Tensta",
+            "Rinkeby-Kista", "Bromma")
 _TARGETS = (("90", "procent"), ("2", "antal"), ("100", "procent"), ("minst 4", "antal"),
             ("75", "procent"), (None, None))
 
@@ -315,14 +322,15 @@ def _risks(rng: random.Random, size: Size) -> tuple[list[Risk], list[str]]:
     return risks, topics
 
 
-def _goal_link(rng: random.Random, goals: Sequence[Goal], goal_topics: Sequence[str],
+def _goal_link(rng: random.Random, goals: Sequence[Goal], by_topic: dict[str, list[str]],
                topic: str) -> str | None:
+    """Mostly a mål of the same topic; sometimes none, and now and then one that does not exist."""
     roll = rng.random()
     if roll < 0.03:
         return None
     if roll < 0.035:
         return f"M{len(goals) + rng.randint(1, 50)}"  # a dangling reference, as people make them
-    same = [g.id for g, t in zip(goals, goal_topics, strict=True) if t == topic]
+    same = by_topic.get(topic)
     return rng.choice(same) if same and rng.random() < 0.8 else rng.choice(goals).id
 
 
@@ -339,9 +347,12 @@ def _risk_links(rng: random.Random, risks: Sequence[Risk], by_topic: dict[str, l
 
 def _activities(rng: random.Random, size: Size, goals: Sequence[Goal], goal_topics: Sequence[str],
                 risks: Sequence[Risk], risk_topics: Sequence[str]) -> list[Activity]:
-    by_topic: dict[str, list[str]] = {}
+    risks_by_topic: dict[str, list[str]] = {}
     for risk, topic in zip(risks, risk_topics, strict=True):
-        by_topic.setdefault(topic, []).append(risk.id)
+        risks_by_topic.setdefault(topic, []).append(risk.id)
+    goals_by_topic: dict[str, list[str]] = {}
+    for goal, topic in zip(goals, goal_topics, strict=True):
+        goals_by_topic.setdefault(topic, []).append(goal.id)
     year_start = dt.date(PLAN_YEAR, 1, 1).toordinal()
     activities: list[Activity] = []
     for number in range(1, size.activities + 1):
@@ -349,12 +360,12 @@ def _activities(rng: random.Random, size: Size, goals: Sequence[Goal], goal_topi
         start = dt.date.fromordinal(year_start + rng.randint(0, 200))
         end = dt.date.fromordinal(start.toordinal() + rng.randint(30, 300))
         activities.append(Activity(
-            id=f"A{number}", goal_id=_goal_link(rng, goals, goal_topics, topic),
+            id=f"A{number}", goal_id=_goal_link(rng, goals, goals_by_topic, topic),
             text=_text(rng, topic, "activity"), topics=_tags(rng, topic, 0.4),
             responsible=rng.choice(_RESPONSIBLE), start=start, end=end,
             status=rng.choice((Status.planerad, Status.pagar, Status.pagar, Status.klar,
                                Status.installd, None)),
-            risk_ids=_risk_links(rng, risks, by_topic, topic)))
+            risk_ids=_risk_links(rng, risks, risks_by_topic, topic)))
     return activities
 
 

@@ -191,6 +191,9 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
                     session.sentinel_fired = True
                     return
                 subject = (c._m or {}).get("subj")
+                if subject and subject.get("each"):
+                    session.findings.extend(RawFinding(action_name, (s,)) for s in subject["subjects"])
+                    return
                 subjects = tuple(sorted(subject.get("subjects", ()))) if subject else ()
                 session.findings.append(RawFinding(action_name, subjects))
             except Exception as exc:  # noqa: BLE001 - any failure must surface as an engine error

@@ -129,10 +129,15 @@ _FINISHED = (Status.klar, Status.installd)
 
 def schedule_facts(plan: Plan) -> list[Fact]:
     """Aktiviteter that are not finished and have an end date; undantag with a last valid day."""
+    # durable_rules' cost per asserted fact grows with the facts already in the session, so
+    # aktiviteter are grouped by end date; the engine reports each of them (`each`) on its own.
+    by_end: dict[int, list[str]] = {}
+    for a in plan.activities:
+        if a.end is not None and a.status not in _FINISHED:
+            by_end.setdefault(a.end.toordinal(), []).append(a.id)
     facts: list[Fact] = [
-        {"kind": "activity_end", "end": a.end.toordinal(), "subjects": [a.id]}
-        for a in plan.activities
-        if a.end is not None and a.status not in _FINISHED
+        {"kind": "activity_end", "end": end, "subjects": ids, "each": 1}
+        for end, ids in sorted(by_end.items())
     ]
     facts += [
         {"kind": "waiver", "valid_until": w.valid_until.toordinal(), "subjects": [w.rule]}

@@ -1,0 +1,40 @@
+"""Output files: atomic replacement, and special files written in place."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from planchecker import outputs
+from planchecker.outputs import write_atomic
+
+
+def test_an_interrupted_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "granskning.xlsx"
+    target.write_bytes(b"gammal rapport")
+
+    def fail(*_args: object) -> None:
+        raise OSError("disken tog slut")
+
+    monkeypatch.setattr(outputs.os, "replace", fail)
+    with pytest.raises(OSError, match="disken tog slut"):
+        write_atomic(target, b"ny rapport")
+    assert target.read_bytes() == b"gammal rapport"
+    assert [p.name for p in tmp_path.iterdir()] == ["granskning.xlsx"]  # no temp file left
+
+
+def test_a_special_file_is_written_in_place_not_replaced(tmp_path: Path) -> None:
+    """`-o /dev/null` must never turn the device into a regular file (a FIFO stands in here)."""
+    fifo = tmp_path / "rör"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, b"rapport")
+    reader.join(timeout=10)
+    assert received == [b"rapport"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
