@@ -3,29 +3,21 @@
 The reader, the template and the instruction sheet are all generated from `SHEETS`, so a column
 renamed here is renamed everywhere. Names typed by people are matched through `model.fold` plus a
 small alias table (singular/plural, common variants) rather than stemming: a wrong guess about what
-a header means would silently read the wrong column.
+a header means would silently read the wrong column. What a cell of each kind may hold is in
+`cells.py`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
 from planchecker import model
+from planchecker.cells import YES_NO_LABELS, clean_text, parse_yes_no
 
 Kind = Literal["text", "id", "ids", "date", "int", "topics", "choice"]
-
-YES_NO_LABELS: dict[bool, str] = {True: "ja", False: "nej"}
-_YES_NO = {"ja": True, "j": True, "x": True, "nej": False, "n": False}
-
-
-def parse_yes_no(value: str) -> bool | None:
-    return _YES_NO.get(model.fold(value))
 
 
 @dataclass(frozen=True)
@@ -283,7 +275,7 @@ SHEETS: tuple[Sheet, ...] = (NAMND, GOALS, INDICATORS, ACTIVITIES, RISKS, DOCUME
 
 def header_key(value: Any) -> str:
     """Matching key for a sheet or header name; a trailing `*` or `:` (required mark) is dropped."""
-    return model.fold(str(value)).rstrip(" *:")
+    return model.fold(clean_text(str(value))).rstrip(" *:")
 
 
 _SHEET_KEYS = {header_key(name): s for s in SHEETS for name in (s.name, *s.aliases)}
@@ -305,107 +297,3 @@ def match_column(sheet: Sheet, value: Any) -> Column | None:
 
 def sheet_for(plan_field: str) -> Sheet | None:
     return next((s for s in SHEETS if s.plan_field == plan_field), None)
-
-
-# --- what a cell of each kind may hold -------------------------------------------------------
-
-
-class CellError(Exception):
-    """A cell that does not fit its column: a problem code plus the values for its template."""
-
-    def __init__(self, code: str, **values: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.values = values
-
-
-_DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_INT_TEXT = re.compile(r"[+-]?\d+(?:[.,]0*)?")
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.replace("\u00a0", " ").strip())
-
-
-def cell_text(value: Any) -> str:
-    """Text of a cell as a person reads it: 3.0 is "3", a midnight datetime is its date."""
-    if isinstance(value, bool):
-        return YES_NO_LABELS[value]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value).replace("\u00a0", " ").strip()
-
-
-def convert(column: Column, value: Any) -> Any:
-    """The model value of a non-empty cell, or CellError."""
-    if column.kind == "date":
-        return _to_date(value)
-    if column.kind == "int":
-        return _to_int(column, value)
-    text = cell_text(value)
-    if column.kind == "ids":
-        return model.split_ids(text)
-    if column.kind == "topics":
-        topics, unknown = _cached(_parse_topics, text)
-        if unknown:
-            raise CellError("bad-choice", value=", ".join(unknown), allowed=_allowed(column))
-        return list(topics)
-    if column.kind == "choice":
-        return _to_choice(column, text)
-    return text
-
-
-def _allowed(column: Column) -> str:
-    return ", ".join(column.choices)
-
-
-# A column of 30,000 rows repeats a handful of labels; folding each one again is most of the cost.
-@lru_cache(maxsize=4096)
-def _cached(parse: Callable[[str], Any], text: str) -> Any:
-    return parse(text)
-
-
-def _parse_topics(text: str) -> tuple[tuple[model.Topic, ...], tuple[str, ...]]:
-    topics, unknown = model.parse_fokusomraden(text)
-    return tuple(topics), tuple(unknown)
-
-
-def _to_choice(column: Column, text: str) -> Any:
-    assert column.parse is not None
-    parsed = _cached(column.parse, text)
-    if parsed is None:
-        raise CellError("bad-choice", value=text, allowed=_allowed(column))
-    return parsed
-
-
-def _to_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = cell_text(value)
-    match = _DATE_TEXT.fullmatch(text)
-    if match:
-        try:
-            return dt.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            pass
-    raise CellError("bad-date", value=text)
-
-
-def _to_int(column: Column, value: Any) -> int:
-    if isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-        number = int(re.split(r"[.,]", value.strip())[0])
-    else:
-        raise CellError("bad-number", value=cell_text(value))
-    if column.bounds and not column.bounds[0] <= number <= column.bounds[1]:
-        raise CellError("out-of-range", value=number, low=column.bounds[0], high=column.bounds[1])
-    return number

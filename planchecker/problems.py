@@ -44,7 +44,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Text i stället för arbetsbok",
         "Filen ser ut som {what}, inte som en .xlsx-arbetsbok. Öppna den i Excel och spara som .xlsx.",
     ),
-    "empty-file": ("Tom fil", "Filen är tom."),
+    "empty-file": ("Tom fil", "Filen är tom. Spara planen på nytt och skicka den igen."),
     "too-large": ("För stor fil", "{detail}"),
     "hostile-content": ("Otillåtet innehåll", "{detail}"),
     "bad-syntax": ("Felaktig syntax", "Filen kan inte tolkas: {detail}"),

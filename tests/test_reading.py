@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -15,7 +16,10 @@ import openpyxl
 import pytest
 import yaml
 
-from planchecker import reading
+from benchmarks.hostile import with_parts
+from planchecker import limits as limits_module
+from planchecker import sniffing
+from planchecker.limits import MB, LimitsError
 from planchecker.model import (
     Activity,
     Document,
@@ -173,7 +177,7 @@ def test_truncated_zip_is_not_a_workbook(tmp_path: Path) -> None:
     data = valid_xlsx(tmp_path)
     result = read_plan(write(tmp_path, "plan.xlsx", data[: len(data) // 2]))
     assert result.flatten() == [("not-a-workbook", None, None, None)]
-    assert "trasigt" in result.problems[0].message
+    assert "avkortad" in result.problems[0].message
 
 
 def test_ods_is_recognised(tmp_path: Path) -> None:
@@ -242,7 +246,7 @@ def test_unexpected_exception_becomes_internal_error(tmp_path: Path,
     def broken(data: bytes) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(reading, "_sniff", broken)
+    monkeypatch.setattr(sniffing, "sniff", broken)
     result = read_plan(write(tmp_path, "plan.xlsx", valid_xlsx(tmp_path)))
     assert result.flatten() == [("internal-error", None, None, None)]
     assert "RuntimeError" in result.problems[0].message
@@ -441,3 +445,223 @@ def test_yaml_wrong_shape_reports_field(tmp_path: Path) -> None:
     result = read_plan(write(tmp_path, "plan.yml", text))
     assert result.flatten() == [("bad-value", "goals", None, None),
                                 ("bad-structure", "foo", None, None)]
+
+
+# --- odd but valid workbooks (issue 6) ------------------------------------------------------------
+
+
+def saved(book: Any) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_merged_cells_read_as_people_see_them(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    namnd = book.active
+    namnd.title = "Nämnd"
+    for row in [["Verksamhetsplan"], ["Nämnd", None, "Skarpnäcks stadsdelsnämnd"],
+                ["Typ", None, "Stadsdelsnämnd"], ["År", None, 2026]]:
+        namnd.append(row)
+    namnd.merge_cells("A1:C1")  # a title across the sheet
+    for row in (2, 3, 4):
+        namnd.merge_cells(f"A{row}:B{row}")  # labels two cells wide: their values are in C
+    goals = book.create_sheet("Mål")
+    for row in [["Mål 2026"], ["Id", "Mål", "Nivå"], ["M1", "En trygg och säker stad", None]]:
+        goals.append(row)
+    goals.merge_cells("A1:C1")
+    goals.merge_cells("B3:C3")  # text across two columns stays in its first column
+    activities = book.create_sheet("Aktiviteter")
+    activities.append(["Id", "Mål-id", "Aktivitet"])
+    for number in (1, 2, 3):
+        activities.append([f"A{number}", "M1" if number == 1 else None, f"Aktivitet {number}"])
+    activities.merge_cells("B2:B4")  # one Mål-id for the three activities under it
+    result = read_plan(write(tmp_path, "plan.xlsx", saved(book)))
+    assert result.problems == []
+    assert result.plan is not None
+    assert result.plan.namnd.name == "Skarpnäcks stadsdelsnämnd"
+    assert [(g.id, g.text, g.level) for g in result.plan.goals] == [
+        ("M1", "En trygg och säker stad", None)]
+    assert [(a.id, a.goal_id) for a in result.plan.activities] == [
+        ("A1", "M1"), ("A2", "M1"), ("A3", "M1")]
+
+
+def test_hidden_sheets_and_rows_are_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in {"Nämnd": NAMND_ROWS, "Mål": [*GOAL_ROWS, ["M2", "Dolt mål"]],
+                        "RSA": [["Id", "Risk", "Sannolikhet", "Konsekvens"],
+                                ["R1", "Elavbrott", 3, 4]]}.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book["Mål"].row_dimensions[3].hidden = True
+    book["RSA"].sheet_state = "hidden"
+    result = read_plan(write(tmp_path, "plan.xlsx", saved(book)))
+    assert result.plan is not None
+    assert [g.id for g in result.plan.goals] == ["M1", "M2"]
+    assert [(r.id, r.score) for r in result.plan.risks] == [("R1", 12)]
+
+
+def test_text_is_cleaned_the_same_way_everywhere(tmp_path: Path) -> None:
+    """NFD å, no-break spaces, zero-width spaces, stray control characters, numbers as text."""
+    nfd = functools.partial(unicodedata.normalize, "NFD")
+    goals = [["Id", "Mål", "Fokusområde", None, None],
+             [nfd("Må1") + "\u00a0", nfd("Trygg stad i Älvsjö"), "Krisberedskap\u00a0", None, " "],
+             [3.0, "Säker\u200b stad", nfd("civilt försvar"), None, "\u00a0"]]
+    activities = [["Id", "Mål-id", "Aktivitet"], ["A1", "Må1", "Öva"], ["A2", "3", "Öva igen"]]
+    risks = [["Id", "Risk", "Sannolikhet", "Konsekvens"], ["R1", "Brand", " 3 ", "4,0"]]
+    namnd = [["Nämnd", nfd("Älvsjö stadsdelsnämnd")], ["Typ", nfd("stadsdelsnämnd")],
+             ["År", "2026"]]
+    path = workbook(tmp_path, {"Nämnd": namnd, "Mål": goals, "Aktiviteter": activities,
+                               "RSA": risks})
+    result = read_plan(path)
+    assert result.problems == []
+    plan = result.plan
+    assert plan is not None
+    assert plan.namnd.name == "Älvsjö stadsdelsnämnd" and plan.namnd.year == 2026
+    assert [(g.id, g.text, g.topics) for g in plan.goals] == [
+        ("Må1", "Trygg stad i Älvsjö", [Topic.krisberedskap]),
+        ("3", "Säker stad", [Topic.civilt_forsvar])]
+    assert {a.goal_id for a in plan.activities} <= {g.id for g in plan.goals}
+    assert (plan.risks[0].probability, plan.risks[0].consequence) == (3, 4)
+
+
+def test_very_long_text_within_the_limit_is_kept(tmp_path: Path) -> None:
+    text = "Krisledningsövning för hela förvaltningen. " * 744  # 32,736 characters
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": [*GOAL_ROWS, ["M2", text]]})
+    result = read_plan(path)
+    assert result.plan is not None
+    assert result.plan.goals[1].text == text.strip()
+
+
+def sheet_xml(rows: bytes) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+            b'formats.org/spreadsheetml/2006/main"><sheetData>' + rows
+            + b"</sheetData></worksheet>")
+
+
+def test_formulas_with_cached_values_read_their_values(tmp_path: Path) -> None:
+    """As Excel saves them: the formula in <f>, its last result in <v>."""
+    base = valid_xlsx(tmp_path)
+    risks = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Id</t></is></c>'
+             '<c r="B1" t="inlineStr"><is><t>Risk</t></is></c>'
+             '<c r="C1" t="inlineStr"><is><t>Sannolikhet</t></is></c>'
+             '<c r="D1" t="inlineStr"><is><t>Konsekvens</t></is></c></row>'
+             '<row r="2"><c r="A2" t="str"><f>"R"&amp;ROW()-1</f><v>R1</v></c>'
+             '<c r="B2" t="str"><f>CONCAT("Lång","varigt elavbrott")</f><v>Långvarigt elavbrott'
+             '</v></c><c r="C2"><f>1+2</f><v>3</v></c><c r="D2"><f>C2+1</f><v>4</v></c></row>'
+             ).encode()
+    data = with_parts(base, {"xl/worksheets/rsa.xml": sheet_xml(risks)})
+    data = with_parts(data, {
+        "xl/workbook.xml": _with_sheet(data, "xl/workbook.xml", b'<sheet name="RSA" sheetId="9" '
+                                       b'r:id="rIdRsa"/></sheets>', b"</sheets>"),
+        "xl/_rels/workbook.xml.rels": _with_sheet(
+            data, "xl/_rels/workbook.xml.rels", b'<Relationship Id="rIdRsa" Type="http://schemas'
+            b'.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets'
+            b'/rsa.xml"/></Relationships>', b"</Relationships>"),
+        "[Content_Types].xml": _with_sheet(
+            data, "[Content_Types].xml", b'<Override PartName="/xl/worksheets/rsa.xml" Content'
+            b'Type="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            b"</Types>", b"</Types>"),
+    })
+    result = read_plan(write(tmp_path, "plan.xlsx", data))
+    assert result.problems == []
+    assert result.plan is not None
+    assert [(r.id, r.text, r.probability, r.consequence) for r in result.plan.risks] == [
+        ("R1", "Långvarigt elavbrott", 3, 4)]
+
+
+def _with_sheet(data: bytes, part: str, addition: bytes, closing: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(part).replace(closing, addition)
+
+
+def test_xlsm_reads_the_data_and_never_the_macros(tmp_path: Path) -> None:
+    data = valid_xlsx(tmp_path)
+    macro_type = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml")
+    types = re.sub(rb"application/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet\."
+                   rb"main\+xml", macro_type, types)
+    types = types.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.'
+                          b'ms-office.vbaProject"/></Types>')
+    vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Auto_Open\"" + bytes(512)
+    rels = _with_sheet(data, "xl/_rels/workbook.xml.rels", b'<Relationship Id="rIdVba" Type="'
+                       b'http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                       b'Target="vbaProject.bin"/></Relationships>', b"</Relationships>")
+    xlsm = with_parts(data, {"[Content_Types].xml": types, "xl/vbaProject.bin": vba,
+                             "xl/_rels/workbook.xml.rels": rels})
+    assert macro_type in types
+    result = read_plan(write(tmp_path, "plan.xlsm", xlsm))
+    assert result.problems == []
+    assert result.plan is not None and [g.id for g in result.plan.goals] == ["M1"]
+
+
+def test_json_text_is_cleaned_too(tmp_path: Path) -> None:
+    document = plan_document(small_plan())
+    document["goals"][0]["text"] = unicodedata.normalize("NFD", "Trygg stad\u0000 i Årsta\ud800")
+    path = write(tmp_path, "plan.json", json.dumps(document))  # ensure_ascii: "\ud800" escapes
+    result = read_plan(path)
+    assert result.plan is not None
+    assert result.plan.goals[0].text == "Trygg stad i Årsta\ufffd"
+
+
+def test_utf16_json_is_read(tmp_path: Path) -> None:
+    text = json.dumps(plan_document(small_plan()), ensure_ascii=False)
+    result = read_plan(write(tmp_path, "plan.json", text.encode("utf-16")))
+    assert result.plan is not None and result.plan.without_locations() == small_plan()
+
+
+# --- limits from the environment ------------------------------------------------------------------
+
+
+def test_limits_default_without_environment() -> None:
+    assert Limits.from_env({}) == Limits()
+    assert Limits.from_env({"PLANCHECKER_MAX_ROWS": " "}) == Limits()
+
+
+def test_limits_from_environment() -> None:
+    limits = Limits.from_env({
+        "PLANCHECKER_MAX_FILE_MB": "0.5", "PLANCHECKER_MAX_UNPACKED_MB": "50",
+        "PLANCHECKER_MAX_RATIO": "20", "PLANCHECKER_MAX_ROWS": "5000",
+        "PLANCHECKER_MAX_CELL_CHARS": "1000", "PLANCHECKER_OTHER": "x"})
+    assert (limits.max_file_size, limits.max_uncompressed, limits.max_ratio, limits.max_rows,
+            limits.max_text_length) == (512 * 1024, 50 * MB, 20, 5000, 1000)
+    assert limits.max_members == Limits().max_members
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [("PLANCHECKER_MAX_ROWS", "0", "PLANCHECKER_MAX_ROWS är '0'; den ska vara ett positivt heltal"),
+     ("PLANCHECKER_MAX_RATIO", "1e3", "ett positivt heltal, t.ex. 100000."),
+     ("PLANCHECKER_MAX_CELL_CHARS", "-5", "PLANCHECKER_MAX_CELL_CHARS är '-5'"),
+     ("PLANCHECKER_MAX_FILE_MB", "tjugo", "ett positivt antal megabyte, t.ex. 20 eller 0.5."),
+     ("PLANCHECKER_MAX_UNPACKED_MB", "inf", "PLANCHECKER_MAX_UNPACKED_MB är 'inf'")],
+)
+def test_bad_limit_in_the_environment_is_a_clear_error(name: str, value: str, message: str
+                                                       ) -> None:
+    with pytest.raises(LimitsError) as caught:
+        Limits.from_env({name: value})
+    assert message in caught.value.format_message()
+    assert caught.value.exit_code == 2
+
+
+def test_read_plan_uses_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    goals = [*GOAL_ROWS, ["M2", "Två"], ["M3", "Tre"]]
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": goals})
+    assert read_plan(path).ok
+    monkeypatch.setenv("PLANCHECKER_MAX_ROWS", "3")
+    assert flat(path) == [("too-large", "Mål", 4, None)]
+    assert flat(path, limits=Limits()) == []  # limits passed in win
+    monkeypatch.setenv("PLANCHECKER_MAX_ROWS", "två")
+    with pytest.raises(LimitsError):
+        read_plan(path)
+
+
+def test_limits_table_in_the_docs_matches_the_defaults() -> None:
+    doc = limits_module.__doc__ or ""
+    for name, (field_name, unit) in limits_module.ENV_VARS.items():
+        default = getattr(Limits(), field_name)
+        shown = f"{default // MB} MB" if unit == MB else str(default)
+        assert re.search(rf"\|\s*{re.escape(shown)}(?::1)?\s*\|\s*`{name}`", doc), name

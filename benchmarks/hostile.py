@@ -1,0 +1,241 @@
+"""Hostile plan files, built in memory, and what refusing them costs: time and peak memory.
+
+    .venv/bin/python -m benchmarks.hostile            every case, the zip bomb inflating to 400 MB
+    .venv/bin/python -m benchmarks.hostile --quick    the same cases, built smaller
+
+Each case is read by `read_plan` in a fresh child process, so that its peak RSS (VmHWM) is its
+own. The child reports the time of one read, its RSS before the read and its peak RSS after it,
+and the tracemalloc peak of a second read (what Python allocated for the file, imports
+excluded). The builders are imported by tests/test_hostile.py, so the files measured here are
+the files the tests refuse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from xml.etree import ElementTree
+
+from tabulate import tabulate
+
+from planchecker.model import Goal, Namnd, NamndType, Plan
+from planchecker.template import write_plan_xlsx
+
+MB = 1024 * 1024
+ROOT = Path(__file__).parent.parent
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              b'<worksheet xmlns="' + _MAIN.encode() + b'"><sheetData>')
+SHEET_TAIL = b"</sheetData></worksheet>"
+HEADER_ROW = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>Id</t></is></c>'
+              b'<c r="B1" t="inlineStr"><is><t>M\xc3\xa5l</t></is></c></row>')
+
+
+def small_plan() -> Plan:
+    namnd = Namnd(name="Skarpnäcks stadsdelsnämnd", type=NamndType.stadsdelsnamnd, year=2026)
+    return Plan(namnd=namnd, goals=[Goal(id="M1", text="En trygg och säker stad")])
+
+
+def valid_workbook() -> bytes:
+    """A small valid plan workbook, the base every hostile workbook is made from."""
+    return write_plan_xlsx(small_plan())
+
+
+def sheet_part(data: bytes, title: str) -> str:
+    """The zip member holding the sheet called `title` (workbook.xml -> its relationships)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    sheet = next(s for s in book.iter(f"{{{_MAIN}}}sheet") if s.get("name") == title)
+    target = next(r.get("Target", "") for r in rels.iter(f"{{{_RELS}}}Relationship")
+                  if r.get("Id") == sheet.get(f"{{{_OFFICE_RELS}}}id"))
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+Writer = Callable[[zipfile.ZipFile, str], None]
+
+
+def with_parts(data: bytes, parts: dict[str, bytes | Writer]) -> bytes:
+    """`data` with the named members replaced or added; a callable writes its member itself."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename not in parts:
+                target.writestr(info.filename, source.read(info))
+        for name, content in parts.items():
+            if callable(content):
+                content(target, name)
+            else:
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+# --- the hostile files --------------------------------------------------------------------------
+
+
+def zip_bomb(unpacked: int = 400 * MB) -> bytes:
+    """A plan whose Mål sheet inflates to `unpacked` bytes of rows from a few hundred kB.
+
+    The member is streamed into the archive, so the unpacked rows never exist in memory at once.
+    """
+    base = valid_workbook()
+    row = b'<row><c t="inlineStr"><is><t>' + b"trygg stad " * 8 + b"</t></is></c></row>"
+    block = row * (MB // len(row))
+
+    def write(archive: zipfile.ZipFile, name: str) -> None:
+        with archive.open(name, "w", force_zip64=True) as member:
+            member.write(SHEET_HEAD + HEADER_ROW)
+            for _ in range(max(1, unpacked // len(block))):
+                member.write(block)
+            member.write(SHEET_TAIL)
+
+    return with_parts(base, {sheet_part(base, "Mål"): write})
+
+
+def shared_string_bomb(length: int = 30 * MB) -> bytes:
+    """A plan whose one shared string, used by the goal's text cell, is `length` characters."""
+    base = valid_workbook()
+    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="' + _MAIN.encode()
+               + b'" count="3" uniqueCount="3"><si><t>Id</t></si><si><t>M\xc3\xa5l</t></si>'
+               + b"<si><t>" + b"A" * length + b"</t></si></sst>")
+    rows = (b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+            b'<row r="2"><c r="A2" t="inlineStr"><is><t>M1</t></is></c>'
+            b'<c r="B2" t="s"><v>2</v></c></row>')
+    return with_parts(base, {"xl/sharedStrings.xml": strings,
+                             sheet_part(base, "Mål"): SHEET_HEAD + rows + SHEET_TAIL})
+
+
+def billion_laughs(levels: int = 10) -> bytes:
+    """A plan whose Mål sheet declares the classic entity bomb: 10**levels "lol"s from 1 kB."""
+    entities = [b'<!ENTITY lol0 "lol">'] + [
+        b"<!ENTITY lol%d \"%s\">" % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, levels)]
+    dtd = b"<!DOCTYPE worksheet [" + b"".join(entities) + b"]>"
+    cell = b'<row r="2"><c r="A2" t="inlineStr"><is><t>&lol%d;</t></is></c></row>' % (levels - 1)
+    sheet = SHEET_HEAD.replace(b"<worksheet", dtd + b"<worksheet", 1) + HEADER_ROW + cell
+    base = valid_workbook()
+    return with_parts(base, {sheet_part(base, "Mål"): sheet + SHEET_TAIL})
+
+
+def external_entity(target: str = "file:///etc/passwd") -> bytes:
+    """A plan whose Mål sheet pulls `target` into a cell through an external entity."""
+    dtd = f'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "{target}">]>'.encode()
+    cell = b'<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
+    sheet = SHEET_HEAD.replace(b"<worksheet", dtd + b"<worksheet", 1) + HEADER_ROW + cell
+    base = valid_workbook()
+    return with_parts(base, {sheet_part(base, "Mål"): sheet + SHEET_TAIL})
+
+
+def bzip2_bomb(unpacked: int = 300 * MB) -> bytes:
+    """A plan with a bzip2 member: zipfile unpacks those without a bound (300 MB from 250 bytes
+    in one call), so it must be refused before any member is opened."""
+    def write(archive: zipfile.ZipFile, name: str) -> None:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_BZIP2
+        with archive.open(info, "w", force_zip64=True) as member:
+            for _ in range(max(1, unpacked // MB)):
+                member.write(bytes(MB))
+
+    return with_parts(valid_workbook(), {"xl/media/image1.bin": write})
+
+
+def yaml_alias_bomb(levels: int = 9) -> bytes:
+    """A YAML plan whose aliases expand to 10**levels values from under 1 kB."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+CHILD = """\
+import json, sys, time, tracemalloc
+from pathlib import Path
+from planchecker.reading import read_plan
+
+def status_mb(field):
+    # VmHWM, unlike ru_maxrss, is not inherited from the parent across fork and exec
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
+
+path = Path(sys.argv[1])
+before = status_mb("VmRSS")
+start = time.perf_counter()
+result = read_plan(path)
+seconds = time.perf_counter() - start
+peak_rss = status_mb("VmHWM")
+tracemalloc.start()
+read_plan(path)
+traced = tracemalloc.get_traced_memory()[1] / 2**20
+print(json.dumps({"seconds": seconds, "rss_before": before, "peak_rss": peak_rss,
+                  "traced": traced, "codes": [p.code for p in result.problems]}))
+"""
+
+
+def _cases(quick: bool) -> list[tuple[str, str, Callable[[], bytes]]]:
+    scale = 16 if quick else 1
+    return [
+        ("valid plan (baseline)", "plan.xlsx", valid_workbook),
+        (f"zip bomb: sheet inflating to {400 // scale} MB", "plan.xlsx",
+         lambda: zip_bomb(400 * MB // scale)),
+        (f"{30 // scale} MB shared string in a small xlsx", "plan.xlsx",
+         lambda: shared_string_bomb(30 * MB // scale)),
+        ("billion laughs (10**10 lol) in a sheet", "plan.xlsx", billion_laughs),
+        ("external entity (file:///etc/passwd)", "plan.xlsx", external_entity),
+        (f"bzip2 member inflating to {300 // scale} MB", "plan.xlsx",
+         lambda: bzip2_bomb(300 * MB // scale)),
+        ("YAML alias bomb (10**9 values)", "plan.yaml", yaml_alias_bomb),
+    ]
+
+
+def _unpacked(data: bytes) -> str:
+    if not data.startswith(b"PK"):
+        return "–"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return f"{sum(i.file_size for i in archive.infolist()) / MB:.1f}"
+
+
+def measure(quick: bool = False) -> list[list[str]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for label, name, build in _cases(quick):
+            data = build()
+            path = Path(folder) / name
+            path.write_bytes(data)
+            done = subprocess.run([sys.executable, "-c", CHILD, str(path)], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=300, check=True)
+            figures = json.loads(done.stdout)
+            rows.append([label, f"{len(data) / 1024:.0f}", _unpacked(data),
+                         ", ".join(figures["codes"]) or "ok", f"{figures['seconds'] * 1000:.1f}",
+                         f"{figures['traced']:.1f}", f"{figures['rss_before']:.0f}",
+                         f"{figures['peak_rss']:.0f}"])
+    return rows
+
+
+HEADERS = ["case", "file kB", "unpacked MB", "result", "time ms", "tracemalloc peak MB",
+           "RSS before MB", "peak RSS MB"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.hostile", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller bombs (a smoke test)")
+    parser.add_argument("--tablefmt", default="simple", help="tabulate format, e.g. github")
+    args = parser.parse_args(argv)
+    print(tabulate(measure(args.quick), headers=HEADERS, tablefmt=args.tablefmt,
+                   disable_numparse=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

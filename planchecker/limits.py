@@ -1,0 +1,105 @@
+"""How much a plan file may hold before it is refused, and how to change it.
+
+A plan that passes these limits is read in bounded time and memory; anything larger is refused as
+`too-large` (honest but too big) or `hostile-content` (built to exhaust the reader), with a Swedish
+message naming the file. The zip-level limits are checked from the archive's directory and the
+first bytes of each part, before openpyxl parses anything.
+
+| Limit                                   | Default   | Environment variable          |
+|-----------------------------------------|-----------|-------------------------------|
+| file size on disk                       | 20 MB     | `PLANCHECKER_MAX_FILE_MB`     |
+| unpacked size of all workbook parts     | 200 MB    | `PLANCHECKER_MAX_UNPACKED_MB` |
+| compression ratio of a part over 1 MB   | 100:1     | `PLANCHECKER_MAX_RATIO`       |
+| rows per sheet (with content)           | 100000    | `PLANCHECKER_MAX_ROWS`        |
+| characters per cell or JSON/YAML text   | 32767     | `PLANCHECKER_MAX_CELL_CHARS`  |
+| parts in the zip archive                | 5000      | -                             |
+| merged cell ranges per sheet            | 100000    | -                             |
+| values in a JSON/YAML plan (aliases     | 1000000   | -                             |
+| counted expanded)                       |           |                               |
+| problems reported per file              | 200       | -                             |
+
+MB is 1024 * 1024 bytes; the MB variables take decimals ("0.5"). 32,767 characters is Excel's own
+cap on a cell. An unset or empty variable keeps the default; any other value that is not a
+positive number is refused with `LimitsError` (exit code 2), never silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from planchecker.problems import PlancheckerError
+
+MB = 1024 * 1024
+
+
+class LimitsError(PlancheckerError):
+    """A limit set in the environment is not a usable number."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a plan file may hold; more is refused as `too-large` or `hostile-content`."""
+
+    max_file_size: int = 20 * MB  # bytes on disk
+    max_uncompressed: int = 200 * MB  # sum of the zip members' unpacked sizes
+    max_ratio: int = 100  # unpacked:packed, checked for members above ratio_min_size
+    ratio_min_size: int = 1 * MB
+    max_members: int = 5_000  # parts in the zip archive
+    max_rows: int = 100_000  # rows with content per sheet
+    max_text_length: int = 32_767  # characters per cell or JSON/YAML string (Excel's own cap)
+    max_merged_ranges: int = 100_000  # merged cell ranges per sheet
+    max_nodes: int = 1_000_000  # values in a JSON/YAML document, YAML aliases counted expanded
+    max_problems: int = 200  # problems reported before `too-many-problems`
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The defaults, changed by the `PLANCHECKER_MAX_*` variables that are set."""
+        environ = os.environ if environ is None else environ
+        changes: dict[str, int] = {}
+        for name, (field, unit) in ENV_VARS.items():
+            text = environ.get(name, "").strip()
+            if text:
+                changes[field] = _parse(name, text, unit)
+        return dataclasses.replace(cls(), **changes)
+
+
+# variable -> (Limits field, bytes per unit; 1 for a count)
+ENV_VARS: dict[str, tuple[str, int]] = {
+    "PLANCHECKER_MAX_FILE_MB": ("max_file_size", MB),
+    "PLANCHECKER_MAX_UNPACKED_MB": ("max_uncompressed", MB),
+    "PLANCHECKER_MAX_RATIO": ("max_ratio", 1),
+    "PLANCHECKER_MAX_ROWS": ("max_rows", 1),
+    "PLANCHECKER_MAX_CELL_CHARS": ("max_text_length", 1),
+}
+
+_COUNT = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+
+
+def _parse(name: str, text: str, unit: int) -> int:
+    if unit == 1:
+        number = int(text) if _COUNT.fullmatch(text) else 0
+        if number < 1:
+            raise LimitsError(f"Miljövariabeln {name} är {text!r}; den ska vara ett positivt "
+                              "heltal, t.ex. 100000.")
+        return number
+    megabytes = float(text.replace(",", ".")) if _DECIMAL.fullmatch(text) else math.nan
+    size = int(megabytes * unit) if math.isfinite(megabytes) else 0
+    if size < 1:
+        raise LimitsError(f"Miljövariabeln {name} är {text!r}; den ska vara ett positivt antal "
+                          "megabyte, t.ex. 20 eller 0.5.")
+    return size
+
+
+def megabytes(size: int) -> str:
+    """A size for a Swedish message: `20 MB`, `0,5 MB`, `37 kB`."""
+    value = size / MB
+    if value < 0.1:
+        return f"{max(1, round(size / 1024))} kB"
+    text = f"{value:.0f}" if value >= 10 or value.is_integer() else f"{value:.1f}"
+    return text.replace(".", ",") + " MB"

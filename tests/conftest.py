@@ -1,0 +1,26 @@
+"""Shared test settings: the hypothesis profiles.
+
+`ci` (the default) is derandomized, so every run tries the same examples, and small enough that
+tests/test_fuzz.py runs in well under a minute. `long` is for a developer's machine:
+
+    HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_fuzz.py \
+        --hypothesis-show-statistics
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Generated workbooks are slow to build compared with what hypothesis expects of a strategy.
+_SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
+settings.register_profile(
+    "ci", derandomize=True, database=None, max_examples=200, deadline=2000,
+    suppress_health_check=_SLOW_DATA, print_blob=True,
+)
+settings.register_profile(
+    "long", max_examples=10_000, deadline=2000, suppress_health_check=_SLOW_DATA, print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
