@@ -145,8 +145,10 @@ class Report:
 
     @property
     def areas(self) -> tuple[str, ...]:
-        """The fokusområden of the applicable packs, in pack order, each once."""
-        return tuple(dict.fromkeys(area for pack in self.packs for area in pack.areas))
+        """The fokusområden of the applicable packs that have a requirement applying to this plan,
+        in pack order, each once (an area whose rules all lie in other years is left out)."""
+        required = {r.area for r in self.requirements if r.counts}
+        return tuple(dict.fromkeys(a for pack in self.packs for a in pack.areas if a in required))
 
     def rule_status(self, rule_id: str) -> str:
         """`missing` if the rule has a failing finding, `waived` if all are waived, else `met`."""
