@@ -97,10 +97,16 @@ class Report:
     locations: dict[tuple[str, str], Location]
     findings: tuple[Finding, ...]
     waivers: tuple[tuple[Waiver, str], ...]  # (waiver, "använt" | "oanvänt" | "utgånget" | "okänd regel")
-    rules_checked: int
     engine_errors: tuple[str, ...] = ()
-    applicable_rules: tuple[str, ...] = field(default_factory=tuple)
     requirements: tuple[Requirement, ...] = field(default_factory=tuple)
+
+    @property
+    def applicable_rules(self) -> tuple[str, ...]:
+        return tuple(r.rule_id for r in self.requirements)
+
+    @property
+    def rules_checked(self) -> int:
+        return len(self.requirements)
 
     def count(self, severity: str, status: str = "fail") -> int:
         return sum(1 for f in self.findings if f.severity == severity and f.status == status)
@@ -356,9 +362,7 @@ def build_report(
         locations=locations,
         findings=tuple(findings),
         waivers=tuple(waiver_states),
-        rules_checked=len(applicable),
         engine_errors=tuple(engine_errors),
-        applicable_rules=tuple(r.id for r in applicable),
         requirements=tuple(Requirement.of(r) for r in applicable),
     )
 
