@@ -7,6 +7,7 @@ the contract documented in schemas/report.schema.json.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,9 +249,19 @@ def _location_record(location: Location | None) -> dict[str, Any] | None:
     if location is None:
         return None
     # The file by its name, as plan.file: a report must not depend on (or reveal) the folder the
-    # plan was read from, so that it is the same on every machine.
-    named = location.model_copy(update={"file": Path(location.file).name})
-    return named.model_dump(exclude_none=True)
+    # plan was read from, so that it is the same on every machine. Built by hand, not with
+    # model_dump: a large plan has tens of thousands of these (XL report 1.43 → 1.12 s measured).
+    record: dict[str, Any] = {"file": _file_name(location.file)}
+    for key in ("sheet", "row", "column", "letter"):
+        value = getattr(location, key)
+        if value is not None:
+            record[key] = value
+    return record
+
+
+@functools.lru_cache(maxsize=64)
+def _file_name(path: str) -> str:
+    return Path(path).name
 
 
 def _waiver_record(waiver: Waiver, state: str | None) -> dict[str, Any]:
