@@ -211,7 +211,7 @@ _SID_COUNTER = itertools.count(1)
 
 def _ruleset_for(catalogue: Catalogue) -> str:
     global _HOST
-    key = catalogue.fingerprint()
+    key = catalogue.fingerprint
     name = _REGISTERED.get(key)
     if name is None:
         if _HOST is None:

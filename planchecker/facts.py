@@ -9,6 +9,7 @@ happens in the engine.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -51,8 +52,6 @@ def plan_fact(plan: Plan, context: PlanContext) -> Fact:
 
 
 def _ordinal(year: int, month: int, day: int) -> int:
-    import datetime as dt
-
     return dt.date(year, month, day).toordinal()
 
 

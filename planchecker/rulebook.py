@@ -8,6 +8,7 @@ compiles each kind onto durable_rules patterns. Nothing here evaluates a check a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -272,9 +273,9 @@ class Catalogue:
         ids = {r.pack.id for r in self.applicable(plan, context)}
         return [p for p in self.packs if p.id in ids]
 
+    @cached_property
     def fingerprint(self) -> str:
-        import hashlib
-
+        """A short hash of the rules, naming the engine's ruleset; computed once, asked per plan."""
         blob = json.dumps([p.model_dump(mode="json", by_alias=True) for p in self.packs], sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 

@@ -81,12 +81,11 @@ def load_cases(cases_dir: Path | None = None) -> list[tuple[str, RuleCase]]:
 
 
 def run_case(checker: Checker, file: str, case: RuleCase) -> CaseResult:
-    checker.catalogue.get_rule(case.rule)  # an unknown rule id is an error in the case file
     # A case without as_of is judged at the end of its plan year, whatever today's date is, so
     # cases for future years do not change meaning as time passes.
     as_of = case.as_of or dt.date(case.plan.namnd.year, 12, 31)
     context = PlanContext(as_of=as_of, period=case.period)
+    canonical = checker.catalogue.get_rule(case.rule).id  # an unknown id is an error in the case
     report = checker.check(case.plan, f"{file}:{case.name}", context)
-    canonical = checker.catalogue.get_rule(case.rule).id
     got = tuple(sorted((f.status, f.subjects) for f in report.findings if f.rule_id == canonical))
     return CaseResult(file, case, got, report.engine_errors)

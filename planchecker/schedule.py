@@ -17,6 +17,7 @@ from planchecker.checking import Outcome
 from planchecker.history import Gap, History, PlanResult, RunDiff, diff_gaps, exclusive_lock
 from planchecker.junit import render_junit
 from planchecker.outputs import write_atomic
+from planchecker.writers import outcome_records
 
 WorkbookWriter = Callable[[Sequence[Outcome]], bytes]
 
@@ -73,15 +74,9 @@ def changes_record(diff: RunDiff | None) -> dict[str, Any] | None:
 def render_schedule_json(
     outcomes: Sequence[Outcome], period: str, as_of: str, previous: int | None, diff: RunDiff | None
 ) -> str:
-    plans: list[dict[str, Any]] = []
-    for outcome in sorted(outcomes, key=lambda o: o.file):
-        if outcome.report is not None:
-            plans.append({"file": outcome.file, "report": outcome.report.to_records()})
-        else:
-            plans.append({"file": outcome.file, "problems": [p.to_record() for p in outcome.problems]})
     data = {
         "run": {"period": period, "as_of": as_of, "previous_run": previous},
-        "plans": plans,
+        "plans": outcome_records(outcomes),
         "changes": changes_record(diff),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

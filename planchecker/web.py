@@ -154,7 +154,7 @@ def _routes(app: Flask, settings: Settings) -> None:
     def health() -> Response:
         catalogue = settings.checker.catalogue
         return _json({"status": "ok", "version": settings.version, "rules": len(catalogue.rules),
-                      "packs": len(catalogue.packs), "catalogue": catalogue.fingerprint()})
+                      "packs": len(catalogue.packs), "catalogue": catalogue.fingerprint})
 
     @app.get("/static/app.css")
     def stylesheet() -> Response:

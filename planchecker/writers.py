@@ -352,14 +352,16 @@ def render_review_markdown(review: Review) -> str:
     return "\n".join(out) + "\n"
 
 
+def outcome_records(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
+    """Every plan's report (or the problems that prevented one), sorted by file name."""
+    return [
+        {"file": o.file, "report": o.report.to_records()}
+        if o.report is not None
+        else {"file": o.file, "problems": [p.to_record() for p in o.problems]}
+        for o in sorted(outcomes, key=lambda o: o.file)
+    ]
+
+
 def render_review_json(outcomes: Sequence[Outcome]) -> str:
-    """Every plan's report (or its problems), sorted by file name."""
-    plans: list[dict[str, Any]] = []
-    for outcome in sorted(outcomes, key=lambda o: o.file):
-        if outcome.report is not None:
-            plans.append({"file": outcome.file, "report": outcome.report.to_records()})
-        else:
-            plans.append(
-                {"file": outcome.file, "problems": [p.to_record() for p in outcome.problems]}
-            )
-    return json.dumps({"report_version": 1, "plans": plans}, indent=2, ensure_ascii=False) + "\n"
+    data = {"report_version": 1, "plans": outcome_records(outcomes)}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
