@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = []
         for name in args.sizes:
             print(f"... {name}", file=sys.stderr, flush=True)
-            results.append(run.run_size(SIZES[name], args.repeat, args.cache, run.has_calamine()))
+            results.append(run.run_size(SIZES[name], args.repeat, args.cache))
         print()
         print("\n".join(run.report_sizes(results, args.repeat, args.tablefmt)))
         targets += run.size_targets(results)

@@ -2,7 +2,7 @@
 
 Every figure comes from a fresh process (start to exit, timed from the parent), best of N:
 - floor: python + openpyxl read-only iterating every row of every sheet, nothing else;
-- calamine: the same with python-calamine, when it is installed (a candidate faster reader);
+- calamine: the same with python-calamine alone (what planchecker's fast reader costs at least);
 - stages: one process timing, in-process, import, setup (rules, vocabulary, ruleset), read_plan,
   classify_plan, build_facts, engine.run_plan, build_report + render_json;
 - check: `planchecker check FILE --format json -o OUT`, the command a user runs.
@@ -171,13 +171,7 @@ class SizeResult:
         return times["check"] / times["floor"]
 
 
-def has_calamine() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("python_calamine") is not None
-
-
-def run_size(size: Size, repeat: int, cache: Path, calamine: bool) -> SizeResult:
+def run_size(size: Size, repeat: int, cache: Path) -> SizeResult:
     """Best of `repeat` for every figure of one size; the runs of each kind are interleaved."""
     path, as_of = str(plan_path(size, cache=cache)), AS_OF.isoformat()
     python = sys.executable
@@ -192,9 +186,8 @@ def run_size(size: Size, repeat: int, cache: Path, calamine: bool) -> SizeResult
             result.rows = int(floor.stdout)
             result.keep_best("floor", floor.seconds, floor.cpu_seconds)
             result.floor_rss = max(result.floor_rss, floor.max_rss_mb)
-            if calamine:
-                other = result.note(measure([python, "-c", CALAMINE_CODE, path]))
-                result.keep_best("calamine", other.seconds, other.cpu_seconds)
+            other = result.note(measure([python, "-c", CALAMINE_CODE, path]))
+            result.keep_best("calamine", other.seconds, other.cpu_seconds)
             stages = json.loads(
                 result.note(measure([python, "-c", STAGES_CODE, path, as_of])).stdout)
             for name, seconds in stages["wall"].items():

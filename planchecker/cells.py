@@ -55,11 +55,16 @@ def clean_text(text: str) -> str:
 
 
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and _BLANK.fullmatch(value) is not None)
+    if isinstance(value, str):
+        # a cell that starts with a letter or digit is the common case, and never blank
+        return not (value[:1].isalnum() or _BLANK.fullmatch(value) is None)
+    return value is None
 
 
 def cell_text(value: Any) -> str:
     """Text of a cell as a person reads it: 3.0 is "3", a midnight datetime is its date."""
+    if type(value) is str:  # nearly every cell; the checks below are for the rest
+        return clean_text(value).strip()
     if isinstance(value, bool):
         return YES_NO_LABELS[value]
     if isinstance(value, float) and value.is_integer():

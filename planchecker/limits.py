@@ -3,7 +3,7 @@
 A plan that passes these limits is read in bounded time and memory; anything larger is refused as
 `too-large` (honest but too big) or `hostile-content` (built to exhaust the reader), with a Swedish
 message naming the file. The zip-level limits are checked from the archive's directory and the
-first bytes of each part, before openpyxl parses anything.
+first bytes of each part, before any parser sees them.
 
 | Limit                                   | Default   | Environment variable          |
 |-----------------------------------------|-----------|-------------------------------|

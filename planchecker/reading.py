@@ -5,8 +5,9 @@ Location, so a nämnd can fix its workbook in one round; a plan is returned only
 none. The work is done by:
 
 - `sniffing`: what kind of file this is (by content, not name), and whether its zip archive is
-  safe to parse (sizes, ratios, compression methods, DTDs), before openpyxl sees anything;
-- `sheets`: the Excel sheets, header search, cells to plan fields;
+  safe to parse (sizes, ratios, compression methods, DTDs), before any parser sees it;
+- `xlsxparts`, `sheetrows`, `sheets`: the Excel sheets (which part is which sheet, calamine or
+  openpyxl for its rows), header search, cells to plan fields;
 - `documents`: JSON and YAML;
 - `validation`: the plan model's own checks, as located problems;
 - `limits`: how much a file may hold (`Limits`, configurable through `PLANCHECKER_MAX_*`).

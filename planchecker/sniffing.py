@@ -1,4 +1,4 @@
-"""What kind of file this is, and whether its zip archive is safe to hand to openpyxl.
+"""What kind of file this is, and whether its zip archive is safe to hand to the sheet readers.
 
 The file's first bytes decide, not its name: people send old .xls files, encrypted workbooks (an
 OLE container, not a zip), .ods, and CSV or HTML exports renamed to .xlsx. Each gets its own
@@ -144,7 +144,7 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
 
 
 def archive_is_safe(archive: zipfile.ZipFile, sink: ProblemSink) -> bool:
-    """False, with the reason in `sink`, for an archive that must not be given to openpyxl."""
+    """False, with the reason in `sink`, for an archive that must not be given to a reader."""
     try:
         infos = archive.infolist()
         if _directory_refused(infos, sink) or _other_format(archive, sink):

@@ -195,6 +195,10 @@ CORPUS = [
          lambda: patch_member(hostile.zip_bomb(8 * MB), sheet_part(valid_workbook(), "Mål"),
                               declared_size=1000),
          "not-a-workbook", "trasigt"),
+    Case("lying-shared-strings", "plan.xlsx",  # declared larger than the prolog check reads
+         lambda: patch_member(hostile.shared_string_bomb(8 * MB), "xl/sharedStrings.xml",
+                              declared_size=200_000),
+         "not-a-workbook", "trasigt"),
     Case("bzip2-bomb", "plan.xlsx", lambda: hostile.bzip2_bomb(4 * MB), "not-a-workbook",
          "metod som Excel inte använder"),
     Case("members", "plan.xlsx",
