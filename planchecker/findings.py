@@ -160,10 +160,18 @@ class Report:
 
     def rule_status(self, rule_id: str) -> str:
         """`missing` if the rule has a failing finding, `waived` if all are waived, else `met`."""
-        statuses = {f.status for f in self.findings if f.rule_id == rule_id}
+        statuses = self._statuses_by_rule.get(rule_id, ())
         if "fail" in statuses:
             return "missing"
         return "waived" if statuses else "met"
+
+    @functools.cached_property
+    def _statuses_by_rule(self) -> dict[str, set[str]]:
+        # Once per report, not once per rule and area: an XL plan has 8,550 findings to scan.
+        statuses: dict[str, set[str]] = {}
+        for finding in self.findings:
+            statuses.setdefault(finding.rule_id, set()).add(finding.status)
+        return statuses
 
     def status_of(self, requirements: Iterable[Requirement]) -> str:
         """One state for several requirements: any missing wins, then waived, then met."""
@@ -222,7 +230,7 @@ class Report:
         return {
             "kind": item.kind,
             "id": item.id,
-            "topics": [t.value for t in item.topics],
+            "topics": list(_topic_codes(item.topics)),
             "topic_source": item.source,
             "evidence": list(item.evidence),
             "location": _location_record(location),
@@ -235,7 +243,7 @@ class Report:
             "status": finding.status,
             "category": finding.category,
             "area": finding.area,
-            "topics": [t.value for t in finding.topics],
+            "topics": list(_topic_codes(finding.topics)),
             "subjects": list(finding.subjects),
             "locations": [_location_record(self.location_of(s)) for s in finding.subjects],
             "title": finding.title,
@@ -263,6 +271,12 @@ def _location_record(location: Location | None) -> dict[str, Any] | None:
 @functools.lru_cache(maxsize=64)
 def _file_name(path: str) -> str:
     return Path(path).name
+
+
+@functools.lru_cache(maxsize=256)
+def _topic_codes(topics: tuple[Topic, ...]) -> tuple[str, ...]:
+    # Enum .value is a slow descriptor, and an XL plan has 35,000 items with a few topic sets.
+    return tuple(topic.value for topic in topics)
 
 
 def _waiver_record(waiver: Waiver, state: str | None) -> dict[str, Any]:
@@ -379,6 +393,10 @@ def build_report(
     )
 
 
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
 def _natural(text: str) -> tuple[Any, ...]:
     """Sort key that puts A2 before A10."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+    # Compiled once: re.split's pattern lookup was a tenth of building an XL report (35,000 ids).
+    return tuple(int(p) if p.isdigit() else p for p in _DIGIT_RUNS.split(text))

@@ -7,7 +7,6 @@ history last, in one transaction. A crash anywhere leaves the previous history u
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from planchecker.checking import Outcome
 from planchecker.history import Gap, History, PlanResult, RunDiff, diff_gaps, exclusive_lock
 from planchecker.junit import render_junit
 from planchecker.outputs import write_atomic
-from planchecker.writers import outcome_records
+from planchecker.writers import json_text, outcome_records
 
 WorkbookWriter = Callable[[Sequence[Outcome]], bytes]
 
@@ -79,7 +78,7 @@ def render_schedule_json(
         "plans": outcome_records(outcomes),
         "changes": changes_record(diff),
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 def run_schedule(

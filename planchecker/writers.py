@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tabulate import tabulate
+import orjson
 
 from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
 from planchecker.model import NAMND_TYPE_LABELS, NamndType
@@ -45,7 +45,47 @@ _WRAP_FINDINGS = [None, None, 60, 24, 40]
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_records(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(report.to_records())
+
+
+def render_json_bytes(report: Report) -> bytes:
+    """`render_json` in UTF-8, for a file: an XL report is 18 MB, and decoding it only to encode
+    it again costs 0.05 s."""
+    return json_bytes(report.to_records())
+
+
+# Passthrough: orjson refuses dates and dataclasses, as json does, instead of writing them its way.
+_ORJSON_OPTIONS = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_APPEND_NEWLINE
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def json_text(data: Any) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False) + "\\n"`, character for character.
+
+    json falls back to its pure-Python encoder when it indents (0.7 s of an XL report); orjson
+    writes the same text in a fifteenth of the time for str keys and str, int, bool, None, list,
+    tuple and dict values, escapes included (compared for every code point). What orjson refuses
+    (a key that is not a str, an int beyond 64 bits, a lone surrogate, deep nesting, other types)
+    goes to json, which writes it, or refuses it, as before. The records passed here hold nothing
+    else: no floats (orjson writes 1e-7 for 1e-07 and null for NaN), no plain Enum or UUID
+    (orjson writes those, json refuses them).
+    """
+    try:
+        return orjson.dumps(data, option=_ORJSON_OPTIONS).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def json_bytes(data: Any) -> bytes:
+    """`json_text(data)` in UTF-8, without decoding orjson's bytes only to encode them again."""
+    try:
+        return orjson.dumps(data, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # --- shared wording ------------------------------------------------------------------------------
@@ -178,6 +218,10 @@ def _wrap_rows(
 
 def render_table(report: Report, *, colour: bool = False) -> str:
     """Findings grouped by fokusområde then severity, the coverage, and a one-line verdict."""
+    # Imported here, not with the module: `check --format json` needs this module but not
+    # tabulate, and every process start counts (issue 7).
+    from tabulate import tabulate
+
     out = header_lines(report)
     for area, findings in finding_groups(report).items():
         rows = [
@@ -322,6 +366,8 @@ def review_verdict(review: Review) -> str:
 
 def render_review_table(review: Review, *, colour: bool = False) -> str:
     """The matrix for a terminal: numbered fokusområden with a key below, and the verdict."""
+    from tabulate import tabulate  # see render_table
+
     headers, rows = review_rows(review, short=True, colour=colour)
     wrap = [None, 40, *([None] * len(review.areas)), None]
     out = [tabulate(_wrap_rows(rows, wrap), headers=headers), ""]
@@ -364,4 +410,4 @@ def outcome_records(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
 
 def render_review_json(outcomes: Sequence[Outcome]) -> str:
     data = {"report_version": 1, "plans": outcome_records(outcomes)}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import shutil
@@ -74,6 +75,21 @@ def test_check_unreadable_plan_exits_2_without_traceback(runner: CliRunner, tmp_
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("Fel: Planen kunde inte läsas (1 fel):\n")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("plan", [SODERMALM, SAMPLES / "finns-inte.xlsx"])
+def test_check_leaves_the_garbage_collector_on(runner: CliRunner, plan: Path) -> None:
+    """`check` pauses the collector while it works; a test session (or a caller) must get it
+    back, after a report and after an input error alike."""
+    assert gc.isenabled()
+    result = runner.invoke(cli, ["check", str(plan), "--format", "json"])
+    assert result.exit_code in (1, 2) and gc.isenabled()
+
+
+def test_schedule_is_a_command_though_imported_only_when_asked_for(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--help"])
+    assert "schedule" in result.stdout
+    assert runner.invoke(cli, ["schedule", "history", "--help"]).exit_code == 0
 
 
 def test_check_bad_date_is_a_usage_error(runner: CliRunner) -> None:

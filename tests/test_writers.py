@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -95,6 +96,45 @@ def test_json_locations_name_the_file_without_its_folder() -> None:
     record = plan_report("alvsjo-sdn-2018").to_records()
     files = {i["location"]["file"] for i in record["items"] if i["location"]}
     assert files == {"alvsjo-sdn-2018.xlsx"}
+
+
+# Every character a plan can carry (control characters, BOM, line separators, astral planes), in
+# keys and in values, and every shape the records have, empty containers included.
+_EVERY_CHARACTER = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"text": _EVERY_CHARACTER, _EVERY_CHARACTER[:0x3000]: [_EVERY_CHARACTER[::-97]]},
+        {"a": {}, "b": [], "c": [[], {}], "d": (1, "två"), "e": None, "f": True, "g": False},
+        {"ints": [0, -1, 2**63 - 1, -(2**63)], "nested": {"x": [{"y": [{"z": "å"}]}]}},
+        [],
+        {},
+        "ensam sträng",
+        # orjson refuses these, json writes them: so must we.
+        {1: "nyckel som inte är text", None: [2**64]},
+    ],
+)
+def test_json_is_byte_for_byte_what_json_dumps_writes(data: Any) -> None:
+    expected = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert writers.json_text(data) == expected
+    assert writers.json_bytes(data) == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize("value", [dt.date(2020, 1, 1), object(), COVERAGE_LABELS.keys()])
+def test_json_refuses_what_json_dumps_refuses(value: Any) -> None:
+    with pytest.raises(TypeError):
+        json.dumps({"value": value})
+    with pytest.raises(TypeError):
+        writers.json_text({"value": value})
+    with pytest.raises(TypeError):
+        writers.json_bytes({"value": value})
+
+
+def test_json_report_bytes_are_the_report_text_in_utf8() -> None:
+    report = plan_report("sodermalm-sdn-2020")
+    assert writers.render_json_bytes(report) == writers.render_json(report).encode("utf-8")
 
 
 def test_coverage_is_read_off_the_findings() -> None:
