@@ -7,6 +7,9 @@ call to `check` runs one plan in its own engine session.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,3 +79,21 @@ def check_plan(
     if _DEFAULT is None:
         _DEFAULT = Checker()
     return _DEFAULT.check(plan, file, _DEFAULT.context_for(plan, as_of, period))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while plans are checked and their reports kept or written.
+
+    A plan, its facts and its report are hundreds of thousands of objects that all live until
+    the end, and the collector walked them over and over: 0.7 s of the 4.0 s an XL check took,
+    8 ms a plan in a review's parent process. A check leaves about 14,000 objects of cyclic
+    garbage (measured for L and XL alike), collected as usual once the pause ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
