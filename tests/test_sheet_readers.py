@@ -151,9 +151,33 @@ def test_a_plain_sheet_gives_its_row_numbers() -> None:
     assert xlsxparts.plain_rows(sheet(HEADER + wide)) == [1, 2]
 
 
+FORMULAS_WITH_RESULTS = (
+    b'<row r="2"><c r="A2" t="str"><f>"M"&amp;ROW()-1</f><v>M1</v></c>'
+    b'<c r="B2" t="str"><f>CONCAT("Trygg ","stad")</f><v>Trygg stad</v></c>'
+    b'<c r="C2"><f>1+2</f><v>3</v></c><c r="D2" t="str"><f>""</f><v></v></c>'
+    b'<c r="E2" t="b"><f>TRUE()</f><v>1</v></c><c r="F2"><f t="shared" si="0" ref="F2:F3">C2</f>'
+    b'<v>3</v></c></row>'
+    b'<row r="3"><c r="A3" t="inlineStr"><is><t>M2</t></is></c><c r="B3" t="inlineStr"><is><t>'
+    b'S\xc3\xa4ker stad</t></is></c><c r="F3"><f t="shared" si="0"/><v>0</v></c></row>')
+
+
+def test_formulas_saved_with_their_results_take_the_fast_path(tmp_path: Path) -> None:
+    """As Excel saves them (a risk value column, say): the result in <v> is what both read."""
+    assert xlsxparts.plain_rows(sheet(HEADER + FORMULAS_WITH_RESULTS)) == [1, 2, 3]
+    base = valid_workbook()
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(with_parts(base, {sheet_part(base, "Mål"): sheet(HEADER + FORMULAS_WITH_RESULTS)}))
+    fast, careful = read_both(path)
+    assert fast == careful
+    assert fast.plan is not None
+    assert [(g.id, g.text) for g in fast.plan.goals] == [("M1", "Trygg stad"), ("M2", "Säker stad")]
+
+
 @pytest.mark.parametrize("rows", [
-    HEADER + GOAL.replace(b'<v>5</v>', b"<f>1+1</f>"),  # a formula
+    HEADER + GOAL.replace(b'<v>5</v>', b"<f>1+1</f>"),  # a formula without its result
     HEADER + GOAL.replace(b'<v>5</v>', b'<f t="shared" si="0"/>'),  # a shared formula
+    HEADER + GOAL.replace(b'<v>5</v>', b"<f>1+1</f><v></v>"),  # an empty number
+    HEADER + FORMULAS_WITH_RESULTS.replace(b"<f>1+2</f><v>3</v>", b"<f>1+2</f>"),
     HEADER + GOAL.replace(b'r="B2"', b'r="B2" t="e"'),  # an error value
     HEADER + GOAL.replace(b'r="B2"', b"r=\"B2\" t='e'"),
     HEADER + GOAL.replace(b"<c r=\"B2\"><v>5</v></c>", b'<x:c r="B2"><x:v>5</x:v></x:c>'),
@@ -170,7 +194,7 @@ def test_a_plain_sheet_gives_its_row_numbers() -> None:
     HEADER + GOAL.replace(b'r="B2"', b'r="B900000"'),  # a cell far below its row
     HEADER + GOAL.replace(b'r="B2"', b'r="XFD2"')
     + b'<row r="300"><c r="A300"><v>1</v></c></row>',  # 999 rows × 16,384 columns
-], ids=["formula", "shared-formula", "error", "error-single-quotes", "prefixed-cell",
+], ids=["formula", "shared-formula", "empty-number-result", "one-of-many-formulas", "error", "error-single-quotes", "prefixed-cell",
         "prefixed-row", "prefixed-formula", "row-without-r", "row-r-not-first", "cell-without-r",
         "cell-r-not-first", "lower-case-reference", "rows-out-of-order", "row-twice",
         "row-beyond-excel", "cell-below-its-row", "wide-grid"])
