@@ -4,7 +4,8 @@ Every figure comes from a fresh process (start to exit, timed from the parent), 
 - floor: python + openpyxl read-only iterating every row of every sheet, nothing else;
 - calamine: the same with python-calamine alone (what planchecker's fast reader costs at least);
 - stages: one process timing, in-process, import, setup (rules, vocabulary, ruleset), read_plan,
-  classify_plan, build_facts, engine.run_plan, build_report + render_json;
+  classify_plan, build_facts, engine.run_plan, build_report + render_json, with the cyclic
+  collector paused after setup as `check` pauses it;
 - check: `planchecker check FILE --format json -o OUT`, the command a user runs.
 Peak RSS is each child's own ru_maxrss (os.wait4), not the running maximum over all children.
 """
@@ -53,7 +54,7 @@ def lap(name):
     cpu[name] = marks[-1][1] - marks[-2][1]
 from pathlib import Path
 from planchecker import engine, writers
-from planchecker.checking import Checker
+from planchecker.checking import Checker, collector_paused
 from planchecker.facts import build_facts
 from planchecker.findings import build_report
 from planchecker.reading import read_plan
@@ -61,6 +62,7 @@ from planchecker.topics import classify_plan
 lap("import")
 checker = Checker()
 lap("setup")
+collector_paused().__enter__()  # as `check` and Checker.check_file do
 path = Path(sys.argv[1])
 plan = read_plan(path).plan
 lap("read")

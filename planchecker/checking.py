@@ -61,11 +61,14 @@ class Checker:
     def check_file(
         self, path: Path, as_of: dt.date | None = None, period: str | None = None
     ) -> Outcome:
-        read: ReadResult = read_plan(path)
-        if read.plan is None or read.problems:
-            return Outcome(path.name, None, tuple(read.problems))
-        context = self.context_for(read.plan, as_of, period)
-        return Outcome(path.name, self.check(read.plan, path.name, context))
+        # Paused here, not only in the CLI, so that review workers, scheduled runs and the web
+        # page check as fast as `check` does (0.13 s of the facts stage of an XL plan alone).
+        with collector_paused():
+            read: ReadResult = read_plan(path)
+            if read.plan is None or read.problems:
+                return Outcome(path.name, None, tuple(read.problems))
+            context = self.context_for(read.plan, as_of, period)
+            return Outcome(path.name, self.check(read.plan, path.name, context))
 
 
 _DEFAULT: Checker | None = None

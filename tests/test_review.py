@@ -40,6 +40,10 @@ def test_parallel_review_equals_checking_one_by_one() -> None:
     assert [o.file for o in parallel] == sorted(p.name for p in paths)
     assert _records(parallel) == _records(sample_outcomes())
     assert len(finished) == len(paths)
+    # the rule packs of each report came back as ids and are the parent's own catalogue's
+    catalogue_packs = {id(pack) for pack in checker().catalogue.packs}
+    assert all(o.report is not None and o.report.packs for o in parallel)
+    assert all(id(pack) in catalogue_packs for o in parallel if o.report for pack in o.report.packs)
 
 
 def test_failures_stay_with_their_file_and_the_rest_is_reported(tmp_path: Path) -> None:
