@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from planchecker import regexcache
 from planchecker.model import Plan, Topic
 from planchecker.vocabulary import KINDS, Kind, Negatives, Scanner, Term, fold_text, load_vocabulary
 
@@ -47,7 +48,9 @@ class Classifier:
     @classmethod
     def load(cls, vocabulary_dir: Path) -> Classifier:
         """Read and validate every vocabulary file; a bad file raises ValueError naming it."""
-        return cls(*load_vocabulary(vocabulary_dir))
+        classifier = cls(*load_vocabulary(vocabulary_dir))
+        regexcache.default().save()  # the next process reads the scanners instead of compiling
+        return classifier
 
     def classify(self, text: str, kind: Kind | None = None) -> Classification:
         """Topics served by one line; `kind` adds the terms limited to that row kind."""

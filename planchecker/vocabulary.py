@@ -23,9 +23,11 @@ microseconds however large the vocabulary grows.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +35,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from planchecker import regexcache
 from planchecker.model import Topic
 
 Kind = Literal["goal", "indicator", "activity", "risk"]
@@ -105,6 +108,11 @@ def fold_text(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
     plain = text.encode("ascii", "ignore").translate(_BYTES).decode("ascii")
     return " " + " ".join(plain.split()) + " "
+
+
+def _compile(source: str) -> re.Pattern[str]:
+    # The scanners are large tries that Python's regex compiler takes 0.2 s over: see regexcache.
+    return regexcache.default().compile(source)
 
 
 def _word_atoms(word: str) -> tuple[str, ...]:
@@ -203,16 +211,6 @@ class _Finder:
     anywhere: re.Pattern[str] | None
     groups: _Groups
 
-    @classmethod
-    def build(cls, starts: _Trie, anywhere: _Trie, right: str = _RIGHT) -> _Finder | None:
-        scan = _scan_pattern(starts, anywhere, right)
-        if scan is None:
-            return None
-        groups: _Groups = {}
-        at_start, inside = (re.compile(t.pattern(groups, right)) if t.children else None
-                            for t in (starts, anywhere))
-        return cls(re.compile(scan), at_start, inside, groups)
-
     def find(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
         """(start, end, entry indexes) of each hit; `end` is where the longest spelling ended."""
         found = []
@@ -239,18 +237,54 @@ def _scan_pattern(starts: _Trie, anywhere: _Trie, right: str) -> str | None:
 
 
 def _tries(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]]) -> tuple[_Trie, _Trie]:
-    """(spellings, match) entries as a trie of word starts and a trie of infixes."""
+    """(spellings, match) entries as a trie of word starts and a trie of infixes.
+
+    `abbr` is an abbreviation on the unfolded text: sought anywhere (its spelling checks the word
+    boundary itself), ending at a word's end.
+    """
     starts, anywhere = _Trie(), _Trie()
     for index, (spellings, match) in enumerate(entries):
         for atoms in spellings:
-            root = anywhere if match == "infix" else starts
-            root.add(atoms, "word" if match == "word" else "open", index)
+            root = anywhere if match in ("infix", "abbr") else starts
+            root.add(atoms, "word" if match in ("word", "abbr") else "open", index)
     return starts, anywhere
 
 
-def _finder(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]]) -> _Finder | None:
-    """The finder for (spellings, match) entries on folded text."""
-    return _Finder.build(*_tries(entries))
+def _finder(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]], right: str = _RIGHT
+            ) -> _Finder | None:
+    """The finder for (spellings, match) entries; None when there are none."""
+
+    def sources() -> tuple[str, str | None, str | None, _Groups] | None:
+        starts, anywhere = _tries(entries)
+        scan = _scan_pattern(starts, anywhere, right)
+        if scan is None:
+            return None
+        groups: _Groups = {}
+        at_start, inside = (t.pattern(groups, right) if t.children else None
+                            for t in (starts, anywhere))
+        return scan, at_start, inside, groups
+
+    built = _derived("finder", entries, right, build=sources)
+    if built is None:
+        return None
+    scan, at_start, inside, groups = built
+    return _Finder(_compile(scan), _compile(at_start) if at_start else None,
+                   _compile(inside) if inside else None,
+                   {name: tuple(found) for name, found in groups.items()})
+
+
+def _derived(*key: Any, build: Callable[[], Any]) -> Any:
+    # The tries and the pattern text built from them depend on the entries and on this module's
+    # code; the cache keeps the text so that a new process only compiles it (see regexcache).
+    return regexcache.default().derived([_code_version(), *key], build)
+
+
+@functools.cache
+def _code_version() -> str:
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:  # no source to hash (a frozen build): a key no stored result can have
+        return os.urandom(16).hex()
 
 
 def _abbr_spelling(spec: TermSpec) -> tuple[str, ...]:
@@ -267,8 +301,9 @@ def _unless_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
     # patterns of a whole finder as well doubled the cost, 0.015 s of every start.
     if not phrases:
         return None
-    scan = _scan_pattern(*_tries([(_expansions(phrase), "word") for phrase in phrases]), _RIGHT)
-    return re.compile(scan) if scan else None
+    entries = [(_expansions(phrase), "word") for phrase in phrases]
+    scan = _derived("unless", entries, build=lambda: _scan_pattern(*_tries(entries), _RIGHT))
+    return _compile(scan) if scan else None
 
 
 @dataclass(frozen=True)
@@ -298,25 +333,24 @@ class Scanner:
 
     folded: _Finder | None
     raw: _Finder | None
-    terms: tuple[Term, ...]
+    folded_terms: tuple[Term, ...]
+    raw_terms: tuple[Term, ...]
 
     @classmethod
     def build(cls, terms: Sequence[Term]) -> Scanner:
-        folded = [t for t in terms if not t.on_raw_text]
-        raw = [t for t in terms if t.on_raw_text]
+        folded = tuple(t for t in terms if not t.on_raw_text)
+        raw = tuple(t for t in terms if t.on_raw_text)
         entries = [(t.spellings(), "word" if t.spec.match == "abbr" else t.spec.match)
                    for t in folded]
-        trie = _Trie()
-        for index, term in enumerate(raw, start=len(folded)):
-            trie.add(term.spellings()[0], "word", index)
-        raw_finder = _Finder.build(_Trie(), trie, right=r"(?!\w)")
-        return cls(_finder(entries), raw_finder, (*folded, *raw))
+        return cls(_finder(entries), _finder([(t.spellings(), "abbr") for t in raw], r"(?!\w)"),
+                   folded, raw)
 
     def hits(self, raw: str, cleaned: str) -> list[Term]:
         found: list[Term] = []
-        for finder, text in ((self.folded, cleaned), (self.raw, raw)):
+        for finder, text, terms in ((self.folded, cleaned, self.folded_terms),
+                                    (self.raw, raw, self.raw_terms)):
             if finder is not None:
-                found += [self.terms[i] for _, _, entries in finder.find(text) for i in entries]
+                found += [terms[i] for _, _, entries in finder.find(text) for i in entries]
         return [t for t in found if t.unless is None or not t.unless.search(cleaned)]
 
 

@@ -10,8 +10,13 @@ tests/test_fuzz.py runs in well under a minute. `long` is for a developer's mach
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
+
+# The compiled-pattern cache (planchecker/regexcache.py) of a test run, and of every process it
+# starts, lives in a folder of its own: tests never write to the user's ~/.cache.
+os.environ["PLANCHECKER_CACHE_DIR"] = tempfile.mkdtemp(prefix="planchecker-cache-")
 
 # Generated workbooks are slow to build compared with what hypothesis expects of a strategy.
 _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large]
