@@ -6,7 +6,7 @@ The rows themselves come from `sheetrows` (which reader, merged cells, the row l
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from planchecker import cells, contract
@@ -84,8 +84,9 @@ class _SheetReader:
             return []
         items: list[dict[str, Any]] = []
         first_rows: dict[str, int] = {}
+        converters = {at: cells.converter(column) for at, column in columns.items()}
         for row in rows:
-            item = self._item(row, columns)
+            item = self._item(row, columns, converters)
             if item is not None:
                 self._check_duplicate(item, first_rows, columns)
                 items.append(item)
@@ -116,7 +117,7 @@ class _SheetReader:
             return
         value = row.values.get(at)
         if not cells.is_empty(value):
-            self._put(item, row.number, at, column, value)
+            self._put(item, row.number, at, column, value, cells.converter(column))
         elif column.required:
             self._add("missing-value", row.number, column, at)
 
@@ -145,9 +146,16 @@ class _SheetReader:
                 self._add("missing-column", None, column)
         return None
 
-    def _item(self, row: SheetRow, columns: dict[int, Column]) -> dict[str, Any] | None:
-        present = {at: value for at, value in row.values.items()
-                   if at in columns and not cells.is_empty(value)}
+    def _item(self, row: SheetRow, columns: dict[int, Column],
+              converters: dict[int, Callable[[Any], Any]]) -> dict[str, Any] | None:
+        values = row.values
+        present = {}
+        for at in columns:
+            value = values.get(at)
+            # a cell that starts with a letter or digit, the common case, is never empty
+            if value is not None and (not isinstance(value, str) or value[:1].isalnum()
+                                      or not cells.is_empty(value)):
+                present[at] = value
         flagged = bool(row.formulas or row.errors) and any(
             at in row.formulas or at in row.errors for at in columns)
         if not present and not flagged:
@@ -159,21 +167,20 @@ class _SheetReader:
             if flagged and self._unreadable(row, at, column):
                 continue
             if at in present:
-                self._put(item, row.number, at, column, present[at])
+                self._put(item, row.number, at, column, present[at], converters[at])
             elif column.required:
                 self._add("missing-value", row.number, column, at)
         return item
 
-    def _put(self, item: dict[str, Any], number: int, at: int, column: Column, value: Any
-             ) -> None:
+    def _put(self, item: dict[str, Any], number: int, at: int, column: Column, value: Any,
+             convert: Callable[[Any], Any]) -> None:
         """Convert one non-empty cell into item[column.field], or report why it cannot be."""
-        limit = self.sink.limits.max_text_length
-        if isinstance(value, str) and len(value) > limit:
+        if isinstance(value, str) and len(value) > self.sink.limits.max_text_length:
             self._add("bad-value", number, column, at, detail=f"Texten är {len(value)} "
-                      f"tecken lång; högst {limit} tas emot.")
+                      f"tecken lång; högst {self.sink.limits.max_text_length} tas emot.")
             return
         try:
-            item[column.field] = cells.convert(column, value)
+            item[column.field] = convert(value)
         except cells.CellError as err:
             self._add(err.code, number, column, at, **err.values)
 
