@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,9 +58,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     # checkout run with PYTHONDONTWRITEBYTECODE=1 would compile the package afresh in every
     # child process (~35 ms), a cost no user pays. Compile it once so both sides are as installed.
     compileall.compile_dir(str(Path(run.__file__).parents[1] / "planchecker"), quiet=1)
+    # Every child shares one compiled-pattern cache of the run's own (planchecker/regexcache.py),
+    # warmed before anything is timed, so that no figure depends on the user's ~/.cache.
+    with tempfile.TemporaryDirectory(prefix="planchecker-bench-cache-") as cache:
+        os.environ["PLANCHECKER_CACHE_DIR"] = cache
+        run.measure([sys.executable, "-c", run.SETUP_CODE])
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     print(f"Machine: {run.machine()}")
     targets: list[str] = []
     if not args.batch:
+        print("... setup", file=sys.stderr, flush=True)
+        setup = run.run_setup(args.repeat)
+        print()
+        print("\n".join(run.report_setup(setup, args.repeat)))
         results = []
         for name in args.sizes:
             print(f"... {name}", file=sys.stderr, flush=True)

@@ -82,6 +82,17 @@ print(json.dumps({"wall": wall, "cpu": cpu, "facts": len(facts), "findings": len
 """
 
 CHECK_CODE = "from planchecker.cli import main; main()"
+
+SETUP_CODE = """\
+import json, time
+start = time.perf_counter()
+from planchecker import regexcache
+from planchecker.checking import Checker
+imported = time.perf_counter()
+Checker()
+print(json.dumps({"seconds": time.perf_counter() - imported,
+                  "compiled": regexcache.default().misses}))
+"""
 STAGES = ("read", "classify", "facts", "engine", "report")
 
 # Targets from issue 7, as ratios within one run.
@@ -115,11 +126,12 @@ def _busy_cores(before: tuple[int, int] | None, after: tuple[int, int] | None) -
     return (after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1)
 
 
-def measure(args: Sequence[str], timeout: float = 900) -> Sample:
+def measure(args: Sequence[str], timeout: float = 900, env: dict[str, str] | None = None
+            ) -> Sample:
     """Run one child process; its wall time (start to exit), CPU time and own peak RSS."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         jiffies, start = _cpu_jiffies(), time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True, env=env)
         # Files instead of pipes: the child cannot block on a full pipe, so the parent may wait
         # with os.wait4, which returns this child's own rusage (RUSAGE_CHILDREN is a running max).
         killer = threading.Timer(timeout, proc.kill)
@@ -204,6 +216,37 @@ def run_size(size: Size, repeat: int, cache: Path) -> SizeResult:
         result.mismatch = (f"check gave {len(report['findings'])} findings ({report['verdict']}), "
                            f"the stages process {result.findings} ({result.verdict})")
     return result
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    warm: float  # Checker() with the compiled-pattern cache the other figures use
+    cold: float  # with an empty cache: the first run after an install or a vocabulary change
+    compiled_warm: int  # patterns compiled afresh in the warm run (0 when the cache works)
+
+
+def run_setup(repeat: int) -> SetupResult:
+    """`Checker()` in fresh processes, best of `repeat`, with a warm and with an empty cache."""
+    warm, cold, compiled = math.inf, math.inf, 0
+    for _ in range(repeat):
+        data = json.loads(measure([sys.executable, "-c", SETUP_CODE]).stdout)
+        warm, compiled = min(warm, data["seconds"]), data["compiled"]
+        with tempfile.TemporaryDirectory() as empty:
+            env = {**os.environ, "PLANCHECKER_CACHE_DIR": empty}
+            data = json.loads(measure([sys.executable, "-c", SETUP_CODE], env=env).stdout)
+            cold = min(cold, data["seconds"])
+    return SetupResult(warm, cold, compiled)
+
+
+def report_setup(result: SetupResult, repeat: int) -> list[str]:
+    lines = [f"Setup (Checker() in a fresh process, after its imports, best of {repeat}): "
+             f"{result.warm:.3f} s with the compiled-pattern cache, as in every figure here; "
+             f"{result.cold:.3f} s with an empty one (the first run after an install or a "
+             "vocabulary change)."]
+    if result.compiled_warm:
+        lines.append(f"warning: the warm setup compiled {result.compiled_warm} patterns: the "
+                     "cache is not being kept, so the other figures include compiling")
+    return lines
 
 
 def growth(results: Sequence[SizeResult], value: Callable[[SizeResult], float]) -> float | None:

@@ -61,3 +61,7 @@ def test_quick_run_prints_every_figure(tmp_path: Path) -> None:
     stage_row = rf"^S(?:\s+{number}){{8}}\s+\d+\s+\d+\s+(?:ok|gaps)$"
     assert re.search(stage_row, out, re.MULTILINE), out
     assert "Targets (issue 7):" in out
+    # setup with the run's own warm pattern cache, and with an empty one
+    assert re.search(rf"^Setup .*: {number} s with the compiled-pattern cache.*; {number} s with "
+                     "an empty one", out, re.MULTILINE), out
+    assert "warning" not in out, out
