@@ -12,6 +12,8 @@ under a key the caller makes from everything the result depends on. A missing, s
 unwritable file only means compiling as before: the cache can make a start slower, never wrong.
 
 Where: `PLANCHECKER_CACHE_DIR`, else `$XDG_CACHE_HOME/planchecker`, else `~/.cache/planchecker`.
+The file is trusted as the user's own, as `.pyc` files are: `_sre` refuses opcodes that could
+crash it, but whoever can write the folder can change what a pattern matches.
 """
 
 from __future__ import annotations
