@@ -97,8 +97,8 @@ def convert(column: Column, value: Any) -> Any:
 @lru_cache(maxsize=256)
 def converter(column: Column) -> Callable[[Any], Any]:
     """`convert` for one column, the column kind decided once: a sheet reader calls it for each
-    of its cells (245,000 in a 30,000-aktivitet plan), where deciding it per cell was a tenth
-    of reading."""
+    of its cells (245,000 in a 30,000-aktivitet plan); deciding it per cell cost 3.5 % of the
+    instructions of reading an L plan."""
     if column.kind == "date":
         return _to_date
     if column.kind == "int":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import orjson
 import pytest
 
 from planchecker import regexcache
+from planchecker.model import Topic
 from planchecker.topics import Classifier, default_vocabulary_dir
 from tools.topic_scores import HELDOUT, LABELLED, load_labelled
 
@@ -136,3 +138,18 @@ def test_a_new_process_compiles_nothing_once_the_cache_is_warm(tmp_path: Path) -
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                            text=True, check=True).stdout.strip() for _ in range(2)]
     assert int(runs[0]) > 0 and runs[1] == "0"
+
+
+def test_an_edited_vocabulary_is_not_served_the_old_scanners(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "regex.json"
+    _classifier_with(monkeypatch, regexcache.PatternCache(path))  # warm with the bundled files
+    edited = tmp_path / "vocabulary"
+    shutil.copytree(default_vocabulary_dir(), edited)
+    kris = edited / "krisberedskap.yaml"
+    kris.write_text(kris.read_text(encoding="utf-8") + "  - term: zyxwberedskap\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(regexcache, "_DEFAULT", regexcache.PatternCache(path))
+    classifier = Classifier.load(edited)
+    assert regexcache.default().misses > 0
+    assert classifier.classify("Vi övar zyxwberedskap i år").topics == (Topic.krisberedskap,)
