@@ -45,6 +45,8 @@ _FORMAT = 2
 # A vocabulary edited many times would otherwise keep every old pattern: past this many entries
 # the file is rewritten with only the patterns this process has used.
 _MAX_ENTRIES = 1000
+# The file for the bundled vocabulary is under 0.5 MB; a far larger one is not ours to read.
+_MAX_FILE_BYTES = 16 * 1024 * 1024
 
 # One entry per pattern source: (flags, code, groups, groupindex, indexgroup), as _sre.compile
 # takes them.
@@ -146,6 +148,8 @@ def _from_entry(source: str, entry: _Entry) -> re.Pattern[str] | None:
 
 def _load(path: Path) -> tuple[dict[str, _Entry], dict[str, Any]]:
     try:
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            return {}, {}
         data: Any = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return {}, {}

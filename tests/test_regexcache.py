@@ -81,6 +81,18 @@ def test_a_damaged_or_foreign_file_is_compiled_over(tmp_path: Path, content: byt
     assert regexcache.PatternCache(path).entries.keys() == {SOURCES[0]}
 
 
+def test_a_file_far_larger_than_ours_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "regex.json"
+    cache = regexcache.PatternCache(path)
+    cache.compile(SOURCES[0])
+    cache.save()
+    data = orjson.loads(path.read_bytes())
+    assert regexcache.PatternCache(path).entries.keys() == {SOURCES[0]}
+    # the same valid file, padded past the limit: only its size can refuse it
+    path.write_bytes(orjson.dumps({**data, "padding": "x" * regexcache._MAX_FILE_BYTES}))
+    assert regexcache.PatternCache(path).entries == {}
+
+
 def test_an_unwritable_folder_is_no_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
