@@ -40,6 +40,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-batch", action="store_true", help="skip the batch benchmark")
     parser.add_argument("--batch-plans", type=int, default=500, help="plans in the batch")
     parser.add_argument("--workers", type=int, default=None, help="batch workers (default: all)")
+    parser.add_argument("--batch-repeat", type=int, default=2,
+                        help="best of N interleaved batch runs per setting (default 2)")
     parser.add_argument("--profile", type=_sizes, metavar="SIZE", help="profile one size and exit")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="generated workbooks")
     parser.add_argument("--tablefmt", default="simple", help="tabulate format, e.g. github")
@@ -83,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
         targets += run.size_targets(results)
     if args.batch or not args.no_batch:
         print("... batch", file=sys.stderr, flush=True)
-        result = batch.run_batch(args.batch_plans, args.workers, args.cache)
+        result = batch.run_batch(args.batch_plans, args.workers, args.cache, args.batch_repeat)
         print()
         print("\n".join(batch.report(result, args.tablefmt)))
         targets += batch.targets(result)

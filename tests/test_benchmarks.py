@@ -65,3 +65,21 @@ def test_quick_run_prints_every_figure(tmp_path: Path) -> None:
     assert re.search(rf"^Setup .*: {number} s with the compiled-pattern cache.*; {number} s with "
                      "an empty one", out, re.MULTILINE), out
     assert "warning" not in out, out
+
+
+def test_batch_prints_best_of_interleaved_runs_and_memory(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--batch", "--batch-plans", "4", "--batch-repeat",
+         "2", "--workers", "2", "--cache", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=QUICK_BUDGET_SECONDS, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    number = r"\d+\.\d+"
+    assert "best of 2 interleaved runs" in out, out
+    assert re.search(rf"^1\s+{number}\s+{number}\s+1\.00\s", out, re.MULTILINE), out
+    assert re.search(rf"^2\s+{number}\s+{number}\s+{number}\s", out, re.MULTILINE), out
+    assert re.search(rf"1 worker {number}, {number}; 2 workers {number}, {number}$", out,
+                     re.MULTILINE), out
+    assert "durable_rules sessions still alive after the last plan: 0" in out, out
+    assert "batch speed-up on 2 workers" in out, out
