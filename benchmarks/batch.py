@@ -54,8 +54,8 @@ class BatchResult:
     parallel_busy: float | None
     rss_mb: dict[int, float]
     live_sessions: int
-    serial_runs: tuple[float, ...] = ()  # every run, in the order run (best above)
-    parallel_runs: tuple[float, ...] = ()
+    serial_runs: tuple[float, ...]  # every run, in the order run (the best are above)
+    parallel_runs: tuple[float, ...]
 
     @property
     def speedup(self) -> float:

@@ -89,16 +89,12 @@ _DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{
 _INT_TEXT = re.compile(r"[+-]?\d{1,18}(?:[.,]0*)?")
 
 
-def convert(column: Column, value: Any) -> Any:
-    """The model value of a non-empty cell, or CellError."""
-    return converter(column)(value)
-
-
 @lru_cache(maxsize=256)
 def converter(column: Column) -> Callable[[Any], Any]:
-    """`convert` for one column, the column kind decided once: a sheet reader calls it for each
-    of its cells (245,000 in a 30,000-aktivitet plan); deciding it per cell cost 3.5 % of the
-    instructions of reading an L plan."""
+    """What turns a non-empty cell of `column` into its model value (or raises CellError), the
+    column kind decided once: a sheet reader calls it for each of its cells (245,000 in a
+    30,000-aktivitet plan); deciding it per cell cost 3.5 % of the instructions of reading an L
+    plan."""
     if column.kind == "date":
         return _to_date
     if column.kind == "int":

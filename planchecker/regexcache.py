@@ -133,7 +133,7 @@ def _compiled(source: str) -> _Entry:
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
         indexgroup[index] = name
-    return parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup
+    return parsed.state.flags, code, parsed.state.groups - 1, groupindex, indexgroup
 
 
 def _from_entry(source: str, entry: _Entry) -> re.Pattern[str] | None:

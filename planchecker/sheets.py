@@ -175,9 +175,10 @@ class _SheetReader:
     def _put(self, item: dict[str, Any], number: int, at: int, column: Column, value: Any,
              convert: Callable[[Any], Any]) -> None:
         """Convert one non-empty cell into item[column.field], or report why it cannot be."""
-        if isinstance(value, str) and len(value) > self.sink.limits.max_text_length:
+        limit = self.sink.limits.max_text_length
+        if isinstance(value, str) and len(value) > limit:
             self._add("bad-value", number, column, at, detail=f"Texten är {len(value)} "
-                      f"tecken lång; högst {self.sink.limits.max_text_length} tas emot.")
+                      f"tecken lång; högst {limit} tas emot.")
             return
         try:
             item[column.field] = convert(value)

@@ -82,13 +82,15 @@ class ItemTopics:
 
 
 def _decide(
-    kind: Kind, item_id: str, tagged: Iterable[Topic], inferred: Classification,
+    kind: Kind, item_id: str, tagged: Iterable[Topic], classifier: Classifier, text: str,
     inherited: tuple[Topic, ...] = (),
 ) -> ItemTopics:
-    # Tagged and inherited topics carry no evidence: the plan, or the goal's row, says why.
+    # Tagged and inherited topics carry no evidence: the plan, or the goal's row, says why. A
+    # tagged item's text is not classified at all (a fifth of a generated plan's aktiviteter).
     tags = tuple(sorted(set(tagged), key=_TOPIC_ORDER.__getitem__))
     if tags:
         return ItemTopics(kind, item_id, tags, "tagged", ())
+    inferred = classifier.classify(text, kind)
     if inferred.topics:
         return ItemTopics(kind, item_id, inferred.topics, "inferred", inferred.evidence)
     if inherited:
@@ -101,29 +103,22 @@ def classify_plan(plan: Plan, classifier: Classifier) -> list[ItemTopics]:
 
     Goals: tagged, else inferred. Activities: tagged, else inferred, else inherited from their
     goal. Indicators: inferred, else inherited (they have no Fokusområde column). Risks: inferred
-    from text, function and measure, with the terms limited to risk rows. A tagged item's text is
-    not classified at all: its own Fokusområde cell decides (a fifth of the aktiviteter of a
-    generated plan, more in plans that tag every row).
+    from text, function and measure, with the terms limited to risk rows.
     """
-    goals = [_decide("goal", g.id, g.topics,
-                     NONE if g.topics else classifier.classify(g.text, "goal"))
-             for g in plan.goals]
+    goals = [_decide("goal", g.id, g.topics, classifier, g.text) for g in plan.goals]
     of_goal = {item.id: item.topics for item in goals}
     indicators = [
-        _decide("indicator", i.id, (), classifier.classify(i.text, "indicator"),
-                of_goal.get(i.goal_id or "", ()))
+        _decide("indicator", i.id, (), classifier, i.text, of_goal.get(i.goal_id or "", ()))
         for i in plan.indicators
     ]
     activities = [
-        _decide("activity", a.id, a.topics,
-                NONE if a.topics else classifier.classify(a.text, "activity"),
-                of_goal.get(a.goal_id or "", ()))
+        _decide("activity", a.id, a.topics, classifier, a.text, of_goal.get(a.goal_id or "", ()))
         for a in plan.activities
     ]
     risks = [
         # The cells are joined with a cut mark so that no phrase is read across two of them.
-        _decide("risk", r.id, (), classifier.classify(
-            " # ".join(part for part in (r.text, r.function, r.measure) if part), "risk"))
+        _decide("risk", r.id, (), classifier,
+                " # ".join(part for part in (r.text, r.function, r.measure) if part))
         for r in plan.risks
     ]
     return goals + indicators + activities + risks
