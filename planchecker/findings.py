@@ -192,11 +192,21 @@ class Report:
         counted = [r for r in self.requirements if r.counts and (area is None or r.area == area)]
         return sum(1 for r in counted if self.rule_status(r.rule_id) != "missing"), len(counted)
 
+    def requirements_waived(self, area: str | None = None) -> int:
+        """How many of the requirements counted as met hold only by an undantag: every format
+        says so beside the share, so that "2 av 2" is never read as two requirements fulfilled."""
+        return sum(
+            1
+            for r in self.requirements
+            if r.counts and (area is None or r.area == area) and self.rule_status(r.rule_id) == "waived"
+        )
+
     def coverage_record(self) -> dict[str, Any]:
         met, total = self.requirements_met()
         return {
             "requirements": total,
             "met": met,
+            "waived": self.requirements_waived(),
             "areas": [
                 {"area": area, "status": self.area_status(area)}
                 | {item: self.area_status(area, item) for item in COVERAGE_ITEMS}
