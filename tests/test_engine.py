@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -235,6 +236,24 @@ def test_compiled_catalogue_is_stable_json() -> None:
     first = engine.dump_definition(SYNTHETIC)
     assert first == engine.dump_definition(_synthetic_catalogue())
     assert '"run": "__sentinel__"' in first
+
+
+def test_compiled_catalogue_dump_is_sorted_readable_json() -> None:
+    """`rules compiled` and diffs of it: sorted keys, one per line, ÅÄÖ as written, one newline."""
+    source = {"document": "Testkälla", "paragraph": "1 §", "url": "https://example.org"}
+    pack = Pack.model_validate({
+        "id": "dump", "title": "Dump", "source": source, "years": {"from": 2020},
+        "rules": [{"id": "T-ÖVNING", "title": "Övning", "message": "Övningsplan saknas.",
+                   "severity": "warning", "source": source,
+                   "check": {"kind": "document_exists", "document": "utbildnings_och_ovningsplan"}}],
+    })
+    catalogue = Catalogue((pack,))
+    text = engine.dump_definition(catalogue)
+    assert json.loads(text) == engine.compile_catalogue(catalogue)
+    assert list(json.loads(text)) == ["T-ÖVNING", "__sentinel__"]
+    lines = text.splitlines()
+    assert lines[:3] == ["{", ' "T-ÖVNING": {', '  "all": [']
+    assert text.endswith("\n}\n")
 
 
 @pytest.mark.parametrize(
