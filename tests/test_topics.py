@@ -11,7 +11,7 @@ import pytest
 from planchecker.model import Activity, Goal, Indicator, Namnd, Plan, Risk, Topic
 from planchecker.topics import (
     Classifier,
-    ItemTopics,
+    TopicScore,
     classify_plan,
     default_vocabulary_dir,
     fold_text,
@@ -276,10 +276,16 @@ def test_classify_plan_evidence() -> None:
                     probability=1, consequence=5)],
     )
     items = classify_plan(plan, Classifier.load(default_vocabulary_dir()))
-    assert items[0] == ItemTopics("goal", "M1", (KRIS,), "inferred", ("kontinuitetsplan",))
-    assert items[1] == ItemTopics("activity", "A1", (KRIS,), "inherited", ())
-    evidence = ("dataintrång", "säkerhetskopi")
-    assert items[2] == ItemTopics("risk", "R1", (INFO,), "inferred", evidence)
+    got = [(i.kind, i.id, i.topics, i.source, i.evidence) for i in items]
+    assert got == [
+        ("goal", "M1", (KRIS,), "inferred", ("kontinuitetsplan",)),
+        ("activity", "A1", (KRIS,), "inherited", ()),
+        ("risk", "R1", (INFO,), "inferred", ("dataintrång", "säkerhetskopi")),
+    ]
+    assert items[0].judged.scores == (TopicScore(KRIS, 0.7, ("kontinuitetsplan",)),)
+    assert items[1].judged.scores == ()
+    assert items[2].judged.scores == (
+        TopicScore(INFO, 0.85, ("dataintrång", "säkerhetskopi")),)
 
 
 # --- vocabulary validation -------------------------------------------------------------------
