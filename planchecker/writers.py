@@ -192,8 +192,8 @@ def candidate_lines(report: Report, finding: Finding) -> list[str]:
         )
     rest = len(finding.candidates) - CANDIDATES_NAMED
     if rest > 0:
-        lines.append(f"Ytterligare {rest} {'post' if rest == 1 else 'poster'} med svagare stöd "
-                     "kan gälla fokusområdet (alla finns i JSON-rapporten).")
+        lines.append(f"Ytterligare {rest} {'post' if rest == 1 else 'poster'} kan gälla "
+                     "fokusområdet (alla finns i JSON-rapporten).")
     return lines
 
 
