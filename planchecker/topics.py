@@ -100,6 +100,10 @@ _WEAK_SCORES = (0.35, 0.45)  # one, two or more distinct weak terms and no stron
 _CANCELLED_SCORE = 0.15
 
 
+# No scores at all: the judgment of a tagged item, whose text is not classified.
+NONE = Classification((), VOCABULARY_THRESHOLDS)
+
+
 class VocabularyScorer:
     """Scores from the vocabulary (rules/vocabulary/*.yaml): deterministic, a few µs a line."""
 
@@ -231,7 +235,7 @@ def _decide(
     # it is never named as "came close" either: the nämnd has already said what it serves.
     tags = tuple(sorted(set(tagged), key=_TOPIC_ORDER.__getitem__))
     if tags:
-        return ItemTopics(kind, item_id, tags, "tagged", classifier.unjudged)
+        return ItemTopics(kind, item_id, tags, "tagged", NONE)
     judged = classifier.classify(text, kind)
     if judged.topics:
         return ItemTopics(kind, item_id, judged.topics, "inferred", judged)
