@@ -9,13 +9,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from planchecker import regexcache
 from planchecker.model import Plan, Topic
 from planchecker.vocabulary import KINDS, Kind, Negatives, Scanner, Term, fold_text, load_vocabulary
 
 _TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
+Judgment = Literal["serves", "near", "below"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class Classification:
         decide = self.thresholds.decide
         return tuple(sorted({e for s in self.scores if s.score >= decide for e in s.evidence}))
 
-    def judgment(self, score: TopicScore) -> str:
+    def judgment(self, score: TopicScore) -> Judgment:
         """`serves`, `near` or `below`: what the thresholds make of one of these scores."""
         if score.score >= self.thresholds.decide:
             return "serves"
