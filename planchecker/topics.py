@@ -7,9 +7,9 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from planchecker import regexcache
 from planchecker.model import Plan, Topic
@@ -31,8 +31,7 @@ class Thresholds:
             raise ValueError(f"tröskelvärdena måste uppfylla 0 < near < decide <= 1: {self}")
 
 
-@dataclass(frozen=True)
-class TopicScore:
+class TopicScore(NamedTuple):
     """How strongly one line spoke for one topic it was judged against, and why.
 
     `evidence` are the terms or features that spoke for the topic, `against` those that were
@@ -58,30 +57,36 @@ class TopicScorer(Protocol):
     def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]: ...
 
 
-@dataclass(frozen=True)
-class Classification:
-    """A line's scores for the topics it was judged against, in topic order, and the thresholds
-    that turn them into judgments: `topics` it serves, `near` topics it came close to."""
+class Classification(NamedTuple):
+    """A line's scores for the topics it was judged against, in topic order, the thresholds, and
+    what they make of the scores: the `topics` it serves (with the `evidence` that decided them)
+    and the scores that came `near`. Build one with `Classification.of`."""
 
+    # Tuples, not frozen dataclasses: an XL plan builds 22,000 of these and 9,000 scores, and a
+    # frozen dataclass (or a cached_property, which takes a lock on Python 3.11) cost the
+    # classify stage a fifth of its time.
     scores: tuple[TopicScore, ...]
     thresholds: Thresholds
+    topics: tuple[Topic, ...]
+    near: tuple[TopicScore, ...]
+    evidence: tuple[str, ...]  # of the topics served, sorted, each once
 
-    # Cached: one Classification serves every repetition of its text in a plan (an XL plan asks
-    # 35,000 items for these, from 22,000 distinct texts).
-    @functools.cached_property
-    def topics(self) -> tuple[Topic, ...]:
-        return tuple(s.topic for s in self.scores if s.score >= self.thresholds.decide)
-
-    @functools.cached_property
-    def near(self) -> tuple[TopicScore, ...]:
-        return tuple(s for s in self.scores
-                     if self.thresholds.near <= s.score < self.thresholds.decide)
-
-    @functools.cached_property
-    def evidence(self) -> tuple[str, ...]:
-        """The evidence of the topics served, sorted, each once."""
-        decide = self.thresholds.decide
-        return tuple(sorted({e for s in self.scores if s.score >= decide for e in s.evidence}))
+    @classmethod
+    def of(cls, scores: tuple[TopicScore, ...], thresholds: Thresholds) -> Classification:
+        decide = thresholds.decide
+        if len(scores) == 1:  # the common case, without the general one's comprehensions
+            only = scores[0]
+            if only.score < decide:
+                near = scores if only.score >= thresholds.near else ()
+                return cls(scores, thresholds, (), near, ())
+            evidence = only.evidence
+            if len(evidence) > 1:
+                evidence = tuple(sorted(set(evidence)))
+            return cls(scores, thresholds, (only.topic,), (), evidence)
+        served = [s for s in scores if s.score >= decide]
+        return cls(scores, thresholds, tuple(s.topic for s in served),
+                   tuple(s for s in scores if thresholds.near <= s.score < decide),
+                   tuple(sorted({e for s in served for e in s.evidence})))
 
     def judgment(self, score: TopicScore) -> Judgment:
         """`serves`, `near` or `below`: what the thresholds make of one of these scores."""
@@ -102,7 +107,7 @@ _CANCELLED_SCORE = 0.15
 
 
 # No scores at all: the judgment of a tagged item, whose text is not classified.
-NONE = Classification((), VOCABULARY_THRESHOLDS)
+NONE = Classification.of((), VOCABULARY_THRESHOLDS)
 
 
 class VocabularyScorer:
@@ -127,8 +132,13 @@ class VocabularyScorer:
         if kind in self._extra:
             more, more_cancelled = self._extra[kind].judged(text, cleaned)
             hits, cancelled = hits + more, cancelled + more_cancelled
-        if not hits and not cancelled:
-            return []
+        if not cancelled:
+            if not hits:
+                return []
+            if len(hits) == 1:  # most lines that say anything say it with one term
+                term = hits[0]
+                scale = _WEAK_SCORES if term.spec.weak else _STRONG_SCORES
+                return [TopicScore(term.topic, scale[0], (term.spec.term,))]
         found: dict[Topic, list[Term]] = {}
         for term in hits:
             found.setdefault(term.topic, []).append(term)
@@ -142,11 +152,16 @@ class VocabularyScorer:
 
 
 def _vocabulary_score(topic: Topic, hits: Sequence[Term], cancelled: Sequence[Term]) -> TopicScore:
-    terms = tuple(sorted({t.spec.term for t in hits}))
-    against = tuple(sorted({t.spec.term for t in cancelled}))
-    if not terms:
-        return TopicScore(topic, _CANCELLED_SCORE, terms, against)
-    scale = _STRONG_SCORES if any(t.strong for t in hits) else _WEAK_SCORES
+    against = tuple(sorted({t.spec.term for t in cancelled})) if cancelled else ()
+    if not hits:
+        return TopicScore(topic, _CANCELLED_SCORE, (), against)
+    names: set[str] = set()
+    strong = False
+    for term in hits:  # a loop, not two comprehensions: a fifth of the lines of a plan get here
+        names.add(term.spec.term)
+        strong = strong or not term.spec.weak
+    terms = tuple(sorted(names)) if len(names) > 1 else tuple(names)
+    scale = _STRONG_SCORES if strong else _WEAK_SCORES
     return TopicScore(topic, scale[min(len(terms), len(scale)) - 1], terms, against)
 
 
@@ -159,7 +174,7 @@ class Classifier:
     def __init__(self, scorer: TopicScorer) -> None:
         self.scorer = scorer
         self.thresholds = scorer.thresholds
-        self.unjudged = Classification((), self.thresholds)
+        self.unjudged = Classification.of((), self.thresholds)
         # Plans repeat texts (one activity text under many goals), so results are cached per
         # distinct normalised text and row kind.
         self._cached = functools.lru_cache(maxsize=131072)(self._classify)
@@ -180,10 +195,10 @@ class Classifier:
         scores = self.scorer.score(text, kind)
         if not scores:
             return self.unjudged
-        checked = [_two_decimals(score) for score in scores]
-        if len(checked) > 1:
-            checked.sort(key=_topic_rank)
-        return Classification(tuple(checked), self.thresholds)
+        if len(scores) == 1:
+            return Classification.of((_two_decimals(scores[0]),), self.thresholds)
+        checked = sorted(map(_two_decimals, scores), key=_topic_rank)
+        return Classification.of(tuple(checked), self.thresholds)
 
 
 def _topic_rank(score: TopicScore) -> int:
@@ -198,7 +213,7 @@ def _two_decimals(score: TopicScore) -> TopicScore:
         return score
     if not 0 <= value <= 1:
         raise ValueError(f"poäng utanför 0–1 för {score.topic.value}: {value}")
-    return replace(score, score=round(value, 2))
+    return score._replace(score=round(value, 2))
 
 
 _EXACT = frozenset(round(hundredths / 100, 2) for hundredths in range(101))
