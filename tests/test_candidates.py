@@ -173,3 +173,23 @@ def test_many_candidates_are_counted_beyond_the_named_ones(tmp_path: Path) -> No
     lines = writers.candidate_lines(many, hot)
     assert len(lines) == writers.CANDIDATES_NAMED + 1
     assert lines[-1] == "Ytterligare 3 poster kan gälla fokusområdet (alla finns i JSON-rapporten)."
+
+
+def test_evidence_is_written_as_a_reader_would_say_it() -> None:
+    assert writers.term_label("{hot*,våld*} mot {anställd*,personal*}") == "hot mot anställd"
+    assert writers.term_label("{arbetar,arbeta,arbetet} ensam*") == "arbetar ensam"
+    assert writers.term_label("KIA") == "KIA"
+
+
+def test_a_hostile_candidate_id_is_neither_a_formula_nor_markup(tmp_path: Path) -> None:
+    hostile = "=HYPERLINK(\"http://x\")<b>"
+    report = _report(_plan(Activity(id=hostile, goal_id="M1", text=DEBRIEF)), tmp_path)
+    assert _finding(report, "SAK20-HOT-AKT").candidates[0].id == hostile
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(report)), read_only=True)
+    rows = list(book["Brister"].iter_rows(values_only=True))
+    column = rows[0].index(writers.CANDIDATES_HEADING)
+    cell = next(row[column] for row in rows[1:] if row[0] == "SAK20-HOT-AKT")
+    assert cell.startswith("\u200b=HYPERLINK")
+    html = writers.render_html(report)
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert "\\<b\\>" in writers.render_markdown(report)
