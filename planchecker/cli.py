@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
+from planchecker.filenames import shown
 from planchecker.problems import InputError, PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
 
@@ -41,8 +42,9 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
     try:
         write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text)
     except OSError as exc:
-        raise PlancheckerError(f"Kan inte skriva {output}: {exc.strerror or exc}.") from None
-    click.echo(f"Skrev {output}", err=True)
+        raise PlancheckerError(f"Kan inte skriva {shown(str(output))}: {exc.strerror or exc}."
+                               ) from None
+    click.echo(f"Skrev {shown(str(output))}", err=True)
 
 
 def _use_colour() -> bool:

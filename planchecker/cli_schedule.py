@@ -16,6 +16,7 @@ import click
 from tabulate import tabulate
 
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
+from planchecker.filenames import shown
 from planchecker.history import History, RunDiff
 from planchecker.problems import PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
@@ -64,7 +65,7 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     previous = f"jämfört med körning {result.previous_run}" if result.previous_run else "ingen tidigare körning"
     click.echo(f"\nKörning {result.run_id} ({period}, {as_of.isoformat()}) sparad; {previous}.")
     for path in result.written:
-        click.echo(f"Skrev {path}")
+        click.echo(f"Skrev {shown(str(path))}")
     sys.exit(_exit_code(outcomes, fail_on))
 
 

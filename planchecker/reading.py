@@ -19,6 +19,7 @@ import stat
 from pathlib import Path
 
 from planchecker import documents, sheets, sniffing
+from planchecker.filenames import shown
 from planchecker.limits import Limits, LimitsError, megabytes
 from planchecker.model import Plan
 from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
@@ -35,7 +36,7 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
     Without `limits`, the defaults as changed by the environment (`Limits.from_env`); a bad
     value there raises LimitsError, because it is the installation that is wrong, not the file.
     """
-    sink = ProblemSink(str(path), limits or Limits.from_env())
+    sink = ProblemSink(shown(str(path)), limits or Limits.from_env())
     plan: Plan | None = None
     try:
         plan = _read(path, sink)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from planchecker.checking import Checker, Outcome, collector_paused
+from planchecker.filenames import shown_name
 from planchecker.model import Location
 from planchecker.problems import InputProblem
 from planchecker.rulebook import Catalogue
@@ -82,8 +83,9 @@ def default_workers() -> int:
 
 
 def failed_outcome(path: Path, detail: str) -> Outcome:
-    problem = InputProblem("internal-error", Location(file=path.name), {"detail": detail})
-    return Outcome(path.name, None, (problem,))
+    name = shown_name(path)
+    problem = InputProblem("internal-error", Location(file=name), {"detail": detail})
+    return Outcome(name, None, (problem,))
 
 
 # --- the worker side -----------------------------------------------------------------------------

@@ -5,7 +5,13 @@ input is built in code (the builders live in benchmarks/hostile.py, which measur
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,9 +22,12 @@ from hypothesis import strategies as st
 
 from benchmarks import hostile
 from planchecker import xlsxparts
+from planchecker.filenames import shown, shown_name
 from planchecker.limits import Limits
 from planchecker.problem_sink import ProblemSink
 from planchecker.reading import read_plan
+
+SOURCES = Path(__file__).resolve().parents[1] / "sample_plans" / "source"
 
 # --- 1. scanners over untrusted XML are linear --------------------------------------------------
 
@@ -93,3 +102,76 @@ def test_plain_rows_never_raises_on_noise(parts: list[bytes]) -> None:
     xml = b"".join(parts)
     rows = xlsxparts.plain_rows(xml)
     assert rows is None or rows == sorted(set(rows))
+
+
+# --- 2. file names that are not UTF-8 -------------------------------------------------------------
+
+LATIN1_NAME = os.fsdecode(b"S\xf6derort pl\xe5n.yaml")  # "Söderort plån" in Latin-1
+LATIN1_BROKEN = os.fsdecode(b"tr\xe5sig.xlsx")
+
+
+def test_shown_writes_each_undecodable_byte_escaped() -> None:
+    assert shown(LATIN1_NAME) == "S\\xf6derort pl\\xe5n.yaml"
+    assert shown("Söderort plan.xlsx") == "Söderort plan.xlsx"
+    assert shown("x\ud800y") == "x\\ud800y"  # not an escaped byte: still printable UTF-8
+    assert shown_name(Path("/planer") / LATIN1_BROKEN) == "tr\\xe5sig.xlsx"
+
+
+@pytest.fixture()
+def latin1_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    try:
+        shutil.copy(SOURCES / "skarpnack-sdn-2021.yaml", folder / LATIN1_NAME)
+        (folder / LATIN1_BROKEN).write_bytes(b"ingen arbetsbok")
+    except (OSError, UnicodeEncodeError):  # a file system that refuses such names (not Linux)
+        pytest.skip("this file system takes only UTF-8 names")
+    return folder
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command, with a strict UTF-8 stdout (as in a UTF-8 terminal or a CI log)."""
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"}
+    return subprocess.run([str(Path(sys.executable).parent / "planchecker"), *args], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+
+
+def test_schedule_run_with_a_latin1_name_writes_and_records_everything(
+        latin1_folder: Path, tmp_path: Path) -> None:
+    history, out = tmp_path / "historik.db", tmp_path / "ut"
+    done = _run("schedule", "run", str(latin1_folder), "--period", "T2", "--as-of", "2021-08-31",
+                "--history", str(history), "-o", str(out), "--workers", "1")
+    assert done.returncode == 2, done.stderr  # the broken file, not an internal error
+    assert "internt fel" not in done.stderr + done.stdout
+    assert "tr\\xe5sig.xlsx" in done.stdout and "Skarpnäcks stadsdelsnämnd" in done.stdout
+    report = json.loads((out / "granskning.json").read_text(encoding="utf-8"))
+    assert sorted(plan["file"] for plan in report["plans"]) == [
+        "S\\xf6derort pl\\xe5n.yaml", "tr\\xe5sig.xlsx"]
+    assert (out / "granskning.xlsx").stat().st_size > 0 and (out / "junit.xml").exists()
+    with sqlite3.connect(history) as db:
+        assert db.execute("select count(*) from runs").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "table", "xlsx"])
+def test_review_with_a_latin1_name_writes_every_result(latin1_folder: Path, tmp_path: Path,
+                                                       fmt: str) -> None:
+    target = tmp_path / os.fsdecode(b"granskning-\xe5." + fmt.encode())
+    done = _run("review", str(latin1_folder), "--format", fmt, "-o", str(target), "-j", "1")
+    assert done.returncode == 2, done.stderr
+    assert "internt fel" not in done.stderr and "granskning-\\xe5." in done.stderr
+    assert "1 av 2 filer kunde inte granskas" in done.stderr
+    if fmt != "xlsx":
+        text = target.read_text(encoding="utf-8")
+        assert "S\\xf6derort pl\\xe5n.yaml" in text.replace("\\\\", "\\")
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html", "table"])
+def test_check_with_a_latin1_name_writes_its_report(latin1_folder: Path, tmp_path: Path,
+                                                    fmt: str) -> None:
+    target = tmp_path / f"rapport.{fmt}"
+    done = _run("check", str(latin1_folder / LATIN1_NAME), "--format", fmt, "-o", str(target),
+                "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    assert "S\\xf6derort pl\\xe5n.yaml" in target.read_text(encoding="utf-8").replace("\\\\", "\\")
+    broken = _run("check", str(latin1_folder / LATIN1_BROKEN))
+    assert broken.returncode == 2 and "tr\\xe5sig.xlsx" in broken.stderr, broken.stderr
