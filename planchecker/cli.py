@@ -37,13 +37,9 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
             raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
         click.echo(text, nl=False)
         return
-    from planchecker.outputs import write_atomic
+    from planchecker.outputs import write_file
 
-    try:
-        write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text)
-    except OSError as exc:
-        raise PlancheckerError(f"Kan inte skriva {shown(str(output))}: {exc.strerror or exc}."
-                               ) from None
+    write_file(output, text.encode("utf-8") if isinstance(text, str) else text)
     click.echo(f"Skrev {shown(str(output))}", err=True)
 
 

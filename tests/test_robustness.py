@@ -15,14 +15,19 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks import hostile
-from planchecker import xlsxparts
+from planchecker import history as history_module
+from planchecker import outputs, review, xlsxparts
+from planchecker.cli import cli
 from planchecker.filenames import shown, shown_name
+from planchecker.history import History, exclusive_lock
 from planchecker.limits import Limits
 from planchecker.problem_sink import ProblemSink
 from planchecker.reading import read_plan
@@ -175,3 +180,93 @@ def test_check_with_a_latin1_name_writes_its_report(latin1_folder: Path, tmp_pat
     assert "S\\xf6derort pl\\xe5n.yaml" in target.read_text(encoding="utf-8").replace("\\\\", "\\")
     broken = _run("check", str(latin1_folder / LATIN1_BROKEN))
     assert broken.returncode == 2 and "tr\\xe5sig.xlsx" in broken.stderr, broken.stderr
+
+
+# --- 6. write failures in schedule run ------------------------------------------------------------
+
+
+def _schedule_args(plans: Path, history: Path, out: Path) -> list[str]:
+    return ["schedule", "run", str(plans), "--period", "T2", "--as-of", "2021-08-31",
+            "--history", str(history), "-o", str(out), "--workers", "1"]
+
+
+@pytest.fixture()
+def one_plan(tmp_path: Path) -> Path:
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    shutil.copy(SOURCES / "skarpnack-sdn-2021.yaml", folder)
+    return folder
+
+
+@pytest.fixture()
+def no_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run must be refused before any plan is checked."""
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the plans were checked before the run was refused")
+
+    monkeypatch.setattr(review, "review_plans", refuse)
+
+
+def test_an_output_folder_that_cannot_be_made_is_named_before_checking(
+        one_plan: Path, tmp_path: Path, no_review: None) -> None:
+    blocker = tmp_path / "en-fil"
+    blocker.write_text("inte en mapp")
+    done = CliRunner().invoke(cli, _schedule_args(one_plan, tmp_path / "h.db", blocker / "ut"))
+    assert done.exit_code == 2
+    assert f"Kan inte skriva {blocker / 'ut'}: Not a directory." in done.output
+    assert "internt fel" not in done.output
+
+
+def test_a_lock_file_that_cannot_be_made_is_named(one_plan: Path, tmp_path: Path,
+                                                  no_review: None) -> None:
+    blocker = tmp_path / "en-fil"
+    blocker.write_text("inte en mapp")
+    done = CliRunner().invoke(cli, _schedule_args(one_plan, blocker / "h.db", tmp_path / "ut"))
+    assert done.exit_code == 2
+    assert f"Kan inte skriva låsfilen {blocker / 'h.db.lock'}: Not a directory." in done.output
+
+
+def test_a_second_run_on_the_same_history_is_refused_before_checking(
+        one_plan: Path, tmp_path: Path, no_review: None) -> None:
+    history = tmp_path / "h.db"
+    with exclusive_lock(history):
+        done = CliRunner().invoke(cli, _schedule_args(one_plan, history, tmp_path / "ut"))
+    assert done.exit_code == 2
+    assert "En annan schemalagd körning använder redan" in done.output
+    assert not (tmp_path / "ut").exists()
+
+
+def test_a_full_disk_while_writing_the_outputs_names_the_file(
+        one_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "fsync", disk_full)
+    history = tmp_path / "h.db"
+    done = CliRunner().invoke(cli, _schedule_args(one_plan, history, tmp_path / "ut"))
+    assert done.exit_code == 2, done.output
+    assert f"Kan inte skriva {tmp_path / 'ut' / 'granskning.json'}: No space left on device." \
+        in done.output
+    with sqlite3.connect(history) as db:  # outputs first, history last: nothing recorded
+        assert db.execute("select count(*) from runs").fetchone() == (0,)
+
+
+def test_a_full_history_database_is_named_and_nothing_half_recorded(
+        one_plan: Path, tmp_path: Path) -> None:
+    history = tmp_path / "h.db"
+
+    def full(self: History, *_args: Any) -> int:
+        with self._transaction() as cursor:  # the first row goes in, then the disk is full
+            cursor.execute("INSERT INTO runs (label, period, as_of, plans, failed_files, errors,"
+                           " warnings) VALUES ('x', 'T2', '2021-08-31', 1, 0, 0, 0)")
+            raise sqlite3.OperationalError("database or disk is full")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(History, "_record", full)
+        done = CliRunner().invoke(cli, _schedule_args(one_plan, history, tmp_path / "ut"))
+    assert done.exit_code == 2, done.output
+    assert f"Kan inte skriva historiken {history}: database or disk is full." in done.output
+    assert "Körningen sparades inte; rapportfilerna är skrivna." in done.output
+    assert (tmp_path / "ut" / "granskning.json").exists()
+    with sqlite3.connect(history) as db:
+        assert db.execute("select count(*) from runs").fetchone() == (0,)
