@@ -19,6 +19,7 @@ import click
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
 from planchecker.filenames import shown
 from planchecker.problems import InputError, PlancheckerError
+from planchecker.processes import Stopped
 from planchecker.rulebook import SEVERITY_RANK
 
 if TYPE_CHECKING:
@@ -391,6 +392,10 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code if isinstance(exc, PlancheckerError) else EXIT_ERROR)
+    except Stopped as stop:
+        click.echo(f"Avbrutet: planchecker fick signalen {stop.name}; arbetsprocesserna är "
+                   "avslutade och inga resultat skrevs.", err=True)
+        sys.exit(stop.exit_code)
     except click.exceptions.Abort:
         click.echo("Avbrutet.", err=True)
         sys.exit(EXIT_ERROR)

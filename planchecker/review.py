@@ -34,6 +34,7 @@ from pathlib import Path
 from planchecker.checking import Checker, Outcome, collector_paused
 from planchecker.filenames import shown_name
 from planchecker.model import Location
+from planchecker.processes import die_with_parent, stop_on_signals
 from planchecker.problems import InputProblem
 from planchecker.rulebook import Catalogue
 
@@ -93,6 +94,7 @@ def failed_outcome(path: Path, detail: str) -> Outcome:
 
 def _init_worker(catalogue: Catalogue) -> None:
     global _WORKER_CHECKER
+    die_with_parent()  # a worker whose run is gone has no one to report to
     _WORKER_CHECKER = Checker(catalogue)
 
 
@@ -257,7 +259,8 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["planchecker.checking"])
+    # forkserver_guard first: the fork server dies with this process (see `processes`)
+    context.set_forkserver_preload(["planchecker.forkserver_guard", "planchecker.checking"])
     return context
 
 
@@ -293,7 +296,8 @@ def review_plans(
     results: dict[Path, Outcome] = {}
     queue: deque[Path] = deque(paths)
     suspects: deque[Path] = deque()
-    with collector_paused():
+    # On SIGTERM or SIGHUP, Stopped leaves through the pool's `finally`, which kills its workers.
+    with collector_paused(), stop_on_signals():
         _review(queue, suspects, results, catalogue, options, workers, on_done, task)
     return [results[path] for path in sorted(results, key=lambda p: (p.name, str(p)))]
 

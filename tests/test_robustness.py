@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -270,3 +271,95 @@ def test_a_full_history_database_is_named_and_nothing_half_recorded(
     assert (tmp_path / "ut" / "granskning.json").exists()
     with sqlite3.connect(history) as db:
         assert db.execute("select count(*) from runs").fetchone() == (0,)
+
+
+# --- 4. workers die with their parent -------------------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rpartition(")")[2].split()
+            if fields[0] != "Z":  # a zombie is dead, only not yet reaped
+                tree.setdefault(int(fields[1]), []).append(int(entry.name))
+    return tree
+
+
+def _descendants(pid: int) -> set[int]:
+    tree, found, todo = _children(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+def _start_review(tmp_path: Path, copies: int = 12) -> tuple[subprocess.Popen[str], set[int]]:
+    """`planchecker review` on enough plans to keep two workers busy; returns it once its fork
+    server and both workers are running, with all the processes it started."""
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    for number in range(copies):
+        shutil.copy(SOURCES / "skarpnack-sdn-2021.yaml", folder / f"plan-{number:02d}.yaml")
+    command = [str(Path(sys.executable).parent / "planchecker"), "review", str(folder), "-j", "2",
+               "--format", "json", "-o", str(tmp_path / "ut.json")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        started = _descendants(process.pid)
+        # fork server + resource tracker + two workers
+        if len(started) >= 4:
+            return process, started
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"the review never had its workers running: {process.communicate()}")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and /proc are Linux")
+def test_kill_9_of_review_takes_its_workers_fork_server_and_tracker_with_it(
+        tmp_path: Path) -> None:
+    process, started = _start_review(tmp_path)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 15
+    while _alive(started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _alive(started) == set()
+    # nothing holds the caller's pipes open any more: reading them ends
+    out, _err = process.communicate(timeout=15)
+    assert out == ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and /proc are Linux")
+def test_sigterm_of_review_stops_its_workers_and_says_so(tmp_path: Path) -> None:
+    process, started = _start_review(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert ("Avbrutet: planchecker fick signalen SIGTERM; arbetsprocesserna är avslutade och "
+            "inga resultat skrevs.") in err
+    assert "Traceback" not in err
+    deadline = time.monotonic() + 15
+    while _alive(started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _alive(started) == set()
+    assert not (tmp_path / "ut.json").exists()
