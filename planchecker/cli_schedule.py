@@ -48,6 +48,7 @@ def schedule() -> None:
 def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_path: Path, outdir: Path,
         fail_on: str, workers: int | None, rules_dir: Path | None) -> None:
     """Kontrollera alla planer, skriv rapporterna och jämför med förra körningen."""
+    from planchecker.limits import Limits
     from planchecker.outputs import writable_folder
     from planchecker.review import ReviewOptions, collect_plans, review_plans
     from planchecker.rulebook import load_catalogue
@@ -64,8 +65,8 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     with exclusive_lock(history_path):
         writable_folder(outdir)
         History(history_path).close()
-        outcomes = review_plans(files, catalogue, ReviewOptions(as_of=as_of, period=period),
-                                workers=workers)
+        options = ReviewOptions.from_limits(Limits.from_env(), as_of, period)
+        outcomes = review_plans(files, catalogue, options, workers=workers)
         result = run_schedule(outcomes, period=period, as_of=as_of.isoformat(),
                               history_path=history_path, outdir=outdir, workbook=review_workbook,
                               locked=True)

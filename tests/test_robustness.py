@@ -32,6 +32,7 @@ from planchecker.history import History, exclusive_lock
 from planchecker.limits import Limits
 from planchecker.problem_sink import ProblemSink
 from planchecker.reading import read_plan
+from tests.golden_cases import checker
 
 SOURCES = Path(__file__).resolve().parents[1] / "sample_plans" / "source"
 
@@ -44,7 +45,7 @@ def _merge_scan(xml: bytes) -> object:
 
 def _seconds(scan: Callable[[bytes], object], xml: bytes) -> float:
     best = float("inf")
-    for _ in range(3):  # best of three: the machine is shared
+    for _ in range(5):  # best of five: the machine is shared
         start = time.perf_counter()
         scan(xml)
         best = min(best, time.perf_counter() - start)
@@ -66,10 +67,10 @@ def _in_comment(token: bytes, size: int) -> bytes:
 def test_scanners_grow_linearly_on_tokens_in_a_comment(token: bytes,
                                                        scan: Callable[[bytes], object]) -> None:
     # Quadratic scanners took 6 s (mergeCell) and 15 s (formulas) at 100 kB: 100 times the
-    # 10 kB time. Linear ones take about 10 times; 30 leaves room for a noisy machine.
-    small, large = _in_comment(token, 20_000), _in_comment(token, 200_000)
+    # 10 kB time. Linear ones take about 10 times; 50 leaves room for a noisy, shared machine.
+    small, large = _in_comment(token, 100_000), _in_comment(token, 1_000_000)
     ratio = _seconds(scan, large) / max(_seconds(scan, small), 1e-5)
-    assert ratio < 30, ratio
+    assert ratio < 50, ratio
 
 
 @pytest.mark.parametrize("token", [b"<mergeCell ", b"<f "])
@@ -357,9 +358,72 @@ def test_sigterm_of_review_stops_its_workers_and_says_so(tmp_path: Path) -> None
     assert process.returncode == 128 + signal.SIGTERM, err
     assert ("Avbrutet: planchecker fick signalen SIGTERM; arbetsprocesserna är avslutade och "
             "inga resultat skrevs.") in err
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     deadline = time.monotonic() + 15
     while _alive(started) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _alive(started) == set()
     assert not (tmp_path / "ut.json").exists()
+
+
+# --- budgets: time and memory per plan ------------------------------------------------------------
+
+
+def big_plan(activities: int = 30_000) -> bytes:
+    """A plan inside every file limit whose check takes a few seconds and a few hundred MB."""
+    plan = {"namnd": {"name": "Skarpnäcks stadsdelsnämnd", "type": "stadsdelsnamnd",
+                      "year": 2021},
+            "goals": [{"id": f"M{n}", "text": f"Trygg och säker stad, delmål {n}"}
+                      for n in range(1, 101)],
+            "activities": [{"id": f"A{n}", "text": f"Genomföra trygghetsvandring nummer {n} med "
+                            "polis och bostadsbolag", "goal_id": f"M{n % 100 + 1}"}
+                           for n in range(1, activities + 1)]}
+    return json.dumps(plan, ensure_ascii=False).encode()
+
+
+def _env(**budgets: str) -> dict[str, str]:
+    return {**os.environ, **budgets}
+
+
+def test_check_over_its_time_budget_ends_with_a_swedish_message_and_exit_2(
+        tmp_path: Path) -> None:
+    path = tmp_path / "stor-plan.json"
+    path.write_bytes(big_plan())
+    start = time.monotonic()
+    done = subprocess.run([str(Path(sys.executable).parent / "planchecker"), "check", str(path)],
+                          capture_output=True, text=True, timeout=120,
+                          env=_env(PLANCHECKER_MAX_SECONDS="1"), check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ("Fel: stor-plan.json: Planen tog för lång tid att granska (mer än 1 s) "
+                           "och avbröts. Dela upp planen på flera filer, eller höj "
+                           "PLANCHECKER_MAX_SECONDS.\n")
+    assert time.monotonic() - start < 30
+
+
+def test_check_over_its_memory_budget_ends_with_a_swedish_message_and_exit_2(
+        tmp_path: Path) -> None:
+    path = tmp_path / "stor-plan.json"
+    path.write_bytes(big_plan())
+    done = subprocess.run([str(Path(sys.executable).parent / "planchecker"), "check", str(path)],
+                          capture_output=True, text=True, timeout=120,
+                          env=_env(PLANCHECKER_MAX_MEMORY_MB="40"), check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Planen tog för mycket minne att granska (mer än 40 MB) och avbröts." in done.stderr
+    assert "internt fel" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_review_worker_over_its_memory_budget_fails_that_plan_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    (folder / "stor-plan.json").write_bytes(big_plan())
+    shutil.copy(SOURCES / "skarpnack-sdn-2021.yaml", folder)
+    monkeypatch.setenv("PLANCHECKER_MAX_MEMORY_MB", "40")
+    options = review.ReviewOptions.from_limits(Limits.from_env())
+    outcomes = review.review_plans(review.collect_plans([folder]), checker().catalogue,
+                                   options, workers=1)
+    by_file = {o.file: o for o in outcomes}
+    assert by_file["skarpnack-sdn-2021.yaml"].report is not None
+    problems = by_file["stor-plan.json"].problems
+    assert [p.code for p in problems] == ["over-budget"]
+    assert "för mycket minne att granska (mer än 40 MB)" in problems[0].describe()
