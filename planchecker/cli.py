@@ -296,7 +296,7 @@ def review(
         colour = _use_colour() and output is None
         _write_output(writers.render_review_table(result, colour=colour), output)
     if result.failed:
-        failed = f"{len(result.failed)} av {len(result.rows)} filer"
+        failed = f"{len(result.failed)} av {result.files} filer"
         click.echo(f"Fel: {failed} kunde inte granskas.", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(exit_code_for(result.worst(), fail_on))
