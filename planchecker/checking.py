@@ -30,6 +30,7 @@ class Outcome:
     file: str
     report: Report | None
     problems: tuple[InputProblem, ...] = ()
+    notes: tuple[InputProblem, ...] = ()  # what the reader passed over and the user should know
 
 
 class Checker:
@@ -65,10 +66,11 @@ class Checker:
         # page check as fast as `check` does (0.13 s of the facts stage of an XL plan alone).
         with collector_paused():
             read: ReadResult = read_plan(path)
+            notes = tuple(read.notes)
             if read.plan is None or read.problems:
-                return Outcome(path.name, None, tuple(read.problems))
+                return Outcome(path.name, None, tuple(read.problems), notes)
             context = self.context_for(read.plan, as_of, period)
-            return Outcome(path.name, self.check(read.plan, path.name, context))
+            return Outcome(path.name, self.check(read.plan, path.name, context), notes=notes)
 
 
 _DEFAULT: Checker | None = None

@@ -173,6 +173,8 @@ def check(
     with collector_paused():
         checker = Checker(rules_dir=rules_dir)
         outcome = checker.check_file(plan, as_of=as_of, period=period)
+        for note in outcome.notes:
+            click.echo(f"Obs: {note.describe()}", err=True)
         if outcome.report is None:
             raise InputError(list(outcome.problems))
         report = outcome.report

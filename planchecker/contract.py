@@ -10,6 +10,8 @@ a header means would silently read the wrong column. What a cell of each kind ma
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -289,10 +291,34 @@ def match_sheet(title: str) -> Sheet | None:
     return _SHEET_KEYS.get(header_key(title))
 
 
+# "Aktiviteter 2027", "Mål (utkast)", "RSA_v2": a contract name with a year, a version or a note.
+_DECORATED = re.compile(r"[ (\[]")
+
+
+def near_sheet(title: str) -> Sheet | None:
+    """The contract sheet a sheet name not matched by `match_sheet` most likely meant, if any:
+    the name begins with a contract name ("Aktiviteter 2027"), or is a near spelling of one
+    ("Aktivitter"). Only for suggestions: a near name is never read as that sheet."""
+    key = header_key(title)
+    if not key or key in _SHEET_KEYS:
+        return None
+    for name, sheet in _SHEET_KEYS.items():
+        if key.startswith(name) and _DECORATED.match(key, len(name)):
+            return sheet
+    close = difflib.get_close_matches(key, list(_SHEET_KEYS), n=1, cutoff=0.75)
+    return _SHEET_KEYS[close[0]] if close else None
+
+
 def match_column(sheet: Sheet, value: Any) -> Column | None:
     if value is None or isinstance(value, bool):
         return None
     return _COLUMN_KEYS[sheet.name].get(header_key(value))
+
+
+def is_exact_header(column: Column, value: Any) -> bool:
+    """Whether a header cell names the column by its own header, not by an alias ("Id", not
+    "Nr"): an exact name wins over an alias when both stand in one header row."""
+    return header_key(value) == header_key(column.header)
 
 
 def sheet_for(plan_field: str) -> Sheet | None:

@@ -50,6 +50,25 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "bad-syntax": ("Felaktig syntax", "Filen kan inte tolkas: {detail}"),
     "bad-structure": ("Felaktig struktur", "{detail}"),
     "missing-sheet": ("Blad saknas", "Bladet {sheet!s} saknas. Det är obligatoriskt."),
+    "unknown-sheet": (
+        "Okänt blad",
+        "Bladet '{title!s}' känns inte igen – menade du '{suggestion!s}'? Byt namn på bladet till "
+        "{suggestion!s}; annars skulle planen granskas som om bladet {suggestion!s} saknades.",
+    ),
+    "unread-sheet": (
+        "Blad som inte läses",
+        "Bladet '{title!s}' känns inte igen och läses inte; bara bladet {read!s} läses. Flytta "
+        "raderna dit eller ta bort bladet.",
+    ),
+    "unknown-sheet-content": (
+        "Blad som inte läses",
+        "Bladet '{title!s}' känns inte igen och läses inte. Planens blad heter {names!s}.",
+    ),
+    "ambiguous-column": (
+        "Två kolumner för samma uppgift",
+        "Kolumnerna '{first!s}' ({first_letter!s}) och '{second!s}' ({second_letter!s}) kan båda "
+        "vara {column!s}; '{used!s}' läses. Byt namn på eller ta bort den andra.",
+    ),
     "empty-workbook": ("Tom arbetsbok", "Arbetsboken innehåller inga ifyllda blad."),
     "missing-column": ("Kolumn saknas", "Kolumnen {column!s} saknas i bladet {sheet!s}."),
     "missing-field": ("Uppgift saknas", "Uppgiften {field!s} saknas."),
@@ -131,6 +150,7 @@ class ReadResult:
 
     plan: Plan | None
     problems: list[InputProblem]
+    notes: list[InputProblem] = field(default_factory=list)  # told, but the plan was checked
 
     @property
     def ok(self) -> bool:

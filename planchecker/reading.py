@@ -43,7 +43,7 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
         pass
     except Exception as exc:  # noqa: BLE001 - our own bug must still end in a report
         sink.items.append(sink.problem("internal-error", detail=type(exc).__name__))
-    return ReadResult(plan if not sink.items else None, sink.items)
+    return ReadResult(plan if not sink.items else None, sink.items, sink.notes)
 
 
 def _read(path: Path, sink: ProblemSink) -> Plan | None:

@@ -205,3 +205,20 @@ def test_unwritable_output_is_a_clear_error(runner: CliRunner, tmp_path: Path) -
     )
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"Fel: Kan inte skriva {blocker / 'r.html'}: ")
+
+
+def test_check_refuses_a_renamed_sheet_and_notes_an_extra_column(runner: CliRunner,
+                                                                 tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Nämnd"
+    for row in (["Nämnd", "Skarpnäcks stadsdelsnämnd"], ["Typ", "Stadsdelsnämnd"], ["År", 2026]):
+        book.active.append(row)
+    book.create_sheet("Mål").append(["Nr", "Id", "Mål"])
+    book["Mål"].append([1, "M1", "En trygg stad"])
+    book.create_sheet("Aktiviteter 2027").append(["Id", "Mål-id", "Aktivitet"])
+    book["Aktiviteter 2027"].append(["A1", "M1", "Öva"])
+    book.save(tmp_path / "plan.xlsx")
+    result = runner.invoke(cli, ["check", str(tmp_path / "plan.xlsx")])
+    assert result.exit_code == 2
+    assert "Obs: " in result.output and "kan båda vara Id; 'Id' läses" in result.output
+    assert "Bladet 'Aktiviteter 2027' känns inte igen – menade du 'Aktiviteter'?" in result.output

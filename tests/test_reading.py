@@ -665,3 +665,52 @@ def test_limits_table_in_the_docs_matches_the_defaults() -> None:
         default = getattr(Limits(), field_name)
         shown = f"{default // MB} MB" if unit == MB else str(default)
         assert re.search(rf"\|\s*{re.escape(shown)}(?::1)?\s*\|\s*`{name}`", doc), name
+
+
+ACTIVITY_ROWS: list[list[Any]] = [["Id", "Mål-id", "Aktivitet"], ["A1", "M1", "Öva krisledning"]]
+
+
+def test_renamed_contract_sheet_is_refused_with_a_suggestion(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": GOAL_ROWS,
+                               "Aktiviteter 2027": ACTIVITY_ROWS})
+    result = read_plan(path)
+    assert result.plan is None
+    assert result.flatten() == [("unknown-sheet", "Aktiviteter 2027", None, None)]
+    assert result.problems[0].message.startswith(
+        "Bladet 'Aktiviteter 2027' känns inte igen – menade du 'Aktiviteter'?")
+
+
+def test_unknown_sheet_is_recognised_by_its_header_row(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": GOAL_ROWS, "Blad3": ACTIVITY_ROWS})
+    result = read_plan(path)
+    assert result.flatten() == [("unknown-sheet", "Blad3", None, None)]
+    assert "menade du 'Aktiviteter'?" in result.problems[0].message
+
+
+def test_unknown_sheet_beside_its_contract_sheet_is_a_note(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": GOAL_ROWS,
+                               "Aktiviteter": ACTIVITY_ROWS, "Aktiviteter 2025": ACTIVITY_ROWS,
+                               "Anteckningar": [["Datum", "Vad"], ["3 mars", "möte"]],
+                               "Instruktioner": [["Så fyller du i"], ["Bladet Mål..."]]})
+    result = read_plan(path)
+    assert result.ok
+    assert [(n.code, n.location.sheet) for n in result.notes] == [
+        ("unread-sheet", "Aktiviteter 2025"), ("unknown-sheet-content", "Anteckningar")]
+    assert result.notes[0].message == (
+        "Bladet 'Aktiviteter 2025' känns inte igen och läses inte; bara bladet Aktiviteter läses. "
+        "Flytta raderna dit eller ta bort bladet.")
+
+
+def test_an_extra_leftmost_column_never_takes_over_id(tmp_path: Path) -> None:
+    goals = [["Nr", "Id", "Mål"], [1, "M1", "En trygg och säker stad"]]
+    activities = [["Nr", "Id", "Mål-id", "Aktivitet"], [1, "A1", "M1", "Öva krisledning"]]
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": goals, "Aktiviteter": activities})
+    result = read_plan(path)
+    assert result.ok, result.problems
+    assert result.plan is not None
+    assert [g.id for g in result.plan.goals] == ["M1"]
+    assert [(a.id, a.goal_id) for a in result.plan.activities] == [("A1", "M1")]
+    assert [(n.code, n.location.sheet, n.location.row) for n in result.notes] == [
+        ("ambiguous-column", "Mål", 1), ("ambiguous-column", "Aktiviteter", 1)]
+    assert result.notes[0].message == ("Kolumnerna 'Nr' (A) och 'Id' (B) kan båda vara Id; 'Id' "
+                                       "läses. Byt namn på eller ta bort den andra.")
