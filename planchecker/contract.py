@@ -89,6 +89,9 @@ def _text(header: str, field_name: str, help_text: str, *aliases: str, **kw: Any
     return Column(header, field_name, "text", help_text, aliases=aliases, **kw)
 
 
+# What the template's Nämnd sheet holds until the nämnd writes its own name: never a name.
+PLACEHOLDER_NAME = "Nämndens namn"
+
 _DATE_HELP = "Datum som ÅÅÅÅ-MM-DD, t.ex. 2026-03-31."
 
 NAMND = Sheet(
@@ -265,7 +268,7 @@ WAIVERS = Sheet(
     "waivers",
     "Beslutade undantag från en regel i planchecker. Ett undantag visas i rapporten.",
     (
-        _text("Regel", "rule", "Regelns id, t.ex. SAK-2020-KRIS-MAL.", "Regel-id", required=True),
+        _text("Regel", "rule", "Regelns id, t.ex. SAK20-KRIS-MAL.", "Regel-id", required=True),
         _text("Motivering", "motivation", "Varför regeln inte gäller.", required=True, width=60),
         _text("Beslutad av", "decided_by", "Vem som beslutade undantaget.", "Beslutat av"),
         _date("Giltig till", "valid_until", _DATE_HELP, "Giltigt till"),

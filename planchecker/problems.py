@@ -44,6 +44,12 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Text i stället för arbetsbok",
         "Filen ser ut som {what}, inte som en .xlsx-arbetsbok. Öppna den i Excel och spara som .xlsx.",
     ),
+    "prose-document": (
+        "Plan i dokumentform",
+        "Filen är {what}. planchecker läser planen ur Excel-mallen: skapa mallen med "
+        "`planchecker template -o plan.xlsx`, för in planens mål, aktiviteter, indikatorer och "
+        "RSA-risker där och kontrollera den filen.",
+    ),
     "empty-file": ("Tom fil", "Filen är tom. Spara planen på nytt och skicka den igen."),
     "too-large": ("För stor fil", "{detail}"),
     "hostile-content": ("Otillåtet innehåll", "{detail}"),
@@ -81,6 +87,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "bad-number": ("Felaktigt tal", "{value!r} är inget heltal."),
     "out-of-range": ("Värde utanför intervallet", "{value!s} ligger utanför {low!s}–{high!s}."),
     "bad-choice": ("Okänt värde", "{value!r} är inget giltigt värde. Tillåtna: {allowed!s}."),
+    "unknown-topic": (
+        "Okänt fokusområde",
+        "{part!r}{where!s} är inget fokusområde{hint!s}{more!s} Tillåtna: {allowed!s}.",
+    ),
     "bad-value": ("Felaktigt värde", "{detail}"),
     "formula-without-value": (
         "Formel utan beräknat värde",

@@ -167,7 +167,10 @@ class _SheetReader:
         if self._unreadable(row, at, column):
             return
         value = row.values.get(at)
-        if not cells.is_empty(value):
+        if column.field == "name" and _is_placeholder(value):
+            self._add("bad-value", row.number, column, at, detail=f"'{value}' är mallens "
+                      "platshållare; skriv nämndens eller bolagets namn.")
+        elif not cells.is_empty(value):
             self._put(item, row.number, at, column, value, cells.converter(column))
         elif column.required:
             self._add("missing-value", row.number, column, at)
@@ -283,6 +286,11 @@ class _SheetReader:
         letter = None if at is None else column_letter(at)
         self.sink.add(code, sheet=self.title, row=row, column=column.header, letter=letter,
                       **values)
+
+
+def _is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and contract.header_key(value) == contract.header_key(
+        contract.PLACEHOLDER_NAME)
 
 
 def _excel_locator(data: dict[str, Any], titles: dict[str, str]) -> Locator:

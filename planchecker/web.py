@@ -36,7 +36,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 from planchecker import webviews, writers
 from planchecker.checking import Checker
 from planchecker.findings import Report
-from planchecker.limits import Limits, megabytes
+from planchecker.limits import Limits, megabytes, megabytes_over
 from planchecker.model import Location
 from planchecker.problems import InputError, InputProblem, PlancheckerError
 from planchecker.reading import read_plan
@@ -329,8 +329,10 @@ def _error_page(status: int) -> Response:
 def _too_large() -> Response:
     """The body exceeded MAX_CONTENT_LENGTH: refused before any of it was read or stored."""
     limit = _settings().limits.max_file_size
-    detail = (f"Filen är för stor: högst {megabytes(limit)} tas emot. Ta bort bilder och andra "
-              "blad än planens och spara igen.")
+    sent = request.content_length  # the whole request, a little more than the file
+    size = f"omkring {megabytes_over(sent)}; " if sent and sent > limit else ""
+    detail = (f"Filen är för stor: {size}högst {megabytes(limit)} tas emot. Ta bort bilder och "
+              "andra blad än planens och spara igen.")
     problem = InputProblem("too-large", Location(file="Uppladdningen"), {"detail": detail})
     if _wants_json():
         return _json({"error": "Planen kunde inte läsas", "message": InputError([problem]).message,

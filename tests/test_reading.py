@@ -162,7 +162,7 @@ def valid_xlsx(tmp_path: Path) -> bytes:
         ("plan.xlsx", "Id;Mål;Nivå\nM1;Trygg stad;KF-mål\nM2;Säker stad;KF-mål\n",
          "text-disguised"),
         ("plan.xlsx", '{"namnd": {}}', "text-disguised"),
-        ("plan.pdf", b"%PDF-1.4\x00\x01", "unsupported-format"),
+        ("plan.pdf", b"%PDF-1.4\x00\x01", "prose-document"),
         ("plan.json", '{"namnd": {"name": "X",, }', "bad-syntax"),
         ("plan.yaml", "namnd: [unclosed\n", "bad-syntax"),
         ("plan.yaml", "- en lista\n- inte en plan\n", "bad-structure"),
@@ -329,7 +329,7 @@ def test_formula_in_an_ignored_column_is_fine(tmp_path: Path) -> None:
          ("bad-choice", "Aktiviteter", 2, "Status")),
         ("Aktiviteter", [["Id", "Aktivitet", "Fokusområde"],
                          ["A1", "Öva", "Krisberedskap, Rymden"]],
-         ("bad-choice", "Aktiviteter", 2, "Fokusområde")),
+         ("unknown-topic", "Aktiviteter", 2, "Fokusområde")),
         ("Dokument", [["Dokument", "Typ"], ["Plan", "Receptsamling"]],
          ("bad-choice", "Dokument", 2, "Typ")),
     ],
@@ -345,8 +345,42 @@ def test_unknown_choice(tmp_path: Path, sheet: str, rows: list[list[Any]],
 def test_unknown_fokusomrade_lists_the_labels(tmp_path: Path) -> None:
     goals = [["Id", "Mål", "Fokusområde"], ["M1", "Trygg stad", "Rymden"]]
     result = read_plan(workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": goals}))
-    assert result.problems[0].message.startswith("'Rymden' är inget giltigt värde. Tillåtna: ")
+    assert result.problems[0].message.startswith("'Rymden' är inget fokusområde. Tillåtna: ")
     assert "Civilt försvar" in result.problems[0].message
+
+
+def test_fokusomrade_typo_names_the_wrong_part_and_suggests_the_nearest(tmp_path: Path) -> None:
+    goals = [["Id", "Mål", "Fokusområde"], ["M1", "Trygg stad", "Krisberedskap; Civilt forsvr"]]
+    result = read_plan(workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": goals}))
+    assert result.flatten() == [("unknown-topic", "Mål", 2, "Fokusområde")]
+    assert result.problems[0].message.startswith(
+        "'Civilt forsvr' i 'Krisberedskap; Civilt forsvr' är inget fokusområde – menade du "
+        "'Civilt försvar'? Tillåtna: Krisberedskap, ")
+
+
+def test_size_limit_message_gives_the_real_size(tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.xlsx", b"PK\x03\x04" + b"x" * (21 * MB - 4))
+    result = read_plan(path, limits=Limits(max_file_size=20 * MB))
+    assert result.problems[0].message.startswith("plan.xlsx är 21,0 MB; högst 20 MB tas emot.")
+    path = write(tmp_path, "plan.xlsx", b"PK\x03\x04" + b"x" * (20 * MB + 10))
+    result = read_plan(path, limits=Limits(max_file_size=20 * MB))
+    assert result.problems[0].message.startswith("plan.xlsx är 20,1 MB; högst 20 MB tas emot.")
+
+
+@pytest.mark.parametrize("name, what", [("plan.pdf", "en PDF-fil"),
+                                        ("plan.docx", "ett Word-dokument (.docx)")])
+def test_a_plan_as_a_document_is_told_to_use_the_template(tmp_path: Path, name: str,
+                                                          what: str) -> None:
+    if name.endswith(".pdf"):
+        data = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj <<>> endobj\n"
+    else:
+        data = zip_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"})
+    result = read_plan(write(tmp_path, name, data))
+    assert result.flatten() == [("prose-document", None, None, None)]
+    assert result.problems[0].message == (
+        f"Filen är {what}. planchecker läser planen ur Excel-mallen: skapa mallen med "
+        "`planchecker template -o plan.xlsx`, för in planens mål, aktiviteter, indikatorer och "
+        "RSA-risker där och kontrollera den filen.")
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
