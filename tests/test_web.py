@@ -173,8 +173,10 @@ def test_template_download_is_a_readable_plan_workbook(client: FlaskClient, tmp_
     assert disposition == "attachment; filename=verksamhetsplan-mall-2027.xlsx"
     path = tmp_path / "mall.xlsx"
     path.write_bytes(response.data)
-    read = read_plan(path)
-    assert read.ok and read.plan is not None and read.plan.namnd.year == 2027
+    read = read_plan(path)  # a readable workbook whose only fault is the placeholder name
+    assert [p.code for p in read.problems] == ["bad-value"]
+    assert "'Nämndens namn' är mallens platshållare" in read.problems[0].message
+    assert openpyxl.load_workbook(path)["Nämnd"]["B4"].value == 2027
     assert client.get("/template.xlsx?year=1800").status_code == 400
 
 
@@ -278,7 +280,8 @@ def test_a_body_over_max_content_length_is_refused_before_reading(url: str) -> N
     assert response.status_code == 413
     api = url.startswith("/api")
     text = response.get_json()["message"] if api else error_texts(response.data)[0]
-    assert "Uppladdningen: För stor fil: Filen är för stor: högst 1 MB tas emot." in text
+    assert ("Uppladdningen: För stor fil: Filen är för stor: omkring 2,1 MB; högst 1 MB tas emot."
+            in text)
 
 
 # --- escaping ----------------------------------------------------------------------------------
