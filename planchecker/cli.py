@@ -240,20 +240,24 @@ def review(
     """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
     läses utan undermappar, i namnordning).
 
-    Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. En fil som inte
-    kan läsas eller kontrolleras blir en felrad; alla andra planer redovisas ändå.
+    Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. Varje fil i en
+    mapp redovisas: en fil som inte kan läsas eller kontrolleras (t.ex. .ods, .xls eller .csv)
+    blir en rad "kunde inte granskas" med orsaken och vad som hjälper; alla andra planer
+    redovisas ändå. Bara Excels låsfiler (~$…), dolda filer och undermappar hoppas över, och de
+    räknas upp.
     """
     from planchecker import writers
     from planchecker.matrix import build_review
-    from planchecker.review import ReviewOptions, collect_plans, review_plans
+    from planchecker.review import ReviewOptions, collect_files, review_plans
     from planchecker.rulebook import load_catalogue
 
-    files = collect_plans(paths)
+    collected = collect_files(paths)
+    files = collected.files
     if not files:
+        skipped = collected.skipped_text()
         raise PlancheckerError(
-            "Inga planer hittades (.xlsx, .json, .yaml, .yml) i "
-            + ", ".join(str(p) for p in paths)
-            + "."
+            "Inga filer att granska i " + ", ".join(str(p) for p in paths) + "."
+            + (f" {skipped}" if skipped else "")
         )
     catalogue = load_catalogue(rules_dir)
     options = ReviewOptions(as_of=as_of, period=period, timeout=timeout)
@@ -272,6 +276,9 @@ def review(
     else:
         colour = _use_colour() and output is None
         _write_output(writers.render_review_table(result, colour=colour), output)
+    skipped = collected.skipped_text()
+    if skipped:
+        click.echo(skipped, err=True)
     if result.failed:
         failed = f"{len(result.failed)} av {len(result.rows)} filer"
         click.echo(f"Fel: {failed} kunde inte granskas.", err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -194,7 +195,49 @@ def test_review_markdown_and_json(runner: CliRunner, samples: Path) -> None:
 def test_review_of_an_empty_folder_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["review", str(tmp_path), "--format", "table"])
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.startswith("Fel: Inga planer hittades (.xlsx, .json, .yaml, .yml) i ")
+    assert result.stderr.startswith("Fel: Inga filer att granska i ")
+    (tmp_path / "~$plan.xlsx").write_bytes(b"x")
+    result = runner.invoke(cli, ["review", str(tmp_path), "--format", "table"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(" Hoppade över 1 post i mapparna: 1 låsfil som Excel skapar "
+                                  "medan en fil är öppen (~$…).\n")
+
+
+def test_review_accounts_for_every_file_in_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    shutil.copy(SODERMALM, folder)
+    (folder / "plan.ods").write_bytes(_ods())
+    (folder / "plan.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    (folder / "plan.csv").write_text("Id;Mål\nM1;Trygg stad\nM2;Säker stad\n")
+    (folder / "~$sodermalm-sdn-2020.xlsx").write_bytes(b"x")
+    (folder / ".DS_Store").write_bytes(b"x")
+    (folder / ".gammal.xlsx").write_bytes(b"x")
+    (folder / "arkiv").mkdir()
+    result = runner.invoke(cli, ["review", str(folder), "--format", "table", "--fail-on", "never"])
+    assert result.exit_code == 2
+    out = result.stdout
+    for name in ("plan.csv", "plan.ods", "plan.xls"):
+        assert re.search(rf"^{re.escape(name)} +kunde inte granskas \(se nedan\)", out, re.M)
+    assert "  plan.ods: OpenDocument-kalkylblad: Filen är ett OpenDocument-kalkylblad (.ods). " \
+           "Spara som .xlsx." in out
+    assert "  plan.xls: Gammalt Excel-format: " in out and "  plan.csv: Text i stället" in out
+    assert out.endswith("\n4 planer: 1 granskade, 1 med fel, 3 kunde inte granskas.\n")
+    assert result.stderr == (
+        "Hoppade över 4 poster i mapparna: 1 låsfil som Excel skapar medan en fil är öppen (~$…), "
+        "2 dolda filer (namnen börjar med punkt), 1 undermapp (ange den för sig för att granska "
+        "den).\nFel: 3 av 4 filer kunde inte granskas.\n")
+
+
+def _ods() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
 
 
 def test_unwritable_output_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
