@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from planchecker import cli_swedish
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
 from planchecker.problems import InputError, PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
 
 if TYPE_CHECKING:
     from planchecker.findings import Report
+
+cli_swedish.install()  # before any command is defined: some of Click's texts are taken then
 
 EXIT_CODES_HELP = """\b
 Slutkoder:
@@ -74,11 +77,13 @@ class _Commands(click.Group):
 
             module, attribute = self._lazy[name]
             command: click.Command = getattr(importlib.import_module(module), attribute)
-            return command
-        return super().get_command(ctx, name)
+            return cli_swedish.localise(command)
+        found = super().get_command(ctx, name)
+        return cli_swedish.localise(found) if found is not None else None
 
 
-@click.group(cls=_Commands, epilog=EXIT_CODES_HELP)
+@click.group(cls=_Commands, epilog=EXIT_CODES_HELP, options_metavar=cli_swedish.OPTIONS_METAVAR,
+             subcommand_metavar=cli_swedish.SUBCOMMAND_METAVAR)
 @click.version_option(package_name="planchecker")
 def cli() -> None:
     """Granskar verksamhetsplaner mot Stockholms stads säkerhets- och trygghetsprogram och de
@@ -105,8 +110,21 @@ _RULES = click.option(
     "--rules",
     "rules_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Egen regelkatalog (med index.yaml).",
+    help="Egen regelkatalog (med index.yaml) i stället för den inbyggda.",
 )
+WRITE_EXIT_HELP = """\b
+Slutkoder:
+  0  filen skrevs
+  2  filen kunde inte skrivas eller felaktigt kommando"""
+RULES_EXIT_HELP = """\b
+Slutkoder:
+  0  visat
+  2  okänd regel eller okänt regelpaket, felaktiga regelfiler eller felaktigt kommando"""
+RULES_TEST_EXIT_HELP = """\b
+Slutkoder:
+  0  alla testfall godkända
+  1  minst ett testfall misslyckades
+  2  felaktiga regelfiler eller felaktigt kommando"""
 
 
 def render_report(
@@ -193,7 +211,8 @@ Slutkoder:
 
 
 @cli.command(epilog=REVIEW_EXIT_HELP)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FILER_OCH_MAPPAR...")
 @click.option(
     "--format",
     "fmt",
@@ -296,7 +315,7 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
         yield lambda: bar.update(1)
 
 
-@cli.command()
+@cli.command(epilog=WRITE_EXIT_HELP)
 @click.option(
     "-o",
     "--output",
@@ -313,14 +332,14 @@ def template(output: Path, year: int | None) -> None:
     _write_output(write_template(year=year), output)
 
 
-@cli.group()
+@cli.group(epilog=RULES_TEST_EXIT_HELP)
 def rules() -> None:
     """Visa, testa och dokumentera reglerna."""
 
 
-@rules.command("list")
-@click.option("--source", help="Visa bara regler från detta regelpaket (id).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("list", epilog=RULES_EXIT_HELP)
+@click.option("--source", metavar="PAKET", help="Visa bara regler från detta regelpaket (id).")
+@_RULES
 def rules_list(source: str | None, rules_dir: Path | None) -> None:
     """Lista alla regler."""
     from tabulate import tabulate
@@ -338,9 +357,9 @@ def rules_list(source: str | None, rules_dir: Path | None) -> None:
     click.echo(tabulate(rows, headers=["Id", "Nivå", "Planår", "Rubrik", "Paket"]))
 
 
-@rules.command("show")
-@click.argument("rule_id")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("show", epilog=RULES_EXIT_HELP)
+@click.argument("rule_id", metavar="REGEL")
+@_RULES
 def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     """Visa en regel: text, källa, tillämplighet och exempel."""
     from planchecker.rulebook import load_catalogue
@@ -352,8 +371,8 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     click.echo(rule_section(bound, [c for _, c in load_cases() if c.rule == bound.id]))
 
 
-@rules.command("test")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("test", epilog=RULES_TEST_EXIT_HELP)
+@_RULES
 def rules_test(rules_dir: Path | None) -> None:
     """Kör varje regels egna testfall (tests/rule_cases)."""
     from planchecker.checking import Checker
@@ -372,17 +391,18 @@ def rules_test(rules_dir: Path | None) -> None:
                 f"MISSLYCKADES {file}: {case.name} ({case.rule}): väntat {want}, fick {got}"
                 + (f", motorfel {list(result.engine_errors)}" if result.engine_errors else "")
             )
-    click.echo(f"{len(cases) - failed} passed, {failed} failed")
+    click.echo(f"{len(cases) - failed} godkända, {failed} misslyckade")
     sys.exit(EXIT_GAPS if failed else EXIT_OK)
 
 
-@rules.command("docs")
+@rules.command("docs", epilog=WRITE_EXIT_HELP)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     default=Path("docs/rules.md"),
     show_default=True,
+    help="Filen som ska skrivas.",
 )
 def rules_docs(output: Path) -> None:
     """Generera regelreferensen (docs/rules.md) från regelfilerna."""

@@ -54,7 +54,8 @@ def schedule() -> None:
 
 
 @schedule.command("run", epilog=SCHEDULE_EXIT_HELP)
-@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True),
+                metavar="FILER_OCH_MAPPAR...")
 @click.option("--period", type=click.Choice(["T1", "T2", "VB"]), required=True, help="Uppföljningstillfälle.")
 @click.option("--as-of", callback=parse_date, metavar="DATUM",
               help="Bedöm per detta datum (ÅÅÅÅ-MM-DD). Standard: i dag, dock högst planårets sista "

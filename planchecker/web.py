@@ -354,7 +354,10 @@ def _internal_error(error: Exception) -> Response:
 # --- planchecker serve ---------------------------------------------------------------------------
 
 
-@click.command("serve")
+@click.command("serve", epilog="""\b
+Slutkoder:
+  0  servern avslutades med Ctrl+C
+  2  servern kunde inte starta (t.ex. porten upptagen) eller felaktigt kommando""")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port att lyssna på (0: valfri ledig port).")

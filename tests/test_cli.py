@@ -10,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import click
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -265,3 +266,68 @@ def test_check_refuses_a_renamed_sheet_and_notes_an_extra_column(runner: CliRunn
     assert result.exit_code == 2
     assert "Obs: " in result.output and "kan båda vara Id; 'Id' läses" in result.output
     assert "Bladet 'Aktiviteter 2027' känns inte igen – menade du 'Aktiviteter'?" in result.output
+
+
+def _commands(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
+    found = [(" ".join(path), command)]
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
+            found += _commands(sub, (*path, name))
+    return found
+
+
+def test_every_command_has_help_for_every_option_and_its_exit_codes(runner: CliRunner) -> None:
+    for name, command in _commands(cli):
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"planchecker {name} {param.opts[0]} has no help"
+        shown = runner.invoke(cli, [*name.split(), "--help"], prog_name="planchecker")
+        assert shown.exit_code == 0, name
+        assert "Slutkoder:" in shown.output, f"planchecker {name} --help lists no exit codes"
+        assert shown.output.startswith("Användning: planchecker"), shown.output
+        assert "[OPTIONS]" not in shown.output and "Show this message" not in shown.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["check"], "Fel: Argument saknas 'PLAN'."),
+    (["review", "--workers", "x", "."],
+     "Fel: Ogiltigt värde för '-j' / '--workers': 'x' är inget giltigt heltal."),
+    (["check", "--fail-on", "allt", "plan.xlsx"], "Fel: Ogiltigt värde för '--fail-on': 'allt' "
+     "är inte något av 'error', 'warning', 'info', 'never'."),
+    (["schedule", "run", "."], "Fel: Flagga saknas '--period'. Välj bland:\n\tT1,"),
+    (["chek"], "Fel: Kommandot 'chek' finns inte. Menade du 'check'?"),
+    (["check", "--hjälp"], "Fel: Flaggan '--hjälp' finns inte. Menade du '--help'?"),
+])
+def test_clicks_own_texts_are_swedish(args: list[str], message: str,
+                                      capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["planchecker", *args])
+    monkeypatch.setenv("LANG", "C")
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Användning: planchecker ") and "[FLAGGOR]" in err
+    assert "Skriv 'planchecker " in err and f"{message}\n" in err, err
+
+
+def test_every_swedish_click_text_is_still_one_of_clicks() -> None:
+    import ast
+
+    from planchecker import cli_swedish
+
+    found: set[str | tuple[str, str]] = set()
+    for module in cli_swedish._MODULES:
+        assert module.__file__ is not None
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                if node.func.id == "_" and texts:
+                    found.add(texts[0])
+                elif node.func.id == "ngettext" and len(texts) >= 2:
+                    found.add((texts[0], texts[1]))
+    assert set(cli_swedish.MESSAGES) - found == set()
+    assert set(cli_swedish.PLURALS) - found == set()
