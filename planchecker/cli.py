@@ -52,6 +52,16 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _terminal_width() -> int | None:
+    """The terminal's width for tables that should fit it; None when output goes elsewhere
+    (a file, a pipe), where the usual layout is kept. COLUMNS wins, as everywhere."""
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def exit_code_for(worst: str | None, fail_on: str) -> int:
     if fail_on == "never" or worst is None:
         return EXIT_OK
@@ -128,7 +138,8 @@ Slutkoder:
 
 
 def render_report(
-    report: Report, fmt: str, *, colour: bool = False, for_file: bool = False
+    report: Report, fmt: str, *, colour: bool = False, for_file: bool = False,
+    width: int | None = None,
 ) -> str | bytes:
     """The report in the chosen format: text for table/json/markdown/html, bytes for xlsx. JSON
     for a file comes as UTF-8 bytes: decoding a large report only to encode it again costs time."""
@@ -144,7 +155,7 @@ def render_report(
         return writers.render_markdown(report)
     if fmt == "html":
         return writers.render_html(report)
-    return writers.render_table(report, colour=colour)
+    return writers.render_table(report, colour=colour, width=width)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -196,7 +207,9 @@ def check(
         if outcome.report is None:
             raise InputError(list(outcome.problems))
         report = outcome.report
-        _write_output(render_report(report, fmt, colour=colour, for_file=to_file), output)
+        width = None if to_file else _terminal_width()
+        _write_output(render_report(report, fmt, colour=colour, for_file=to_file, width=width),
+                      output)
     if report.engine_errors:
         raise PlancheckerError("Regelmotorn slutförde inte kontrollen; rapporten är ofullständig.")
     sys.exit(exit_code_for(report.worst(), fail_on))
@@ -287,14 +300,16 @@ def review(
         from planchecker.workbook import review_workbook
 
         _write_output(review_workbook(outcomes), output or Path("granskning.xlsx"))
-        click.echo(writers.render_review_table(result, colour=_use_colour()), nl=False)
+        click.echo(writers.render_review_table(result, colour=_use_colour(),
+                                               width=_terminal_width()), nl=False)
     elif fmt == "json":
         _write_output(writers.render_review_json(outcomes), output)
     elif fmt == "markdown":
         _write_output(writers.render_review_markdown(result), output)
     else:
         colour = _use_colour() and output is None
-        _write_output(writers.render_review_table(result, colour=colour), output)
+        width = _terminal_width() if output is None else None
+        _write_output(writers.render_review_table(result, colour=colour, width=width), output)
     skipped = collected.skipped_text()
     if skipped:
         click.echo(skipped, err=True)

@@ -42,6 +42,7 @@ class Requirement:
     area: str | None
     check: str  # the check kind
     item: str | None = None  # goal / activity / indicator for item_for_area and goal_has
+    category: str = ""  # rulebook.CATEGORY_LABELS: what kind of gap a failure of it is
 
     @property
     def counts(self) -> bool:
@@ -52,7 +53,8 @@ class Requirement:
     def of(bound: BoundRule) -> Requirement:
         rule = bound.rule
         item = getattr(rule.check, "item", None)
-        return Requirement(bound.id, rule.severity, rule.area, rule.check.kind, item)
+        return Requirement(bound.id, rule.severity, rule.area, rule.check.kind, item,
+                           rule.category)
 
 
 @dataclass(frozen=True)

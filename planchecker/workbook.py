@@ -15,8 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planchecker import xlsxkit
 from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
-from planchecker.matrix import Review, ReviewRow, build_review
-from planchecker.rulebook import SEVERITY_LABELS
+from planchecker.matrix import MatrixColumn, Review, ReviewRow, build_review
+from planchecker.rulebook import CATEGORY_LABELS, SEVERITY_LABELS
 from planchecker.writers import (
     ITEM_LABELS,
     STATUS_LABELS,
@@ -224,35 +224,50 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
 
 
 def _review_matrix(ws: Worksheet, review: Review) -> None:
-    """Rows: nämnder; columns: fokusområden; cells: the four status words, coloured by rules."""
-    write_header(ws, 1, ["Fil", "Nämnd", *review.areas])
+    """Rows: nämnder; columns: fokusområden, then the gaps outside them (RSA coverage,
+    documents, references, overdue); cells: the four status words, coloured by rules."""
+    write_header(ws, 1, ["Fil", "Nämnd", *(c.label for c in review.columns)])
     for number, row in enumerate(review.rows, start=2):
         name = row.report.plan_name if row.report is not None else ""
         if not row.ok:
             name = f"{name} (kunde inte granskas)".strip()
-        write_row(ws, number, [row.file, name, *(row.status(area) for area in review.areas)])
-    last_row, last_column = len(review.rows) + 1, len(review.areas) + 2
+        write_row(ws, number, [row.file, name, *(row.status(c) for c in review.columns)])
+    last_row, last_column = len(review.rows) + 1, len(review.columns) + 2
     legend_column = last_column + 2
     ranges = [xlsxkit.write_legend(ws, 1, legend_column)]
-    if review.areas and review.rows:
+    # What each column holds: which program areas it joins, or which kinds of gap.
+    key_row = len(xlsxkit.LEGEND) + 3
+    xlsxkit.put(ws, key_row, legend_column, "Kolumn", font=xlsxkit.BOLD)
+    xlsxkit.put(ws, key_row, legend_column + 1, "Omfattar", font=xlsxkit.BOLD)
+    for offset, column in enumerate(review.columns, start=1):
+        xlsxkit.put(ws, key_row + offset, legend_column, column.label)
+        xlsxkit.put(ws, key_row + offset, legend_column + 1, _column_scope(column))
+    if review.columns and review.rows:
         ranges.append(xlsxkit.table_range(3, 2, last_column, last_row))
     xlsxkit.add_status_formatting(ws, ranges)
     ws.freeze_panes = "C2"
     xlsxkit.fit_columns(ws, maximum=40)
 
 
+def _column_scope(column: MatrixColumn) -> str:
+    if column.areas:
+        return "Fokusområde: " + "; ".join(column.areas)
+    return "Krav utan fokusområde: " + ", ".join(CATEGORY_LABELS[c].lower()
+                                                 for c in column.categories)
+
+
 def _review_chart(ws: Worksheet, review: Review) -> None:
-    """Share of requirements met per fokusområde across every checked plan, as a bar chart."""
-    write_header(ws, 1, ["Fokusområde", "Andel uppfyllda krav", "Uppfyllda", "Krav"])
-    shares = [(area, *review.area_share(area)) for area in review.areas]
-    shares = [(area, met, total) for area, met, total in shares if total]
-    for number, (area, met, total) in enumerate(shares, start=2):
-        write_row(ws, number, [area, met / total, met, total])
+    """Share of requirements met per matrix column across every checked plan, as a bar chart."""
+    write_header(ws, 1, ["Kolumn", "Andel uppfyllda krav", "Uppfyllda", "Krav"])
+    shares = [(c.label, *review.column_share(c)) for c in review.columns]
+    shares = [(label, met, total) for label, met, total in shares if total]
+    for number, (label, met, total) in enumerate(shares, start=2):
+        write_row(ws, number, [label, met / total, met, total])
         ws.cell(row=number, column=2).number_format = PERCENT
     xlsxkit.fit_columns(ws, maximum=50)
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Andel uppfyllda krav per fokusområde (hela staden)"
+    chart.title = "Andel uppfyllda krav (hela staden)"
     chart.y_axis.title = "Andel uppfyllda krav"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1

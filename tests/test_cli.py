@@ -331,3 +331,26 @@ def test_every_swedish_click_text_is_still_one_of_clicks() -> None:
                     found.add((texts[0], texts[1]))
     assert set(cli_swedish.MESSAGES) - found == set()
     assert set(cli_swedish.PLURALS) - found == set()
+
+
+@pytest.mark.parametrize("width", [80, 100, 132])
+def test_the_terminal_table_fits_the_terminal(runner: CliRunner, width: int) -> None:
+    result = runner.invoke(cli, ["check", str(SODERMALM), "--fail-on", "never"],
+                           env={"COLUMNS": str(width)})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "Täckning per fokusområde" in result.stdout and "– = ej tillämpligt" in lines
+
+
+def test_the_review_matrix_names_its_columns_when_the_terminal_is_wide(runner: CliRunner,
+                                                                       samples: Path) -> None:
+    args = ["review", str(samples), "--format", "table", "--fail-on", "never"]
+    wide = runner.invoke(cli, args, env={"COLUMNS": "260"}).stdout
+    assert max(len(line) for line in wide.splitlines()) <= 260
+    assert re.search(r"^Fil +Nämnd +Krisberedskap +Civilt +Säkerhetsskydd", wide, re.M), wide
+    assert "RSA-täckning" in wide and "\n  1  " not in wide
+    narrow = runner.invoke(cli, args, env={"COLUMNS": "120"}).stdout
+    assert re.search(r"^Fil +Nämnd +1 +2 +3 ", narrow, re.M)
+    assert ("\n  5  Hot och våld: Förebygga otillåten påverkan samt hot och våld mot anställda; "
+            "Otillåten påverkan samt hot och våld mot anställda\n") in narrow

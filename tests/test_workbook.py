@@ -153,8 +153,9 @@ def test_chart_of_share_met_per_area(review_book: Any, outcomes: list[Outcome]) 
     assert [type(c).__name__ for c in ws._charts] == ["BarChart"]
     review = build_review(outcomes)
     table = {row[0]: row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
-    assert list(table) == [a for a in review.areas if review.area_share(a)[1]]
-    met, total = review.area_share("Civilt försvar")
+    assert list(table) == [c.label for c in review.columns if review.column_share(c)[1]]
+    column = next(c for c in review.columns if c.label == "Civilt försvar")
+    met, total = review.column_share(column)
     assert table["Civilt försvar"] == pytest.approx(met / total)
 
 
