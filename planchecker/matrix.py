@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from planchecker.findings import COVERAGE_LABELS, Report, Requirement
 from planchecker.model import TOPIC_LABELS, Topic
-from planchecker.rulebook import SEVERITY_RANK
+from planchecker.rulebook import CATEGORY_LABELS, SEVERITY_RANK
 
 if TYPE_CHECKING:
     from planchecker.checking import Outcome
@@ -49,9 +49,12 @@ class MatrixColumn:
     @property
     def key(self) -> str:
         """What the column holds, for the key under the matrix."""
-        if not self.areas or self.areas == (self.label,):
+        if self.areas == (self.label,):
             return self.label
-        return f"{self.label}: {'; '.join(self.areas)}"
+        if self.areas:
+            return f"{self.label}: {'; '.join(self.areas)}"
+        kinds = ", ".join(CATEGORY_LABELS.get(c, c).lower() for c in self.categories)
+        return f"{self.label}: {kinds}" if kinds else self.label
 
 
 # The requirements without a fokusområde, as columns, in this order; the last takes the rest.

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planchecker import xlsxkit
 from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
 from planchecker.matrix import MatrixColumn, Review, ReviewRow, build_review
-from planchecker.rulebook import CATEGORY_LABELS, SEVERITY_LABELS
+from planchecker.rulebook import SEVERITY_LABELS
 from planchecker.writers import (
     ITEM_LABELS,
     STATUS_LABELS,
@@ -235,13 +235,6 @@ def _review_matrix(ws: Worksheet, review: Review) -> None:
     last_row, last_column = len(review.rows) + 1, len(review.columns) + 2
     legend_column = last_column + 2
     ranges = [xlsxkit.write_legend(ws, 1, legend_column)]
-    # What each column holds: which program areas it joins, or which kinds of gap.
-    key_row = len(xlsxkit.LEGEND) + 3
-    xlsxkit.put(ws, key_row, legend_column, "Kolumn", font=xlsxkit.BOLD)
-    xlsxkit.put(ws, key_row, legend_column + 1, "Omfattar", font=xlsxkit.BOLD)
-    for offset, column in enumerate(review.columns, start=1):
-        xlsxkit.put(ws, key_row + offset, legend_column, column.label)
-        xlsxkit.put(ws, key_row + offset, legend_column + 1, _column_scope(column))
     if review.columns and review.rows:
         ranges.append(xlsxkit.table_range(3, 2, last_column, last_row))
     xlsxkit.add_status_formatting(ws, ranges)
@@ -250,19 +243,19 @@ def _review_matrix(ws: Worksheet, review: Review) -> None:
 
 
 def _column_scope(column: MatrixColumn) -> str:
-    if column.areas:
-        return "Fokusområde: " + "; ".join(column.areas)
-    return "Krav utan fokusområde: " + ", ".join(CATEGORY_LABELS[c].lower()
-                                                 for c in column.categories)
+    what = column.key.removeprefix(f"{column.label}: ")
+    return f"Fokusområde: {what}" if column.areas else f"Krav utan fokusområde: {what}"
 
 
 def _review_chart(ws: Worksheet, review: Review) -> None:
     """Share of requirements met per matrix column across every checked plan, as a bar chart."""
-    write_header(ws, 1, ["Kolumn", "Andel uppfyllda krav", "Uppfyllda", "Krav"])
-    shares = [(c.label, *review.column_share(c)) for c in review.columns]
-    shares = [(label, met, total) for label, met, total in shares if total]
-    for number, (label, met, total) in enumerate(shares, start=2):
-        write_row(ws, number, [label, met / total, met, total])
+    # The last column says what each matrix column holds: the program areas it joins, or the
+    # kinds of gap outside the fokusområden.
+    write_header(ws, 1, ["Kolumn", "Andel uppfyllda krav", "Uppfyllda", "Krav", "Omfattar"])
+    shares = [(c, *review.column_share(c)) for c in review.columns]
+    shares = [(column, met, total) for column, met, total in shares if total]
+    for number, (column, met, total) in enumerate(shares, start=2):
+        write_row(ws, number, [column.label, met / total, met, total, _column_scope(column)])
         ws.cell(row=number, column=2).number_format = PERCENT
     xlsxkit.fit_columns(ws, maximum=50)
     chart = BarChart()
