@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from markupsafe import escape
 import json
 import logging
 import re
@@ -131,7 +132,7 @@ def test_result_page_shows_the_same_report_as_the_cli(
     for pack in expected.packs:
         assert pack.title in html
     for finding in expected.findings:
-        assert finding.rule_id in html and finding.message in html
+        assert finding.rule_id in html and escape(finding.message) in html
     for row in writers.coverage_rows(expected):
         assert f'<th scope="row">{row[0]}</th>' in html
     assert '<caption>' in html and html.count("<h1>") == 1
