@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-from markupsafe import escape
 import json
 import logging
 import re
@@ -18,6 +17,7 @@ import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from planchecker import web, writers
 from planchecker.checking import Checker
