@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planchecker import xlsxkit
@@ -98,6 +99,8 @@ def _plan_summary(ws: Worksheet, report: Report) -> None:
         put(ws, number, 1, "Motorfel", font=BOLD)
         put(ws, number, 2, error)
     xlsxkit.fit_columns(ws, maximum=90, fixed={1: 26})  # the title in A1 may spill over
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws, title_rows=None)
 
 
 def _plan_coverage(ws: Worksheet, report: Report) -> None:
@@ -123,6 +126,8 @@ def _plan_coverage(ws: Worksheet, report: Report) -> None:
     xlsxkit.add_status_formatting(ws, ranges)
     ws.freeze_panes = "B2"
     xlsxkit.fit_columns(ws)
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
 
 
 # --- findings sheet (shared) ----------------------------------------------------------------
@@ -153,6 +158,8 @@ def _findings_sheet(ws: Worksheet, rows: Sequence[FindingRow], lead: Sequence[st
     ws.auto_filter.ref = xlsxkit.table_range(1, 1, len(headers), max(len(rows) + 1, 2))
     ws.freeze_panes = f"{get_column_letter(len(lead) + 1)}2"  # the header and the lead columns
     xlsxkit.fit_columns(ws)
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
 
 
 # --- the central review ------------------------------------------------------------------------
@@ -214,6 +221,8 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
     ws.auto_filter.ref = xlsxkit.table_range(1, 1, len(REVIEW_SUMMARY_HEADERS), max(last, 2))
     ws.freeze_panes = "C2"
     xlsxkit.fit_columns(ws, fixed={share_column: 12})
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
     put(
         ws,
         last + 2,
@@ -240,6 +249,8 @@ def _review_matrix(ws: Worksheet, review: Review) -> None:
     xlsxkit.add_status_formatting(ws, ranges)
     ws.freeze_panes = "C2"
     xlsxkit.fit_columns(ws, maximum=40)
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
 
 
 def _column_scope(column: MatrixColumn) -> str:
@@ -275,4 +286,9 @@ def _review_chart(ws: Worksheet, review: Review) -> None:
     chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
     chart.width, chart.height = 22, 4 + 1.2 * max(len(shares), 1)
-    ws.add_chart(chart, "F2")
+    # Below the table and after a page break: in print the chart has a page of its own.
+    chart_row = last + 2
+    ws.add_chart(chart, f"A{chart_row}")
+    ws.row_breaks.append(Break(id=chart_row - 1))
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws, title_rows=None)  # the table's header is not the chart's
