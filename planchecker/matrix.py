@@ -74,6 +74,7 @@ class ReviewRow:
     file: str
     report: Report | None
     error: str | None = None
+    notes: tuple[str, ...] = ()  # what the reader passed over (an unknown sheet, a second Id)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +105,10 @@ class Review:
     @property
     def reports(self) -> tuple[Report, ...]:
         return tuple(row.report for row in self.rows if row.ok and row.report is not None)
+
+    @property
+    def noted(self) -> tuple[ReviewRow, ...]:
+        return tuple(row for row in self.rows if row.notes)
 
     @property
     def area_columns(self) -> tuple[MatrixColumn, ...]:
@@ -147,7 +152,8 @@ def _where(sheet: str | None, row: int | None) -> str:
 def build_review(outcomes: Sequence[Outcome]) -> Review:
     """Rows sorted by file name, so the review never depends on the order plans finished in."""
     ordered = sorted(outcomes, key=lambda o: o.file)
-    rows = tuple(ReviewRow(o.file, o.report, describe_failure(o)) for o in ordered)
+    rows = tuple(ReviewRow(o.file, o.report, describe_failure(o),
+                           tuple(f"{n.title}: {n.message}" for n in o.notes)) for o in ordered)
     reports = [row.report for row in rows if row.ok and row.report is not None]
     return Review(rows, _columns(reports))
 

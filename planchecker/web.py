@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, Response, current_app, render_template, request, send_file
+from flask import Flask, Response, current_app, g, render_template, request, send_file
 from jinja2 import DictLoader
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
@@ -241,6 +241,8 @@ def check_upload(settings: Settings, upload: FileStorage, as_of: dt.date | None,
         path = Path(folder) / name
         upload.save(path)
         read = read_plan(path, limits=settings.limits)
+    # What the reader passed over (an unknown sheet, a second Id column): shown on the result page.
+    g.reading_notes = [_renamed(n, name).describe() for n in read.notes]
     if read.plan is None or read.problems:
         # Problems name the file as the user knows it, not our temporary path.
         return None, [_renamed(p, name) for p in read.problems]
@@ -267,7 +269,8 @@ def _check_page(settings: Settings) -> Response:
         errors = [FieldError("plan", p.describe()) for p in problems]
         return _form_page(settings, f"Planen kunde inte läsas ({len(problems)} fel)", errors,
                           status_for(problems))
-    return _page("result.html", 200, **webviews.result_view(report, settings.checker.catalogue))
+    return _page("result.html", 200, **webviews.result_view(report, settings.checker.catalogue),
+                 notes=g.get("reading_notes", []))
 
 
 def _check_api(settings: Settings) -> Response:

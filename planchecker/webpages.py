@@ -136,6 +136,12 @@ RESULT = """\
 {% block main %}
 <h1>Granskning av {{ plan.name }}, planår {{ plan.year }}</h1>
 <p class="verdict verdict-{{ verdict }}">{{ verdict_text }}</p>
+{% if notes %}
+<section class="notes" aria-labelledby="notes-heading">
+<h2 id="notes-heading">Att observera</h2>
+<ul>{% for note in notes %}<li>{{ note }}</li>{% endfor %}</ul>
+</section>
+{% endif %}
 
 <table class="facts stack">
 <caption>Om granskningen</caption>
@@ -310,6 +316,8 @@ button:hover { background: #062f52; }
 .verdict { font-weight: bold; font-size: 1.15rem; padding: 0.75rem 1rem;
   border-left: 8px solid #595959;
   background: #f3f3f3; }
+.notes { border-left: 8px solid #8a5300; padding: 0.25rem 1rem; margin: 1rem 0; }
+.notes h2 { margin-top: 0.5rem; font-size: 1.2rem; }
 .verdict-gaps { border-color: #b10e1e; }
 .verdict-ok { border-color: #0b5d1e; }
 .verdict-engine-error { border-color: #8a5300; }

@@ -420,6 +420,10 @@ def render_review_table(review: Review, *, colour: bool = False, width: int | No
         out += ["", "Kunde inte granskas:"] + [
             f"  {plain(row.file)}: {plain(row.error or '')}" for row in review.failed
         ]
+    if review.noted:
+        out += ["", "Att observera:"] + [
+            f"  {plain(row.file)}: {plain(note)}" for row in review.noted for note in row.notes
+        ]
     out += ["", review_verdict(review)]
     return "\n".join(out) + "\n"
 
@@ -438,6 +442,9 @@ def render_review_markdown(review: Review) -> str:
         "",
         md(review_verdict(review)),
     ]
+    if review.noted:
+        out += ["", "## Att observera", ""]
+        out += [f"- {md(row.file)}: {md(note)}" for row in review.noted for note in row.notes]
     shares = [(c, *review.column_share(c)) for c in review.columns]
     out += ["", "## Andel uppfyllda krav per kolumn (hela staden)", ""]
     out += md_table(

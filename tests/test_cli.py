@@ -354,3 +354,16 @@ def test_the_review_matrix_names_its_columns_when_the_terminal_is_wide(runner: C
     assert re.search(r"^Fil +Nämnd +1 +2 +3 ", narrow, re.M)
     assert ("\n  5  Hot och våld: Förebygga otillåten påverkan samt hot och våld mot anställda; "
             "Otillåten påverkan samt hot och våld mot anställda\n") in narrow
+
+
+def test_review_tells_what_the_reader_passed_over(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    book = openpyxl.load_workbook(SODERMALM)
+    book["Mål"].insert_cols(1)
+    book["Mål"]["A1"] = "Nr"
+    book.save(folder / "plan.xlsx")
+    result = runner.invoke(cli, ["review", str(folder), "--format", "table", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    assert ("\nAtt observera:\n  plan.xlsx: Två kolumner för samma uppgift: Kolumnerna 'Nr' (A) "
+            "och 'Id' (B) kan båda vara Id; 'Id' läses.") in result.stdout

@@ -442,3 +442,19 @@ def test_serve_says_so_when_the_port_is_taken() -> None:
         result = CliRunner().invoke(web.serve_command, ["--port", str(port)])
     assert result.exit_code == 2
     assert f"Fel: Kan inte lyssna på 127.0.0.1:{port}: porten används redan" in result.output
+
+
+def test_the_result_page_tells_what_the_reader_passed_over(client: FlaskClient) -> None:
+    book = openpyxl.load_workbook(SODERMALM)
+    book.copy_worksheet(book["Aktiviteter"]).title = "Aktiviteter (gammal)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(client, buffer.getvalue(), "plan.xlsx")
+    assert response.status_code == 200
+    html = response.data.decode()
+    assert '<h2 id="notes-heading">Att observera</h2>' in html
+    assert str(escape("plan.xlsx, blad Aktiviteter (gammal): Blad som inte läses: Bladet "
+                      "'Aktiviteter (gammal)' känns inte igen och läses inte; bara bladet "
+                      "Aktiviteter läses.")) in html
+    plain = upload(client, SODERMALM.read_bytes(), SODERMALM.name).data.decode()
+    assert "Att observera" not in plain
