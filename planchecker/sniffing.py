@@ -38,6 +38,8 @@ _MAGIC = {b"%PDF-": PDF, b"\x89PNG": "en bild (PNG)", b"\xff\xd8\xff": "en bild 
           b"7z\xbc\xaf": "ett 7-Zip-arkiv", b"Rar!": "ett RAR-arkiv"}
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"})
 DOCUMENT_SUFFIXES = frozenset({".json", ".yaml", ".yml"})
+# Names a spreadsheet's text export may have (Excel's "Unicode text" is .txt), or none at all.
+_SPREADSHEET_TEXT_SUFFIXES = EXCEL_SUFFIXES | {".csv", ".tsv", ".txt", ".prn", ""}
 PLAIN_TEXT = frozenset({"json", "csv", "text"})  # what a .json/.yaml plan may sniff as
 _LOOKS_LIKE = {
     "html": "en webbsida (HTML)",
@@ -99,6 +101,9 @@ def refusal(kind: str, suffix: str, data: bytes) -> tuple[str, dict[str, Any]]:
     if suffix in DOCUMENT_SUFFIXES:
         what = _LOOKS_LIKE.get(kind, "binära data" if kind == "binary" else kind)
         return "bad-syntax", {"detail": f"filen innehåller {what}, inte {_document_name(suffix)}"}
+    if kind == "text" and suffix not in _SPREADSHEET_TEXT_SUFFIXES:
+        # prose with its own suffix (README.md, notes.rtf): not a spreadsheet saved wrongly
+        return "unsupported-format", {"suffix": suffix}
     if kind in _LOOKS_LIKE:
         return "text-disguised", {"what": _LOOKS_LIKE[kind]}
     if suffix in EXCEL_SUFFIXES:

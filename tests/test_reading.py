@@ -748,3 +748,10 @@ def test_an_extra_leftmost_column_never_takes_over_id(tmp_path: Path) -> None:
         ("ambiguous-column", "Mål", 1), ("ambiguous-column", "Aktiviteter", 1)]
     assert result.notes[0].message == ("Kolumnerna 'Nr' (A) och 'Id' (B) kan båda vara Id; 'Id' "
                                        "läses. Byt namn på eller ta bort den andra.")
+
+
+def test_prose_with_its_own_suffix_is_an_unsupported_format(tmp_path: Path) -> None:
+    result = read_plan(write(tmp_path, "LÄSMIG.md", "# Planerna\n\nHär ligger nämndernas planer.\n"))
+    assert result.problems[0].message == ("Filformatet .md stöds inte. Spara planen som .xlsx, "
+                                          ".json eller .yaml.")
+    assert flat(write(tmp_path, "plan.txt", "bara text\n")) == [("text-disguised", None, None, None)]
