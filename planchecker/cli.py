@@ -314,7 +314,7 @@ def review(
     if skipped:
         click.echo(skipped, err=True)
     if result.failed:
-        failed = f"{len(result.failed)} av {len(result.rows)} filer"
+        failed = f"{len(result.failed)} av {result.files} filer"
         click.echo(f"Fel: {failed} kunde inte granskas.", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(exit_code_for(result.worst(), fail_on))

@@ -21,6 +21,7 @@ from planchecker.rulebook import SEVERITY_LABELS
 from planchecker.writers import (
     ITEM_LABELS,
     STATUS_LABELS,
+    report_share,
     subjects_text,
     type_label,
     verdict_text,
@@ -51,6 +52,7 @@ REVIEW_SUMMARY_HEADERS = [
     "Varningar",
     "Undantag",
     "Andel uppfyllda krav",
+    "Varav med undantag",
     "Resultat",
 ]
 
@@ -90,6 +92,7 @@ def _plan_summary(ws: Worksheet, report: Report) -> None:
         ("Information", report.count("info")),
         ("Undantag", sum(1 for f in report.findings if f.status == "waived")),
         ("Andel uppfyllda krav", met / total if total else None),
+        ("Varav uppfyllda genom undantag", report.requirements_waived()),
         ("Resultat", verdict_text(report)),
     ]
     for number, (label, value) in enumerate(rows, start=3):
@@ -112,12 +115,11 @@ def _plan_coverage(ws: Worksheet, report: Report) -> None:
     ]
     write_header(ws, 1, headers)
     for number, area in enumerate(report.areas, start=2):
-        met, total = report.requirements_met(area)
         states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
         write_row(
             ws,
             number,
-            [area, *states, COVERAGE_LABELS[report.area_status(area)], f"{met} av {total}"],
+            [area, *states, COVERAGE_LABELS[report.area_status(area)], report_share(report, area)],
         )
     last = len(report.areas) + 1
     legend_column = len(headers) + 2
@@ -195,6 +197,7 @@ def _summary_values(row: ReviewRow) -> list[Any]:
             None,
             None,
             None,
+            None,
             f"Kunde inte granskas: {row.error}",
         ]
     waived = sum(1 for f in report.findings if f.status == "waived")
@@ -207,6 +210,7 @@ def _summary_values(row: ReviewRow) -> list[Any]:
         report.count("warning"),
         waived,
         row.share(),
+        report.requirements_waived(),
         verdict_text(report),
     ]
 
@@ -228,8 +232,11 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
         last + 2,
         1,
         "Andel uppfyllda krav = tillämpliga krav utan brist (undantag räknas som uppfyllt) "
-        "/ tillämpliga krav. Upplysningar räknas inte som krav.",
+        "/ tillämpliga krav. Varav med undantag = krav som är uppfyllda bara genom undantag. "
+        "Upplysningar räknas inte som krav.",
     )
+    for number, warning in enumerate(review.warnings, start=last + 3):
+        put(ws, number, 1, f"Varning: {warning}")
 
 
 def _review_matrix(ws: Worksheet, review: Review) -> None:
@@ -262,11 +269,13 @@ def _review_chart(ws: Worksheet, review: Review) -> None:
     """Share of requirements met per matrix column across every checked plan, as a bar chart."""
     # The last column says what each matrix column holds: the program areas it joins, or the
     # kinds of gap outside the fokusområden.
-    write_header(ws, 1, ["Kolumn", "Andel uppfyllda krav", "Uppfyllda", "Krav", "Omfattar"])
+    write_header(ws, 1, ["Kolumn", "Andel uppfyllda krav", "Uppfyllda", "Krav",
+                         "Varav med undantag", "Omfattar"])
     shares = [(c, *review.column_share(c)) for c in review.columns]
     shares = [(column, met, total) for column, met, total in shares if total]
     for number, (column, met, total) in enumerate(shares, start=2):
-        write_row(ws, number, [column.label, met / total, met, total, _column_scope(column)])
+        write_row(ws, number, [column.label, met / total, met, total,
+                               review.column_waived(column), _column_scope(column)])
         ws.cell(row=number, column=2).number_format = PERCENT
     xlsxkit.fit_columns(ws, maximum=50)
     chart = BarChart()

@@ -137,9 +137,18 @@ def verdict_text(report: Report) -> str:
     return f"{_VERDICT_LABELS[report.verdict]}: {counts}, {waived} med undantag."
 
 
-def share_text(met: int, total: int) -> str:
-    """`10 av 12 (83 %)`, Swedish style; `–` when nothing applies."""
-    return f"{met} av {total} ({round(100 * met / total)} %)" if total else "–"
+def share_text(met: int, total: int, waived: int = 0) -> str:
+    """`10 av 12 (83 %)`, Swedish style; `–` when nothing applies. Requirements met only by an
+    undantag are named: `2 av 2, varav 1 med undantag (100 %)`."""
+    if not total:
+        return "–"
+    by_waiver = f", varav {waived} med undantag" if waived else ""
+    return f"{met} av {total}{by_waiver} ({round(100 * met / total)} %)"
+
+
+def report_share(report: Report, area: str | None = None) -> str:
+    """A report's share of requirements met (of one fokusområde, or of all), undantag named."""
+    return share_text(*report.requirements_met(area), report.requirements_waived(area))
 
 
 def subjects_text(report: Report, finding: Finding) -> str:
@@ -177,7 +186,7 @@ def coverage_rows(report: Report) -> list[list[str]]:
     for area in report.areas:
         states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
         overall = COVERAGE_LABELS[report.area_status(area)]
-        rows.append([area, *states, overall, share_text(*report.requirements_met(area))])
+        rows.append([area, *states, overall, report_share(report, area)])
     return rows
 
 
@@ -238,6 +247,24 @@ def _finding_widths(rows: Sequence[Sequence[object]], width: int | None) -> list
     return [None, None, *shares]
 
 
+def _coverage_list(rows: Sequence[Sequence[object]], width: int) -> str:
+    """The coverage table for a narrow terminal: each area on a line of its own, its states on
+    the lines under it, wrapped between words, never inside one."""
+    out: list[str] = []
+    for row in rows:
+        out.append(str(row[0]))
+        # a no-break space keeps each "Mål uppfyllt" and "(100 %)" on one line
+        states = " · ".join(f"{header} {cell}".replace(" ", _NBSP) for header, cell in
+                            zip(COVERAGE_HEADERS[1:-1], row[1:-1], strict=True))
+        states += f" · {COVERAGE_HEADERS[-1]}: {str(row[-1]).replace(' %', _NBSP + '%')}"
+        out += textwrap.wrap(states, width, initial_indent="  ", subsequent_indent="  ",
+                             break_long_words=False, break_on_hyphens=False)
+    return "\n".join(out).replace(_NBSP, " ")
+
+
+_NBSP = "\u00a0"
+
+
 def render_table(report: Report, *, colour: bool = False, width: int | None = None) -> str:
     """Findings grouped by fokusområde then severity, the coverage, and a one-line verdict;
     the long texts wrapped to fit a terminal `width` characters wide when it is given."""
@@ -267,14 +294,15 @@ def render_table(report: Report, *, colour: bool = False, width: int | None = No
     if not report.findings:
         out += ["", "Inga brister hittades."]
     if report.areas:
-        # the area names wrap when the terminal is narrow; the status words beside them do not
-        area_width = None if width is None else max(12, width - 68)  # 68: the status columns
         words = _TERMINAL_WORDS if width is not None else {}
-        coverage = _wrap_rows([
-            [row[0], *(_paint(words.get(c, c), c, colour) for c in row[1:5]), row[5]]
-            for row in coverage_rows(report)
-        ], [area_width, None, None, None, None, None])
-        out += ["", "Täckning per fokusområde", tabulate(coverage, headers=COVERAGE_HEADERS)]
+        coverage = [[row[0], *(_paint(words.get(c, c), c, colour) for c in row[1:5]), row[5]]
+                    for row in coverage_rows(report)]
+        share_width = None if width is None else 16  # "2 av 2, varav 1 / med undantag / (100 %)"
+        table = tabulate(_wrap_rows(coverage, [None] * 5 + [share_width]),
+                         headers=COVERAGE_HEADERS)
+        if width is not None and max(len(_ANSI.sub("", line)) for line in table.splitlines()) > width:
+            table = _coverage_list(coverage, width)  # too narrow for a table: one area a block
+        out += ["", "Täckning per fokusområde", table]
         if words:
             out.append("– = ej tillämpligt")
     out += ["", verdict_text(report)]
@@ -307,7 +335,7 @@ def fact_rows(report: Report) -> list[tuple[str, object]]:
         ("Bedömd per", report.as_of.isoformat() + period),
         ("Regelpaket", ", ".join(p.title for p in report.packs) or "inga"),
         ("Regler som gäller planen", report.rules_checked),
-        ("Andel uppfyllda krav", share_text(*report.requirements_met())),
+        ("Andel uppfyllda krav", report_share(report)),
     ]
 
 
@@ -385,14 +413,16 @@ def review_rows(
         states = [row.status(c) or "" for c in review.columns]
         cells = [_paint(_TERMINAL_WORDS.get(s, s) if short else s, s, colour) for s in states]
         name = plain(report.plan_name)
-        rows.append([plain(row.file), name, *cells, share_text(*report.requirements_met())])
+        rows.append([plain(row.file), name, *cells, report_share(report)])
     return headers, rows
 
 
 def review_verdict(review: Review) -> str:
     checked = len(review.rows) - len(review.failed)
     with_errors = sum(1 for r in review.reports if r.count("error"))
-    text = f"{len(review.rows)} planer: {checked} granskade, {with_errors} med fel"
+    # A plan found in two files is one plan: the count of files is given only when they differ.
+    files = f" i {review.files} filer" if review.files != len(review.rows) else ""
+    text = f"{len(review.rows)} planer{files}: {checked} granskade, {with_errors} med fel"
     return text + (f", {len(review.failed)} kunde inte granskas." if review.failed else ".")
 
 
@@ -408,7 +438,8 @@ def render_review_table(review: Review, *, colour: bool = False, width: int | No
     table = None
     if width is not None:
         headers, rows = review_rows(review, short=True, colour=colour, numbered=False)
-        named = tabulate(_wrap_rows(rows, wrap), headers=[_wrap_header(h) for h in headers])
+        named_wrap = [*wrap[:-1], 16]  # "29 av 31, varav 1 / med undantag (94 %)"
+        named = tabulate(_wrap_rows(rows, named_wrap), headers=[_wrap_header(h) for h in headers])
         if max(len(_ANSI.sub("", line)) for line in named.splitlines()) <= width:
             table = [named]
     if table is None:
@@ -424,6 +455,8 @@ def render_review_table(review: Review, *, colour: bool = False, width: int | No
         out += ["", "Att observera:"] + [
             f"  {plain(row.file)}: {plain(note)}" for row in review.noted for note in row.notes
         ]
+    if review.warnings:
+        out += ["", "Varningar:"] + [f"  {plain(w)}" for w in review.warnings]
     out += ["", review_verdict(review)]
     return "\n".join(out) + "\n"
 
@@ -445,11 +478,13 @@ def render_review_markdown(review: Review) -> str:
     if review.noted:
         out += ["", "## Att observera", ""]
         out += [f"- {md(row.file)}: {md(note)}" for row in review.noted for note in row.notes]
-    shares = [(c, *review.column_share(c)) for c in review.columns]
+    if review.warnings:
+        out += ["", "## Varningar", ""] + [f"- {md(w)}" for w in review.warnings]
+    shares = [(c, *review.column_share(c), review.column_waived(c)) for c in review.columns]
     out += ["", "## Andel uppfyllda krav per kolumn (hela staden)", ""]
     out += md_table(
         ["Kolumn", "Omfattar", "Uppfyllda krav"],
-        [[c.label, c.key, share_text(m, t)] for c, m, t in shares],
+        [[c.label, c.key, share_text(m, t, w)] for c, m, t, w in shares],
     )
     return "\n".join(out) + "\n"
 
@@ -465,5 +500,14 @@ def outcome_records(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
 
 
 def render_review_json(outcomes: Sequence[Outcome]) -> str:
-    data = {"report_version": 1, "plans": outcome_records(outcomes)}
-    return json_text(data)
+    """Every file's report; a file holding a plan already counted from another file says which
+    (`same_plan_as`), and `warnings` says it in words."""
+    from planchecker.matrix import build_review
+
+    review = build_review(outcomes)
+    counted_as = review.counted_as()
+    plans = [
+        record | ({"same_plan_as": counted_as[record["file"]]} if record["file"] in counted_as else {})
+        for record in outcome_records(outcomes)
+    ]
+    return json_text({"report_version": 1, "plans": plans, "warnings": list(review.warnings)})

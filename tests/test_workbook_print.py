@@ -28,9 +28,11 @@ needs_libreoffice = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def many_outcomes() -> list[Outcome]:
-    """The sample plans five times over: enough findings for several printed pages."""
-    return [dataclasses.replace(o, file=f"{n}-{o.file}")
-            for n in range(1, 6) for o in sample_outcomes()]
+    """The sample plans five times over, as five nämnder each (a review counts one plan once):
+    enough findings for several printed pages."""
+    return [dataclasses.replace(o, file=f"{n}-{o.file}", report=dataclasses.replace(
+                o.report, plan_name=f"{o.report.plan_name} {n}"))
+            for n in range(1, 6) for o in sample_outcomes() if o.report is not None]
 
 
 def test_every_sheet_is_set_up_for_paper(many_outcomes: list[Outcome]) -> None:
