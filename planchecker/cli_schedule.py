@@ -16,7 +16,8 @@ import click
 from tabulate import tabulate
 
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
-from planchecker.history import History, RunDiff
+from planchecker.filenames import shown
+from planchecker.history import History, RunDiff, exclusive_lock
 from planchecker.problems import PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
 
@@ -76,7 +77,9 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     """Kontrollera alla planer, skriv rapporterna och jämför med förra körningen för samma
     period. Varje fil i en mapp redovisas; Excels låsfiler (~$…), dolda filer och undermappar
     hoppas över och räknas upp."""
+    from planchecker.limits import Limits
     from planchecker.matrix import describe_failure
+    from planchecker.outputs import writable_folder
     from planchecker.review import ReviewOptions, collect_files, review_plans
     from planchecker.rulebook import load_catalogue
     from planchecker.schedule import run_schedule
@@ -90,11 +93,17 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     # Without --as-of each plan is judged at its own default, as `check` does: today, but never
     # past its plan year, so last year's plan does not fill with "försenad".
     as_of_text = as_of.isoformat() if as_of else f"{dt.date.today().isoformat()} (högst planåret)"
-    outcomes = review_plans(collected.files, catalogue, ReviewOptions(as_of=as_of, period=period),
-                            workers=workers)
     label = f"{period} per {as_of_text}: " + ", ".join(str(p) for p in plans)
-    result = run_schedule(outcomes, period=period, as_of=as_of_text, history_path=history_path,
-                          outdir=outdir, workbook=review_workbook, label=label)
+    # Refused before checking a single plan, not after: a second run on the same history, an
+    # output folder or a history that cannot be written.
+    with exclusive_lock(history_path):
+        writable_folder(outdir)
+        History(history_path).close()
+        options = ReviewOptions.from_limits(Limits.from_env(), as_of, period)
+        outcomes = review_plans(collected.files, catalogue, options, workers=workers)
+        result = run_schedule(outcomes, period=period, as_of=as_of_text,
+                              history_path=history_path, outdir=outdir, workbook=review_workbook,
+                              label=label, locked=True)
     click.echo(_run_table(outcomes, result.diff))
     failed = [(o.file, describe_failure(o)) for o in outcomes if describe_failure(o)]
     if failed:
@@ -111,7 +120,7 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     previous = f"jämfört med körning {result.previous_run}" if result.previous_run else "ingen tidigare körning"
     click.echo(f"\nKörning {result.run_id} ({period}, per {as_of_text}) sparad; {previous}.")
     for path in result.written:
-        click.echo(f"Skrev {path}")
+        click.echo(f"Skrev {shown(str(path))}")
     sys.exit(_exit_code(outcomes, fail_on))
 
 
