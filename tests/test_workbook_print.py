@@ -63,13 +63,19 @@ def test_rows_are_tall_enough_for_their_wrapped_text(many_outcomes: list[Outcome
     assert checked > 50
 
 
-def _pdf_pages(data: bytes, tmp_path: Path) -> list[tuple[float, float, str]]:
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A LibreOffice profile of this module's own, made once (its first start costs seconds):
+    another run may be printing with the user's profile at the same time."""
+    return (tmp_path_factory.mktemp("lo-profile")).as_uri()
+
+
+def _pdf_pages(data: bytes, tmp_path: Path, profile: str) -> list[tuple[float, float, str]]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTTextContainer
 
     source = tmp_path / "granskning.xlsx"
     source.write_bytes(data)
-    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: other runs may be printing
     assert SOFFICE is not None
     subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
                     "pdf", "--outdir", str(tmp_path), str(source)],
@@ -85,8 +91,8 @@ def _pdf_pages(data: bytes, tmp_path: Path) -> list[tuple[float, float, str]]:
 
 @needs_libreoffice
 def test_the_review_workbook_prints_well_in_libreoffice(many_outcomes: list[Outcome],
-                                                        tmp_path: Path) -> None:
-    pages = _pdf_pages(review_workbook(many_outcomes), tmp_path)
+                                                        tmp_path: Path, profile: str) -> None:
+    pages = _pdf_pages(review_workbook(many_outcomes), tmp_path, profile)
     assert all(width > height for width, height, _ in pages), "not landscape"
     # The header line names the sheet (&A); every page of a table repeats its header row and,
     # fitted to the width, shows its last column too.
@@ -106,8 +112,8 @@ def test_the_review_workbook_prints_well_in_libreoffice(many_outcomes: list[Outc
 
 
 @needs_libreoffice
-def test_the_plan_workbook_prints_on_landscape_pages(tmp_path: Path) -> None:
-    pages = _pdf_pages(plan_workbook(plan_report("sodermalm-sdn-2020")), tmp_path)
+def test_the_plan_workbook_prints_on_landscape_pages(tmp_path: Path, profile: str) -> None:
+    pages = _pdf_pages(plan_workbook(plan_report("sodermalm-sdn-2020")), tmp_path, profile)
     assert pages and all(width > height for width, height, _ in pages)
     findings = [text for _, _, text in pages if text.startswith("Brister")]
     assert findings and all("Regel" in t and "Undantag" in t for t in findings)
