@@ -16,12 +16,17 @@ from typing import TYPE_CHECKING
 
 import click
 
+from planchecker import cli_swedish
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
+from planchecker.filenames import shown
 from planchecker.problems import InputError, PlancheckerError
+from planchecker.processes import Stopped
 from planchecker.rulebook import SEVERITY_RANK
 
 if TYPE_CHECKING:
     from planchecker.findings import Report
+
+cli_swedish.install()  # before any command is defined: some of Click's texts are taken then
 
 EXIT_CODES_HELP = """\b
 Slutkoder:
@@ -36,17 +41,24 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
             raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
         click.echo(text, nl=False)
         return
-    from planchecker.outputs import write_atomic
+    from planchecker.outputs import write_file
 
-    try:
-        write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text)
-    except OSError as exc:
-        raise PlancheckerError(f"Kan inte skriva {output}: {exc.strerror or exc}.") from None
-    click.echo(f"Skrev {output}", err=True)
+    write_file(output, text.encode("utf-8") if isinstance(text, str) else text)
+    click.echo(f"Skrev {shown(str(output))}", err=True)
 
 
 def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width for tables that should fit it; None when output goes elsewhere
+    (a file, a pipe), where the usual layout is kept. COLUMNS wins, as everywhere."""
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def exit_code_for(worst: str | None, fail_on: str) -> int:
@@ -74,11 +86,13 @@ class _Commands(click.Group):
 
             module, attribute = self._lazy[name]
             command: click.Command = getattr(importlib.import_module(module), attribute)
-            return command
-        return super().get_command(ctx, name)
+            return cli_swedish.localise(command)
+        found = super().get_command(ctx, name)
+        return cli_swedish.localise(found) if found is not None else None
 
 
-@click.group(cls=_Commands, epilog=EXIT_CODES_HELP)
+@click.group(cls=_Commands, epilog=EXIT_CODES_HELP, options_metavar=cli_swedish.OPTIONS_METAVAR,
+             subcommand_metavar=cli_swedish.SUBCOMMAND_METAVAR)
 @click.version_option(package_name="planchecker")
 def cli() -> None:
     """Granskar verksamhetsplaner mot Stockholms stads säkerhets- och trygghetsprogram och de
@@ -105,12 +119,26 @@ _RULES = click.option(
     "--rules",
     "rules_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Egen regelkatalog (med index.yaml).",
+    help="Egen regelkatalog (med index.yaml) i stället för den inbyggda.",
 )
+WRITE_EXIT_HELP = """\b
+Slutkoder:
+  0  filen skrevs
+  2  filen kunde inte skrivas eller felaktigt kommando"""
+RULES_EXIT_HELP = """\b
+Slutkoder:
+  0  visat
+  2  okänd regel eller okänt regelpaket, felaktiga regelfiler eller felaktigt kommando"""
+RULES_TEST_EXIT_HELP = """\b
+Slutkoder:
+  0  alla testfall godkända
+  1  minst ett testfall misslyckades
+  2  felaktiga regelfiler eller felaktigt kommando"""
 
 
 def render_report(
-    report: Report, fmt: str, *, colour: bool = False, for_file: bool = False
+    report: Report, fmt: str, *, colour: bool = False, for_file: bool = False,
+    width: int | None = None,
 ) -> str | bytes:
     """The report in the chosen format: text for table/json/markdown/html, bytes for xlsx. JSON
     for a file comes as UTF-8 bytes: decoding a large report only to encode it again costs time."""
@@ -126,7 +154,7 @@ def render_report(
         return writers.render_markdown(report)
     if fmt == "html":
         return writers.render_html(report)
-    return writers.render_table(report, colour=colour)
+    return writers.render_table(report, colour=colour, width=width)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -164,22 +192,50 @@ def check(
     Tabellen visas i färg i en terminal, utan färg när utdata skickas vidare eller när
     miljövariabeln NO_COLOR är satt.
     """
-    from planchecker.checking import Checker, collector_paused
+    from planchecker import processes
+    from planchecker.filenames import shown_name
+    from planchecker.limits import Limits, time_text
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
+    limits = Limits.from_env()
+
+    def work() -> int:
+        return _check(plan, fmt, output, fail_on, as_of, period, rules_dir)
+
+    # In a child process under the time and memory budget (see limits.py).
+    try:
+        code = processes.supervised(work, limits.max_seconds, limits.max_memory, report_exception)
+    except processes.OverTime:
+        raise PlancheckerError(f"{shown_name(plan)}: {time_text(limits)}") from None
+    except processes.Killed as killed:
+        raise PlancheckerError(
+            f"{shown_name(plan)}: kontrollen avbröts av signalen {killed.name}, oftast för att "
+            "datorn fick slut på minne. Dela upp planen på flera filer, eller sänk "
+            "PLANCHECKER_MAX_MEMORY_MB så att planchecker själv avbryter i tid.") from None
+    sys.exit(code)
+
+
+def _check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
+           period: str | None, rules_dir: Path | None) -> int:
+    from planchecker.checking import Checker, collector_paused
+
     to_file = output is not None
     colour = _use_colour() and not to_file
     with collector_paused():
         checker = Checker(rules_dir=rules_dir)
         outcome = checker.check_file(plan, as_of=as_of, period=period)
+        for note in outcome.notes:
+            click.echo(f"Obs: {note.describe()}", err=True)
         if outcome.report is None:
             raise InputError(list(outcome.problems))
         report = outcome.report
-        _write_output(render_report(report, fmt, colour=colour, for_file=to_file), output)
+        width = None if to_file else _terminal_width()
+        _write_output(render_report(report, fmt, colour=colour, for_file=to_file, width=width),
+                      output)
     if report.engine_errors:
         raise PlancheckerError("Regelmotorn slutförde inte kontrollen; rapporten är ofullständig.")
-    sys.exit(exit_code_for(report.worst(), fail_on))
+    return exit_code_for(report.worst(), fail_on)
 
 
 REVIEW_EXIT_HELP = """\b
@@ -191,7 +247,8 @@ Slutkoder:
 
 
 @cli.command(epilog=REVIEW_EXIT_HELP)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FILER_OCH_MAPPAR...")
 @click.option(
     "--format",
     "fmt",
@@ -220,9 +277,9 @@ Slutkoder:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=120.0,
-    show_default=True,
-    help="Längsta tid i sekunder för en plan; längre blir en felrad.",
+    default=None,
+    help="Längsta tid i sekunder för en plan; längre blir en felrad. Standard: "
+    "PLANCHECKER_MAX_SECONDS, annars 120.",
 )
 def review(
     paths: tuple[Path, ...],
@@ -233,28 +290,34 @@ def review(
     period: str | None,
     rules_dir: Path | None,
     workers: int | None,
-    timeout: float,
+    timeout: float | None,
 ) -> None:
     """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
     läses utan undermappar, i namnordning).
 
-    Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. En fil som inte
-    kan läsas eller kontrolleras blir en felrad; alla andra planer redovisas ändå.
+    Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. Varje fil i en
+    mapp redovisas: en fil som inte kan läsas eller kontrolleras (t.ex. .ods, .xls eller .csv)
+    blir en rad "kunde inte granskas" med orsaken och vad som hjälper; alla andra planer
+    redovisas ändå. Bara Excels låsfiler (~$…), dolda filer och undermappar hoppas över, och de
+    räknas upp.
     """
     from planchecker import writers
     from planchecker.matrix import build_review
-    from planchecker.review import ReviewOptions, collect_plans, review_plans
+    from planchecker.review import ReviewOptions, collect_files, review_plans
     from planchecker.rulebook import load_catalogue
 
-    files = collect_plans(paths)
+    collected = collect_files(paths)
+    files = collected.files
     if not files:
+        skipped = collected.skipped_text()
         raise PlancheckerError(
-            "Inga planer hittades (.xlsx, .json, .yaml, .yml) i "
-            + ", ".join(str(p) for p in paths)
-            + "."
+            "Inga filer att granska i " + ", ".join(str(p) for p in paths) + "."
+            + (f" {skipped}" if skipped else "")
         )
     catalogue = load_catalogue(rules_dir)
-    options = ReviewOptions(as_of=as_of, period=period, timeout=timeout)
+    from planchecker.limits import Limits
+
+    options = ReviewOptions.from_limits(Limits.from_env(), as_of, period, timeout)
     with _progress(len(files)) as advance:
         outcomes = review_plans(files, catalogue, options, workers=workers, on_done=advance)
     result = build_review(outcomes)
@@ -262,14 +325,19 @@ def review(
         from planchecker.workbook import review_workbook
 
         _write_output(review_workbook(outcomes), output or Path("granskning.xlsx"))
-        click.echo(writers.render_review_table(result, colour=_use_colour()), nl=False)
+        click.echo(writers.render_review_table(result, colour=_use_colour(),
+                                               width=_terminal_width()), nl=False)
     elif fmt == "json":
         _write_output(writers.render_review_json(outcomes), output)
     elif fmt == "markdown":
         _write_output(writers.render_review_markdown(result), output)
     else:
         colour = _use_colour() and output is None
-        _write_output(writers.render_review_table(result, colour=colour), output)
+        width = _terminal_width() if output is None else None
+        _write_output(writers.render_review_table(result, colour=colour, width=width), output)
+    skipped = collected.skipped_text()
+    if skipped:
+        click.echo(skipped, err=True)
     if result.failed:
         failed = f"{len(result.failed)} av {result.files} filer"
         click.echo(f"Fel: {failed} kunde inte granskas.", err=True)
@@ -287,7 +355,7 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
         yield lambda: bar.update(1)
 
 
-@cli.command()
+@cli.command(epilog=WRITE_EXIT_HELP)
 @click.option(
     "-o",
     "--output",
@@ -304,14 +372,14 @@ def template(output: Path, year: int | None) -> None:
     _write_output(write_template(year=year), output)
 
 
-@cli.group()
+@cli.group(epilog=RULES_TEST_EXIT_HELP)
 def rules() -> None:
     """Visa, testa och dokumentera reglerna."""
 
 
-@rules.command("list")
-@click.option("--source", help="Visa bara regler från detta regelpaket (id).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("list", epilog=RULES_EXIT_HELP)
+@click.option("--source", metavar="PAKET", help="Visa bara regler från detta regelpaket (id).")
+@_RULES
 def rules_list(source: str | None, rules_dir: Path | None) -> None:
     """Lista alla regler."""
     from tabulate import tabulate
@@ -329,9 +397,9 @@ def rules_list(source: str | None, rules_dir: Path | None) -> None:
     click.echo(tabulate(rows, headers=["Id", "Nivå", "Planår", "Rubrik", "Paket"]))
 
 
-@rules.command("show")
-@click.argument("rule_id")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("show", epilog=RULES_EXIT_HELP)
+@click.argument("rule_id", metavar="REGEL")
+@_RULES
 def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     """Visa en regel: text, källa, tillämplighet och exempel."""
     from planchecker.rulebook import load_catalogue
@@ -343,8 +411,8 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     click.echo(rule_section(bound, [c for _, c in load_cases() if c.rule == bound.id]))
 
 
-@rules.command("test")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("test", epilog=RULES_TEST_EXIT_HELP)
+@_RULES
 def rules_test(rules_dir: Path | None) -> None:
     """Kör varje regels egna testfall (tests/rule_cases)."""
     from planchecker.checking import Checker
@@ -363,17 +431,18 @@ def rules_test(rules_dir: Path | None) -> None:
                 f"MISSLYCKADES {file}: {case.name} ({case.rule}): väntat {want}, fick {got}"
                 + (f", motorfel {list(result.engine_errors)}" if result.engine_errors else "")
             )
-    click.echo(f"{len(cases) - failed} passed, {failed} failed")
+    click.echo(f"{len(cases) - failed} godkända, {failed} misslyckade")
     sys.exit(EXIT_GAPS if failed else EXIT_OK)
 
 
-@rules.command("docs")
+@rules.command("docs", epilog=WRITE_EXIT_HELP)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     default=Path("docs/rules.md"),
     show_default=True,
+    help="Filen som ska skrivas.",
 )
 def rules_docs(output: Path) -> None:
     """Generera regelreferensen (docs/rules.md) från regelfilerna."""
@@ -390,15 +459,31 @@ def main() -> None:
         cli.main(prog_name="planchecker", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code if isinstance(exc, PlancheckerError) else EXIT_ERROR)
-    except click.exceptions.Abort:
-        click.echo("Avbrutet.", err=True)
-        sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        click.echo(
-            f"Fel: internt fel i planchecker ({type(exc).__name__}: {exc}). Rapportera felet.",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
+        sys.exit(report_exception(exc))
+    except (Stopped, click.exceptions.Abort, KeyboardInterrupt) as exc:
+        sys.exit(report_exception(exc))
+
+
+def report_exception(exc: BaseException) -> int:
+    """Say what went wrong, in Swedish and without a traceback; the exit code that goes with it."""
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return exc.exit_code if isinstance(exc, PlancheckerError) else EXIT_ERROR
+    if isinstance(exc, Stopped):
+        click.echo(f"Avbrutet: planchecker fick signalen {exc.name}; arbetsprocesserna är "
+                   "avslutade och inga resultat skrevs.", err=True)
+        return exc.exit_code
+    if isinstance(exc, (click.exceptions.Abort, KeyboardInterrupt)):
+        click.echo("Avbrutet.", err=True)
+        return EXIT_ERROR
+    if isinstance(exc, MemoryError):  # past the memory budget (PLANCHECKER_MAX_MEMORY_MB)
+        from planchecker.limits import Limits, memory_text
+
+        click.echo(f"Fel: {memory_text(Limits.from_env())}", err=True)
+        return EXIT_ERROR
+    click.echo(f"Fel: internt fel i planchecker ({type(exc).__name__}: {exc}). Rapportera felet.",
+               err=True)
+    return EXIT_ERROR

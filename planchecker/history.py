@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from planchecker.filenames import shown
 from planchecker.problems import PlancheckerError
 
 SCHEMA_VERSION = 1
@@ -87,6 +88,8 @@ class RunDiff:
     new: tuple[Gap, ...]
     closed: tuple[Gap, ...]
     still_open: tuple[Gap, ...]
+    # Plans of the old run that this run has no report for: gone from the folder, or unreadable.
+    missing: tuple[PlanResult, ...] = ()
 
     def by_plan(self) -> dict[str, dict[str, int]]:
         table: dict[str, dict[str, int]] = {}
@@ -109,7 +112,8 @@ class History:
             self._conn.executescript(_SCHEMA)
             self._check_version()
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{path}: historikdatabasen kan inte öppnas: {exc}") from None
+            raise HistoryError(f"{shown(str(path))}: historikdatabasen kan inte öppnas: {exc}"
+                               ) from None
 
     def close(self) -> None:
         self._conn.close()
@@ -135,6 +139,15 @@ class History:
         errors = sum(1 for g in gaps if g.severity == "error")
         warnings = sum(1 for g in gaps if g.severity == "warning")
         failed = sum(1 for r in results if r.verdict in ("unreadable", "engine-error"))
+        try:
+            return self._record(label, period, as_of, results, gaps, (failed, errors, warnings))
+        except sqlite3.Error as exc:  # a full disk, a read-only file: the run is not recorded
+            raise HistoryError(f"Kan inte skriva historiken {shown(str(self.path))}: {exc}. "
+                               "Körningen sparades inte; rapportfilerna är skrivna.") from None
+
+    def _record(self, label: str, period: str, as_of: str, results: Sequence[PlanResult],
+                gaps: Sequence[Gap], counts: tuple[int, int, int]) -> int:
+        failed, errors, warnings = counts
         with self._transaction() as cur:
             cur.execute(
                 "INSERT INTO runs (label, period, as_of, plans, failed_files, errors, warnings)"
@@ -159,7 +172,8 @@ class History:
         try:
             yield cur
         except BaseException:
-            cur.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # a failed statement may have ended it
+                cur.execute("ROLLBACK")
             raise
         cur.execute("COMMIT")
 
@@ -196,12 +210,15 @@ class History:
         return sorted(PlanResult(*row) for row in rows)
 
     def diff(self, old_run: int, new_run: int) -> RunDiff:
-        return diff_gaps(self.gaps(old_run), self.plans(new_run), self.gaps(new_run))
+        return diff_gaps(self.gaps(old_run), self.plans(new_run), self.gaps(new_run),
+                         self.plans(old_run))
 
 
-def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps: Sequence[Gap]) -> RunDiff:
+def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps: Sequence[Gap],
+              old_plans: Sequence[PlanResult] = ()) -> RunDiff:
     """Gaps new since the old run, closed since it, and open in both. A plan that could not be read
-    in the new run is left out, so an unreadable file never looks like closed gaps."""
+    in the new run is left out, so an unreadable file never looks like closed gaps; it is listed
+    as missing, with every plan of the old run that this run does not have at all."""
     readable_now = {p.plan for p in new_plans if p.verdict in ("ok", "gaps")}
     old = {g.key(): g for g in old_gaps if g.plan in readable_now}
     new = {g.key(): g for g in new_gaps}
@@ -209,6 +226,8 @@ def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps
         new=tuple(sorted(g for k, g in new.items() if k not in old)),
         closed=tuple(sorted(g for k, g in old.items() if k not in new)),
         still_open=tuple(sorted(g for k, g in new.items() if k in old)),
+        missing=tuple(sorted(p for p in old_plans
+                             if p.verdict in ("ok", "gaps") and p.plan not in readable_now)),
     )
 
 
@@ -216,7 +235,11 @@ def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Refuse a second scheduled run on the same history at the same time."""
     lock_path = path.with_name(path.name + ".lock")
-    handle = open(lock_path, "a+")  # noqa: SIM115 - kept open for the lock's lifetime
+    try:
+        handle = open(lock_path, "a+")  # noqa: SIM115 - kept open for the lock's lifetime
+    except OSError as exc:
+        raise HistoryError(f"Kan inte skriva låsfilen {shown(str(lock_path))}: "
+                           f"{exc.strerror or exc}.") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,6 +7,7 @@ history last, in one transaction. A crash anywhere leaves the previous history u
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from planchecker.checking import Outcome
 from planchecker.history import Gap, History, PlanResult, RunDiff, diff_gaps, exclusive_lock
 from planchecker.junit import render_junit
-from planchecker.outputs import write_atomic
+from planchecker.outputs import write_file
 from planchecker.writers import json_text, outcome_records
 
 WorkbookWriter = Callable[[Sequence[Outcome]], bytes]
@@ -66,6 +67,7 @@ def changes_record(diff: RunDiff | None) -> dict[str, Any] | None:
         "new": [_gap_record(g) for g in diff.new],
         "closed": [_gap_record(g) for g in diff.closed],
         "still_open": [_gap_record(g) for g in diff.still_open],
+        "missing": [{"plan": p.plan, "file": p.file} for p in diff.missing],
         "by_plan": diff.by_plan(),
     }
 
@@ -90,13 +92,17 @@ def run_schedule(
     outdir: Path,
     workbook: WorkbookWriter | None = None,
     label: str = "",
+    locked: bool = False,
 ) -> ScheduleResult:
-    """Write the outputs for already checked plans and record the run (under an exclusive lock)."""
-    with exclusive_lock(history_path), History(history_path) as history:
+    """Write the outputs for already checked plans and record the run, under an exclusive lock
+    on the history (`locked`: the caller holds it already, from before checking the plans)."""
+    with (contextlib.nullcontext() if locked else exclusive_lock(history_path)), \
+            History(history_path) as history:
         results, gaps = summarise(outcomes)
         runs = history.runs()
         previous = next((r for r in reversed(runs) if r.period == period), None)
-        diff = diff_gaps(history.gaps(previous.id), results, gaps) if previous else None
+        diff = (diff_gaps(history.gaps(previous.id), results, gaps, history.plans(previous.id))
+                if previous else None)
         written = _write_outputs(outcomes, period, as_of, previous.id if previous else None, diff, outdir, workbook)
         run_id = history.record(label or f"{period} {as_of}", period, as_of, results, gaps)
     return ScheduleResult(run_id, previous.id if previous else None, diff, tuple(outcomes), written)
@@ -113,5 +119,5 @@ def _write_outputs(
     if workbook is not None:
         outputs.append((outdir / "granskning.xlsx", workbook(outcomes)))
     for path, data in outputs:
-        write_atomic(path, data)
+        write_file(path, data)
     return tuple(path for path, _ in outputs)
