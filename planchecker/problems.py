@@ -67,6 +67,17 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Formel utan beräknat värde",
         "Cellen innehåller en formel utan sparat värde. Öppna filen i Excel, spara och försök igen.",
     ),
+    "no-plan-structure": ("Ingen planstruktur", "{detail}"),
+    "document-question": ("Uppgift saknas i dokumentet", "{detail}"),
+    "scanned-document": (
+        "Inget textlager",
+        "{detail}. Kör dokumentet genom textigenkänning (OCR) eller skicka originalet "
+        "(Word eller PDF exporterad från planeringssystemet).",
+    ),
+    "encrypted-document": (
+        "Lösenordsskyddat dokument",
+        "{detail}. Ta bort lösenordet och spara igen.",
+    ),
     "too-many-problems": (
         "För många fel",
         "Fler än {limit!s} fel hittades; resten visas inte.",
@@ -131,6 +142,9 @@ class ReadResult:
 
     plan: Plan | None
     problems: list[InputProblem]
+    # Set when the plan was read from a published document (.docx, .pdf, .html) whose structure
+    # was inferred: the line a report opens with (what was found, how many of each kind).
+    notice: str | None = None
 
     @property
     def ok(self) -> bool:

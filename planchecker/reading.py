@@ -9,6 +9,7 @@ none. The work is done by:
 - `xlsxparts`, `sheetrows`, `sheets`: the Excel sheets (which part is which sheet, calamine or
   openpyxl for its rows), header search, cells to plan fields;
 - `documents`: JSON and YAML;
+- `docimport`: published plan documents (.docx, .pdf, .html), whose structure is inferred;
 - `validation`: the plan model's own checks, as located problems;
 - `limits`: how much a file may hold (`Limits`, configurable through `PLANCHECKER_MAX_*`).
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planchecker import documents, sheets, sniffing
 from planchecker.limits import Limits, LimitsError, megabytes
@@ -24,33 +26,44 @@ from planchecker.model import Plan
 from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
 from planchecker.problems import ReadResult
 
+if TYPE_CHECKING:
+    from planchecker.docimport import Imported, NamndHints
+
 __all__ = ["Limits", "LimitsError", "ReadResult", "read_plan"]
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 
 
 def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
-    """Read a plan from .xlsx/.xlsm, .json or .yaml; the plan is None when there are problems.
+    """Read a plan from .xlsx/.xlsm, .json, .yaml or a published document (.docx, .pdf, .html);
+    the plan is None when there are problems.
 
     Without `limits`, the defaults as changed by the environment (`Limits.from_env`); a bad
     value there raises LimitsError, because it is the installation that is wrong, not the file.
     """
     sink = ProblemSink(str(path), limits or Limits.from_env())
     plan: Plan | None = None
+    notice: list[str] = []
     try:
-        plan = _read(path, sink)
+        plan = _read(path, sink, notice)
     except TooManyProblems:
         pass
     except Exception as exc:  # noqa: BLE001 - our own bug must still end in a report
         sink.items.append(sink.problem("internal-error", detail=type(exc).__name__))
-    return ReadResult(plan if not sink.items else None, sink.items)
+    return ReadResult(plan if not sink.items else None, sink.items,
+                      notice[0] if notice and not sink.items else None)
 
 
-def _read(path: Path, sink: ProblemSink) -> Plan | None:
+def _read(path: Path, sink: ProblemSink, notice: list[str]) -> Plan | None:
     data = _load_bytes(path, sink)
     if data is None:
         return None
     kind, suffix = sniffing.sniff(data), path.suffix.lower()
+    if _maybe_document(data, kind, suffix):
+        imported = read_document(data, suffix, kind, sink)
+        if imported is not None:
+            notice.append(imported.notice())
+        return imported.plan if imported else None
     if kind == "zip":
         return _read_zip(data, sink)
     if kind in sniffing.PLAIN_TEXT and suffix in _YAML_SUFFIXES:
@@ -61,6 +74,39 @@ def _read(path: Path, sink: ProblemSink) -> Plan | None:
     code, values = sniffing.refusal(kind, suffix, data)
     sink.add(code, **values)
     return None
+
+
+def _maybe_document(data: bytes, kind: str, suffix: str) -> bool:
+    # decided without importing the document readers, which an .xlsx check never needs
+    if kind == "zip":
+        return b"word/document.xml" in data
+    return kind == "en PDF-fil" or (kind == "html" and suffix in (".html", ".htm", ".xhtml"))
+
+
+def read_document(data: bytes, suffix: str, kind: str, sink: ProblemSink,
+                  hints: NamndHints | None = None) -> Imported | None:
+    """A published plan document (.docx, .pdf, .html) read into a plan by its structure; None
+    (the reason in `sink`) when it is not one or cannot be read."""
+    from planchecker import docimport
+
+    names = docimport.zip_names(data) if kind == "zip" else None
+    doc_format = docimport.document_kind(kind, suffix, names)
+    if doc_format is None:
+        return None
+    if doc_format == "docx":
+        try:
+            with sniffing.open_archive(data) as archive:
+                if not sniffing.parts_are_safe(archive, sink):
+                    return None
+        except Unreadable as exc:
+            sink.add("bad-syntax", detail=str(exc))
+            return None
+    return docimport.read_document_plan(data, doc_format, sink, hints or docimport.NamndHints())
+
+
+def load_document_bytes(path: Path, sink: ProblemSink) -> bytes | None:
+    """The file's bytes within the size limit, or None with the reason in `sink`."""
+    return _load_bytes(path, sink)
 
 
 def _load_bytes(path: Path, sink: ProblemSink) -> bytes | None:

@@ -1,0 +1,402 @@
+"""Thin format readers: .docx, .html/.htm and .pdf (its text layer) to `Block`s.
+
+Each reader only says what the format itself says (heading level, list depth, table cells, page)
+and leaves the meaning to `docstructure`. The libraries are imported inside the readers: `check`
+on an .xlsx plan must not pay for them at start-up (python-docx with lxml costs about 0.05 s,
+pdfplumber with pdfminer.six about 0.2 s).
+
+Library choices, measured on the corpus in benchmarks/imports (see that README):
+- Word: python-docx. It gives paragraphs and tables in body order with their style and
+  numbering level, which is all the structure step needs. docx2python renders list numbering
+  as text, but returns the document as nested lists without styles, so heading levels are lost.
+- PDF: pdfplumber (on pdfminer.six). It gives each text line with its x position and font size
+  (indentation and heading levels) and finds ruled tables. pypdf's text extraction is faster but
+  yields plain lines without sizes or table cells.
+- HTML: the standard library's html.parser. Saved pages need only tags and nesting; a
+  dependency would add nothing the parser lacks, and its state is easy to bound.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+from planchecker.docblocks import Block, split_marker, squeeze
+
+
+class DocumentError(Exception):
+    """The document cannot be read; `code` is a problem code, `detail` its Swedish text."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+_HEADING_STYLE = re.compile(r"(?i)(?:heading|rubrik)\s*([1-9])")
+_LIST_STYLE = re.compile(r"(?i)list(?:a)?\s*(?:bullet|number|paragraph|punkt|nummer)?\s*([2-9])?")
+
+
+def docx_blocks(data: bytes) -> list[Block]:
+    """The blocks of a Word document, in body order (paragraphs and tables)."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for broken parts
+        raise DocumentError("bad-syntax", "Word-dokumentet kan inte läsas "
+                            f"({type(exc).__name__})") from exc
+    blocks: list[Block] = []
+    paragraphs = tables = 0
+    for part in document.iter_inner_content():
+        if isinstance(part, Table):
+            tables += 1
+            rows = tuple(tuple(squeeze(cell.text) for cell in row.cells) for row in part.rows)
+            blocks.append(Block("table", rows=_dedupe_merged(rows), place=f"tabell {tables}"))
+        elif isinstance(part, Paragraph):
+            text = squeeze(part.text)
+            if not text:
+                continue
+            paragraphs += 1
+            blocks.append(_docx_paragraph(part, text, f"stycke {paragraphs}"))
+    return blocks
+
+
+def _docx_paragraph(paragraph: Any, text: str, place: str) -> Block:
+    style = paragraph.style.name if paragraph.style is not None else ""
+    heading = _HEADING_STYLE.match(style)
+    if heading:
+        return Block("heading", text, level=int(heading.group(1)), place=place)
+    if style.casefold() in ("title", "rubrik"):
+        return Block("heading", text, level=1, place=place)
+    properties = paragraph._p.pPr  # noqa: SLF001 - python-docx has no public numbering API
+    numbering = properties.numPr if properties is not None else None
+    if numbering is not None and numbering.numId is not None and numbering.numId.val != 0:
+        level = numbering.ilvl.val if numbering.ilvl is not None else 0
+        return Block("list", text, level=int(level), place=place)
+    listed = _LIST_STYLE.fullmatch(style.strip())
+    if listed and style.strip():
+        return Block("list", text, level=int(listed.group(1) or 1) - 1, place=place)
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    if runs and len(text) <= 120 and all(run.bold for run in runs):
+        return Block("heading", text, level=9, place=place)  # bold line typed as a heading
+    marker, rest = split_marker(text)
+    if marker:
+        return Block("list", rest, level=0, marker=marker, place=place)
+    return Block("paragraph", text, place=place)
+
+
+def _dedupe_merged(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    # python-docx repeats a horizontally merged cell once per grid column it spans
+    out = []
+    for row in rows:
+        cells: list[str] = []
+        for cell in row:
+            if not cells or cell != cells[-1] or not cell:
+                cells.append(cell)
+        out.append(tuple(cells))
+    return tuple(out)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_SKIP = {"script", "style", "head", "title", "noscript", "template", "svg"}
+_VOID = {"br", "img", "meta", "link", "input", "hr", "col", "area", "base", "wbr", "source"}
+_BREAKS = {"p", "div", "section", "article", "header", "footer", "main", "nav", "aside",
+           "blockquote", "dd", "dt", "figure", "figcaption", "form", "center"}
+
+
+class _PageParser(HTMLParser):
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.max_depth = max_depth
+        self.blocks: list[Block] = []
+        self.stack: list[str] = []
+        self.lists: list[list[Any]] = []  # [tag, type, next number]
+        self.text: list[str] = []
+        self.current: tuple[str, int, str | None] = ("paragraph", 0, None)
+        self.table: list[list[list[str]]] | None = None
+        self.tables: list[list[list[list[str]]]] = []
+        self.cell: list[str] | None = None
+        self.skipping = 0
+        self.count = 0
+        self.table_count = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            if tag == "br":
+                self._data(" ")
+            return
+        if len(self.stack) >= self.max_depth:
+            raise DocumentError("hostile-content", "Webbsidan är nästlad i fler än "
+                                f"{self.max_depth} nivåer och läses inte.")
+        self.stack.append(tag)
+        if tag in _SKIP:
+            self.skipping += 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._flush()
+            self.current = ("heading", int(tag[1]), None)
+        elif tag in ("ul", "ol", "menu"):
+            self._flush()
+            kind = dict(attrs).get("type") or ("1" if tag == "ol" else "")
+            start = dict(attrs).get("start") or "1"
+            self.lists.append([tag, kind, int(start) if start.isdigit() else 1])
+        elif tag == "li":
+            self._flush()
+            marker = None
+            if self.lists:
+                entry = self.lists[-1]
+                if entry[0] == "ol":
+                    marker = _ol_marker(entry[1], entry[2])
+                    entry[2] += 1
+            self.current = ("list", max(len(self.lists) - 1, 0), marker)
+        elif tag == "table":
+            self._flush()
+            if self.table is not None:
+                self.tables.append(self.table)
+            self.table = []
+        elif tag == "tr" and self.table is not None:
+            self.table.append([])
+        elif tag in ("td", "th") and self.table is not None:
+            self.cell = []
+        elif tag in _BREAKS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.stack:
+            return  # a stray end tag; browsers ignore it too
+        while self.stack:
+            open_tag = self.stack.pop()
+            self._close(open_tag)
+            if open_tag == tag:
+                break
+
+    def _close(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping -= 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li") or tag in _BREAKS:
+            self._flush()
+            if tag != "li" or not self.lists:
+                self.current = ("paragraph", 0, None)
+            else:
+                self.current = ("paragraph", 0, None)
+        elif tag in ("ul", "ol", "menu"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+        elif tag in ("td", "th") and self.table is not None and self.cell is not None:
+            if not self.table:
+                self.table.append([])
+            self.table[-1].append(squeeze("".join(self.cell)))
+            self.cell = None
+        elif tag == "table" and self.table is not None:
+            self.table_count += 1
+            rows = tuple(tuple(row) for row in self.table if row)
+            self.blocks.append(Block("table", rows=rows, place=f"tabell {self.table_count}"))
+            self.table = self.tables.pop() if self.tables else None
+
+    def handle_data(self, data: str) -> None:
+        self._data(data)
+
+    def _data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.table is None:
+            self.text.append(data)
+
+    def _flush(self) -> None:
+        text = squeeze("".join(self.text))
+        self.text = []
+        if not text:
+            return
+        kind, level, marker = self.current
+        self.count += 1
+        place = f"stycke {self.count}"
+        if kind == "heading":
+            self.blocks.append(Block("heading", text, level=level, place=place))
+        elif kind == "list":
+            self.blocks.append(Block("list", text, level=level, marker=marker, place=place))
+        else:
+            typed, rest = split_marker(text)
+            if typed:
+                self.blocks.append(Block("list", rest, marker=typed, place=place))
+            else:
+                self.blocks.append(Block("paragraph", text, place=place))
+
+    def close(self) -> None:
+        super().close()
+        while self.stack:
+            self._close(self.stack.pop())
+        self._flush()
+
+
+def _ol_marker(kind: str, number: int) -> str:
+    if kind in ("A", "a") and 1 <= number <= 26:
+        letter = chr(ord("A") + number - 1)
+        return (letter if kind == "A" else letter.lower()) + "."
+    return f"{number}."
+
+
+def html_blocks(data: bytes, max_depth: int) -> list[Block]:
+    """The blocks of a saved web page; nesting deeper than `max_depth` is refused."""
+    text = _decode_html(data)
+    parser = _PageParser(max_depth)
+    parser.feed(text)
+    parser.close()
+    return parser.blocks
+
+
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-]{1,40})""", re.I)
+
+
+def _decode_html(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    declared = _CHARSET.search(data[:4096])
+    for encoding in ("utf-8-sig", declared.group(1).decode("ascii") if declared else "cp1252"):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("cp1252", "replace")
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+_INDENT_STEP = 14.0  # points per list level; Word and Stratsys indent 18-36 pt per level
+
+
+def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
+    """The blocks of a PDF's text layer: headings by font size, lists by marker and indent."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
+    except (PDFSyntaxError, Exception) as exc:  # noqa: BLE001 - pdfminer raises many kinds
+        if "password" in str(exc).casefold() or "encrypt" in type(exc).__name__.casefold():
+            raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
+        raise DocumentError("bad-syntax", f"PDF-filen kan inte läsas ({type(exc).__name__})"
+                            ) from exc
+    with pdf:
+        try:
+            pages = pdf.pages
+        except Exception as exc:  # noqa: BLE001
+            raise DocumentError("bad-syntax", "PDF-filens sidträd kan inte läsas") from exc
+        if len(pages) > max_pages:
+            raise DocumentError("too-large", f"PDF-filen har {len(pages)} sidor; högst "
+                                f"{max_pages} läses.")
+        lines: list[tuple[int, dict[str, Any] | list[list[str]]]] = []
+        for number, page in enumerate(pages, start=1):
+            lines.extend((number, entry) for entry in _page_entries(page))
+    return _pdf_layout(lines)
+
+
+def _page_entries(page: Any) -> Iterator[dict[str, Any] | list[list[str]]]:
+    """The page's text lines and ruled tables, top to bottom."""
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    entries: list[tuple[float, dict[str, Any] | list[list[str]]]] = []
+    for table in tables:
+        rows = [[squeeze(cell or "") for cell in row] for row in table.extract()]
+        entries.append((table.bbox[1], rows))
+    for line in page.extract_text_lines(return_chars=True):
+        middle = ((line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2)
+        if any(x0 <= middle[0] <= x1 and top <= middle[1] <= bottom
+               for x0, top, x1, bottom in boxes):
+            continue
+        chars = line["chars"]
+        size = statistics.median(char["size"] for char in chars) if chars else 0.0
+        bold = bool(chars) and all("bold" in str(char.get("fontname", "")).casefold()
+                                   for char in chars if char["text"].strip())
+        entries.append((line["top"], {"text": line["text"], "x0": line["x0"],
+                                      "top": line["top"], "bottom": line["bottom"],
+                                      "size": round(size, 1), "bold": bold}))
+    entries.sort(key=lambda entry: entry[0])
+    for _, entry in entries:
+        yield entry
+
+
+def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> list[Block]:
+    lines = [entry for _, entry in entries if isinstance(entry, dict)]
+    if not lines and not any(isinstance(entry, list) for _, entry in entries):
+        raise DocumentError("scanned-document", "PDF-filen har inget textlager (troligen en "
+                            "inskannad bild)")
+    sizes = [line["size"] for line in lines]
+    body = statistics.mode(sizes) if sizes else 0.0
+    margin = min((line["x0"] for line in lines), default=0.0)
+    heading_sizes = sorted({s for s in sizes if s > body + 0.5}, reverse=True)
+    blocks: list[Block] = []
+    tables = 0
+    previous: dict[str, Any] | None = None
+    pending: dict[str, Any] | None = None  # the block being built from lines
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            blocks.append(Block(pending["kind"], squeeze(pending["text"]),
+                                level=pending["level"], marker=pending["marker"],
+                                place=pending["place"]))
+        pending = None
+
+    for page, entry in entries:
+        if isinstance(entry, list):
+            flush()
+            tables += 1
+            rows = tuple(tuple(row) for row in entry)
+            blocks.append(Block("table", rows=rows, place=f"sida {page}, tabell {tables}"))
+            previous = None
+            continue
+        text = squeeze(entry["text"])
+        if not text or re.fullmatch(r"(?:sida\s*)?[0-9]{1,4}(?:\s*\([0-9]{1,4}\))?", text,
+                                    re.IGNORECASE):
+            continue  # page numbers
+        place = f"sida {page}"
+        if entry["size"] in heading_sizes or (entry["bold"] and len(text) <= 120
+                                              and entry["size"] >= body):
+            level = heading_sizes.index(entry["size"]) + 1 if entry["size"] in heading_sizes \
+                else len(heading_sizes) + 1
+            if pending and pending["kind"] == "heading" and pending["level"] == level \
+                    and previous is not None and _continues(previous, entry):
+                pending["text"] += " " + text
+            else:
+                flush()
+                pending = {"kind": "heading", "text": text, "level": level, "marker": None,
+                           "place": place, "x0": entry["x0"]}
+            previous = entry
+            continue
+        marker, rest = split_marker(text)
+        if marker:
+            flush()
+            level = max(0, round((entry["x0"] - margin) / _INDENT_STEP))
+            pending = {"kind": "list", "text": rest, "level": min(level, 8), "marker": marker,
+                       "place": place, "x0": entry["x0"]}
+        elif pending and previous is not None and pending["kind"] != "heading" \
+                and _continues(previous, entry) \
+                and (pending["kind"] == "paragraph" and abs(entry["x0"] - pending["x0"]) < 3
+                     or pending["kind"] == "list" and entry["x0"] > pending["x0"] + 2):
+            pending["text"] += " " + text
+        else:
+            flush()
+            pending = {"kind": "paragraph", "text": text, "level": 0, "marker": None,
+                       "place": place, "x0": entry["x0"]}
+        previous = entry
+    flush()
+    return blocks
+
+
+def _continues(previous: dict[str, Any], line: dict[str, Any]) -> bool:
+    gap = line["top"] - previous["bottom"]
+    return -1.0 <= gap < max(line["size"], 1.0) * 0.8
