@@ -6,6 +6,7 @@ call to `check` runs one plan in its own engine session.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Iterator
@@ -68,7 +69,10 @@ class Checker:
             if read.plan is None or read.problems:
                 return Outcome(path.name, None, tuple(read.problems))
             context = self.context_for(read.plan, as_of, period)
-            return Outcome(path.name, self.check(read.plan, path.name, context))
+            report = self.check(read.plan, path.name, context)
+            if read.notice:  # a document whose structure was inferred: the report says so
+                report = dataclasses.replace(report, notice=read.notice)
+            return Outcome(path.name, report)
 
 
 _DEFAULT: Checker | None = None

@@ -63,6 +63,7 @@ class _Commands(click.Group):
     _lazy = {
         "serve": ("planchecker.web", "serve_command"),
         "schedule": ("planchecker.cli_schedule", "schedule"),
+        "import": ("planchecker.cli_import", "import_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -159,7 +160,8 @@ def check(
     period: str | None,
     rules_dir: Path | None,
 ) -> None:
-    """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml).
+    """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml), eller en publicerad plan
+    (.docx, .pdf med textlager, .html) vars struktur då tolkas; rapporten säger det överst.
 
     Tabellen visas i färg i en terminal, utan färg när utdata skickas vidare eller när
     miljövariabeln NO_COLOR är satt.

@@ -77,7 +77,10 @@ def _read(path: Path, sink: ProblemSink, notice: list[str]) -> Plan | None:
 
 
 def _maybe_document(data: bytes, kind: str, suffix: str) -> bool:
-    # decided without importing the document readers, which an .xlsx check never needs
+    # Decided without importing the document readers, which an .xlsx check never needs. A file
+    # named as a workbook or a JSON/YAML plan is refused with advice instead (sniffing.refusal).
+    if suffix in sniffing.EXCEL_SUFFIXES or suffix in sniffing.DOCUMENT_SUFFIXES:
+        return False
     if kind == "zip":
         return b"word/document.xml" in data
     return kind == "en PDF-fil" or (kind == "html" and suffix in (".html", ".htm", ".xhtml"))

@@ -162,7 +162,7 @@ def valid_xlsx(tmp_path: Path) -> bytes:
         ("plan.xlsx", "Id;Mål;Nivå\nM1;Trygg stad;KF-mål\nM2;Säker stad;KF-mål\n",
          "text-disguised"),
         ("plan.xlsx", '{"namnd": {}}', "text-disguised"),
-        ("plan.pdf", b"%PDF-1.4\x00\x01", "unsupported-format"),
+        ("plan.pdf", b"%PDF-1.4\x00\x01", "bad-syntax"),  # read as a document, broken
         ("plan.json", '{"namnd": {"name": "X",, }', "bad-syntax"),
         ("plan.yaml", "namnd: [unclosed\n", "bad-syntax"),
         ("plan.yaml", "- en lista\n- inte en plan\n", "bad-structure"),
