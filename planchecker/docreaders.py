@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -58,8 +58,7 @@ def docx_blocks(data: bytes) -> list[Block]:
     for part in document.iter_inner_content():
         if isinstance(part, Table):
             tables += 1
-            rows = tuple(tuple(squeeze(cell.text) for cell in row.cells) for row in part.rows)
-            blocks.append(Block("table", rows=_dedupe_merged(rows), place=f"tabell {tables}"))
+            blocks.append(Block("table", rows=_table_rows(part), place=f"tabell {tables}"))
         elif isinstance(part, Paragraph):
             text = squeeze(part.text)
             if not text:
@@ -93,14 +92,16 @@ def _docx_paragraph(paragraph: Any, text: str, place: str) -> Block:
     return Block("paragraph", text, place=place)
 
 
-def _dedupe_merged(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-    # python-docx repeats a horizontally merged cell once per grid column it spans
+def _table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
+    # python-docx repeats a horizontally merged cell once per grid column it spans: keep one
     out = []
-    for row in rows:
+    for row in table.rows:
         cells: list[str] = []
-        for cell in row:
-            if not cells or cell != cells[-1] or not cell:
-                cells.append(cell)
+        previous = None
+        for cell in row.cells:
+            if cell._tc is not previous:  # noqa: SLF001 - the cell's identity, not its text
+                cells.append(squeeze(cell.text))
+            previous = cell._tc  # noqa: SLF001
         out.append(tuple(cells))
     return tuple(out)
 
@@ -272,7 +273,16 @@ def _decode_html(data: bytes) -> str:
 
 # --- PDF ----------------------------------------------------------------------------------------
 
-_INDENT_STEP = 14.0  # points per list level; Word and Stratsys indent 18-36 pt per level
+_SAME_INDENT = 4.0  # points: list markers this close stand at the same level
+
+
+def _indent_levels(positions: Iterable[float]) -> list[float]:
+    """The distinct x positions of list markers, left to right: list level n stands at [n]."""
+    levels: list[float] = []
+    for x in sorted(positions):
+        if not levels or x >= levels[-1] + _SAME_INDENT:
+            levels.append(x)
+    return levels
 
 
 def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
@@ -336,8 +346,8 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
                             "inskannad bild)")
     sizes = [line["size"] for line in lines]
     body = statistics.mode(sizes) if sizes else 0.0
-    margin = min((line["x0"] for line in lines), default=0.0)
     heading_sizes = sorted({s for s in sizes if s > body + 0.5}, reverse=True)
+    indents = _indent_levels(line["x0"] for line in lines if split_marker(squeeze(line["text"]))[0])
     blocks: list[Block] = []
     tables = 0
     previous: dict[str, Any] | None = None
@@ -360,7 +370,7 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
             previous = None
             continue
         text = squeeze(entry["text"])
-        if not text or re.fullmatch(r"(?:sida\s*)?[0-9]{1,4}(?:\s*\([0-9]{1,4}\))?", text,
+        if not text or re.fullmatch(r"(?:sida\s*)?[0-9]{1,3}(?:\s*\([0-9]{1,3}\))?", text,
                                     re.IGNORECASE):
             continue  # page numbers
         place = f"sida {page}"
@@ -380,11 +390,13 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
         marker, rest = split_marker(text)
         if marker:
             flush()
-            level = max(0, round((entry["x0"] - margin) / _INDENT_STEP))
+            level = next((n for n, x in enumerate(indents) if entry["x0"] < x + _SAME_INDENT),
+                         len(indents))
             pending = {"kind": "list", "text": rest, "level": min(level, 8), "marker": marker,
                        "place": place, "x0": entry["x0"]}
         elif pending and previous is not None and pending["kind"] != "heading" \
-                and _continues(previous, entry) \
+                and _continues(previous, entry) and not _is_label(text) \
+                and not _is_label(pending["text"]) \
                 and (pending["kind"] == "paragraph" and abs(entry["x0"] - pending["x0"]) < 3
                      or pending["kind"] == "list" and entry["x0"] > pending["x0"] + 2):
             pending["text"] += " " + text
@@ -395,6 +407,11 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
         previous = entry
     flush()
     return blocks
+
+
+def _is_label(text: str) -> bool:
+    """ "Måluppfyllelse:", "Indikatorer:": a short line ending in a colon stands alone."""
+    return text.rstrip().endswith(":") and len(text) <= 40
 
 
 def _continues(previous: dict[str, Any], line: dict[str, Any]) -> bool:

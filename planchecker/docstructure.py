@@ -50,7 +50,8 @@ _TARGET = re.compile(r"(?i)(?:målvärde\s*:?\s*([^.;]{1,60})|"
                      r"((?:minst|högst|över|under|mer än|mindre än|ska vara)?\s*"
                      r"[0-9]+(?:[.,][0-9]+)?\s*(?:%|procent)))")
 _YEAR = re.compile(r"\b(20[0-9]{2})\b")
-_NAMND_NAME = re.compile(r"(?i)\b((?:[A-ZÅÄÖ][\w\-åäö]*\s+){0,4}?(?:[\w\-åäö]*nämnd(?:en)?|"
+_NAMND_NAME = re.compile(r"(?i)\b((?:[A-ZÅÄÖ][\w\-åäö]*\s+(?:och\s+)?){0,4}?"
+                         r"(?:[\w\-åäö]*nämnd(?:en|ens|s)?|"
                          r"kommunstyrelsen?|[\w\-åäö]*styrelsen?|[A-ZÅÄÖ][\w\-åäö]*\s+AB))\b")
 # "Genomföra", "Ta fram", "Utbilda": the infinitive that starts most aktivitet lines
 _ACTIVITY_VERB = re.compile(r"(?i)^(?:att\s+)?(?:ta fram|genomför(?:a|s)?|utbilda|öva|uppdatera|"
@@ -342,6 +343,8 @@ class _Walker:
             if goal_text:
                 ref = _GOAL_REF.search(goal_text) or re.fullmatch(r"\s*([0-9]{1,2})\s*", goal_text)
                 known = self._goal_by_number(ref.group(1)) if ref else None
+                if known is None:
+                    known = self._goal_by_text(goal_text)
                 if known is not None:
                     current = known
                 elif kind_col is None or fold(goal_text) not in by_text:
@@ -371,6 +374,15 @@ class _Walker:
             item.risk_refs = [_risk_id(r) for r in re.findall(r"R?[0-9]{1,3}", refs)]
             self.out.items.append(item)
 
+    def _goal_by_text(self, text: str) -> int | None:
+        """A mål already found whose text is `text` (with or without its label)."""
+        label = _GOAL.match(text)
+        wanted = {fold(text), fold(text[label.end():])} if label else {fold(text)}
+        for index, item in enumerate(self.out.items):
+            if item.kind == "goal" and fold(item.text) in wanted:
+                return index
+        return None
+
     def _goal_by_number(self, number: str) -> int | None:
         for index, item in enumerate(self.out.items):
             if item.kind == "goal" and item.number == number:
@@ -393,7 +405,7 @@ class _Walker:
         for block in blocks:
             if block.kind == "table":
                 continue
-            text = squeeze(block.text)
+            text = squeeze(block.text)[:300]  # the name pattern backtracks; keep it short
             if self.out.year is None and re.search(r"(?i)verksamhetsplan|budget|plan\b", text):
                 year = _YEAR.search(text)
                 if year:
@@ -421,6 +433,8 @@ def namnd_type_of(name: str) -> NamndType | None:
 
 def _name_case(name: str) -> str:
     name = squeeze(name)
+    if name.endswith("nämndens"):  # "Miljönämndens verksamhetsplan": the genitive
+        name = name[:-1]
     for prefix in ("verksamhetsplan för ", "verksamhetsplan ", "för "):
         if name.casefold().startswith(prefix):
             name = name[len(prefix):]

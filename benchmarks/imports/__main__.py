@@ -1,0 +1,98 @@
+"""Item precision/recall, kind accuracy and link accuracy of `planchecker import`, per format.
+
+    .venv/bin/python -m benchmarks.imports            # the frozen test split
+    .venv/bin/python -m benchmarks.imports --all      # every document (the tuning ones too)
+    .venv/bin/python -m benchmarks.imports --write DIR  # also write the fixtures to DIR
+
+Each corpus spec is laid out in its published structure, written as .docx, .html and .pdf, read
+back through the whole import (format reader, structure step, plan) and compared with its gold
+items. An item matches a gold item by its text (folded); its kind and its mål are then judged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from benchmarks.imports.corpus import CORPUS, TEST_SPLIT
+from benchmarks.imports.render import SUFFIXES, WRITERS, Gold, gold, layout
+from planchecker.model import Plan, fold
+from planchecker.reading import read_plan
+
+
+def predicted(plan: Plan) -> list[Gold]:
+    goals = {goal.id: goal.text for goal in plan.goals}
+    items = [Gold("goal", g.text, goals.get(g.parent) if g.parent else None) for g in plan.goals]
+    items += [Gold("indicator", i.text, goals.get(i.goal_id) if i.goal_id else None)
+              for i in plan.indicators]
+    items += [Gold("activity", a.text, goals.get(a.goal_id) if a.goal_id else None)
+              for a in plan.activities]
+    items += [Gold("risk", r.text, None) for r in plan.risks]
+    return items
+
+
+def score(found: list[Gold], wanted: list[Gold]) -> dict[str, int]:
+    by_text = {fold(item.text): item for item in wanted}
+    counts = {"found": len(found), "gold": len(wanted), "matched": 0, "kind": 0, "link": 0}
+    seen: set[str] = set()
+    for item in found:
+        key = fold(item.text)
+        expected = by_text.get(key)
+        if expected is None or key in seen:
+            continue
+        seen.add(key)
+        counts["matched"] += 1
+        counts["kind"] += item.kind == expected.kind
+        counts["link"] += fold(item.parent or "") == fold(expected.parent or "")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.imports")
+    parser.add_argument("--all", action="store_true", help="every document, not the test split")
+    parser.add_argument("--tune", action="store_true",
+                        help="only the documents outside the test split (for tuning)")
+    parser.add_argument("--write", type=Path, help="write the fixtures to this folder")
+    args = parser.parse_args(argv)
+    specs = [s for s in CORPUS
+             if args.all or (s["id"] not in TEST_SPLIT if args.tune else s["id"] in TEST_SPLIT)]
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.write or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        for spec in specs:
+            blocks, wanted = layout(spec), gold(spec)
+            for doc_format, write in WRITERS.items():
+                path = folder / f"{spec['id']}{SUFFIXES[doc_format]}"
+                path.write_bytes(write(blocks))
+                result = read_plan(path)
+                if result.plan is None:
+                    failures.append(f"{path.name}: {[p.describe() for p in result.problems]}")
+                    counts = {"found": 0, "gold": len(wanted), "matched": 0, "kind": 0, "link": 0}
+                else:
+                    counts = score(predicted(result.plan), wanted)
+                    if counts["matched"] < counts["gold"] or counts["found"] > counts["matched"]:
+                        failures.append(f"{path.name} ({spec['layout']}): {counts}")
+                for key, value in counts.items():
+                    totals[doc_format][key] += value
+    split = "alla dokument" if args.all else "inställningsdelen" if args.tune else "testdelen"
+    split += f" ({len(specs)} dokument)"
+    print(f"Import, {split}")
+    print(f"{'format':8} {'precision':>9} {'recall':>7} {'slag':>6} {'mål-länk':>9} {'poster':>7}")
+    for doc_format, c in totals.items():
+        precision = c["matched"] / c["found"] if c["found"] else 0.0
+        recall = c["matched"] / c["gold"] if c["gold"] else 0.0
+        kind = c["kind"] / c["matched"] if c["matched"] else 0.0
+        link = c["link"] / c["matched"] if c["matched"] else 0.0
+        print(f"{doc_format:8} {precision:9.3f} {recall:7.3f} {kind:6.3f} {link:9.3f} "
+              f"{c['gold']:7d}")
+    for line in failures:
+        print("avvikelse:", line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
