@@ -296,7 +296,9 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
     except (PDFSyntaxError, Exception) as exc:  # noqa: BLE001 - pdfminer raises many kinds
-        if "password" in str(exc).casefold() or "encrypt" in type(exc).__name__.casefold():
+        # pdfplumber wraps pdfminer's PDFPasswordIncorrect in its own PdfminerException
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
         raise DocumentError("bad-syntax", f"PDF-filen kan inte läsas ({type(exc).__name__})"
                             ) from exc
