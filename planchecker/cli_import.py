@@ -59,10 +59,12 @@ def import_command(document: Path, output: Path | None, namnd: str | None,
     target = output or document.with_suffix(".xlsx")
     if target.resolve() == document.resolve():
         raise PlancheckerError("Utfilen får inte vara samma fil som dokumentet; ange -o.")
+    from planchecker.docstructure import KIND_LABELS
+
     counts = imported.inferred.counts()
     click.echo(f"Plan: {imported.plan.namnd.name}, planår {imported.plan.namnd.year}", err=True)
     click.echo("Hittade: " + ", ".join(f"{counts[k]} {w}" for k, w in
-                                        docimport.KIND_LABELS.items()) + ".", err=True)
+                                        KIND_LABELS.items()) + ".", err=True)
     click.echo(f"Att kontrollera: {len(imported.inferred.notes)} rader (bladet "
                f"{docimport.CHECK_SHEET}).", err=True)
     _write_output(docimport.imported_workbook(imported), target)

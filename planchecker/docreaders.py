@@ -123,8 +123,8 @@ class _PageParser(HTMLParser):
         self.lists: list[list[Any]] = []  # [tag, type, next number]
         self.text: list[str] = []
         self.current: tuple[str, int, str | None] = ("paragraph", 0, None)
-        self.table: list[list[list[str]]] | None = None
-        self.tables: list[list[list[list[str]]]] = []
+        self.table: list[list[str]] | None = None  # rows of cells
+        self.tables: list[list[list[str]]] = []  # outer tables while an inner one is open
         self.cell: list[str] | None = None
         self.skipping = 0
         self.count = 0
@@ -418,4 +418,4 @@ def _is_label(text: str) -> bool:
 
 def _continues(previous: dict[str, Any], line: dict[str, Any]) -> bool:
     gap = line["top"] - previous["bottom"]
-    return -1.0 <= gap < max(line["size"], 1.0) * 0.8
+    return bool(-1.0 <= gap < max(line["size"], 1.0) * 0.8)

@@ -333,33 +333,14 @@ class _Walker:
         kind_col: tuple[ItemKind, int] | None = None
         for kind in ("activity", "indicator"):
             if kind in columns:
-                kind_col = (kind, columns[kind])  # type: ignore[assignment]
+                kind_col = ("activity" if kind == "activity" else "indicator", columns[kind])
                 break
         current: int | None = self.goals[-1].index if self.goals else None
-        by_text: dict[str, int] = {}
         for number, row in enumerate(body, start=2):
             place = f"{block.place}, rad {number}"
             goal_text = _cell(row, goal_col)
             if goal_text:
-                ref = _GOAL_REF.search(goal_text) or re.fullmatch(r"\s*([0-9]{1,2})\s*", goal_text)
-                known = self._goal_by_number(ref.group(1)) if ref else None
-                if known is None:
-                    known = self._goal_by_text(goal_text)
-                if known is not None:
-                    current = known
-                elif kind_col is None or fold(goal_text) not in by_text:
-                    label = _GOAL.match(goal_text)
-                    text = goal_text[label.end():].strip() if label else goal_text
-                    if kind_col is not None and fold(goal_text) in by_text:
-                        current = by_text[fold(goal_text)]
-                    else:
-                        item = Item("goal", text or goal_text, place,
-                                    number=label.group(2) if label else None,
-                                    level=_label_name(label.group(1)) if label else None)
-                        self.out.items.append(item)
-                        current = by_text[fold(goal_text)] = len(self.out.items) - 1
-                else:
-                    current = by_text[fold(goal_text)]
+                current = self._table_goal(goal_text, place)
             if kind_col is None:
                 continue
             kind, column = kind_col
@@ -373,6 +354,24 @@ class _Walker:
             refs = _cell(row, columns.get("risk"))
             item.risk_refs = [_risk_id(r) for r in re.findall(r"R?[0-9]{1,3}", refs)]
             self.out.items.append(item)
+
+    def _table_goal(self, text: str, place: str) -> int | None:
+        """The mål a table cell names: by number ("Mål 2", "2"), by text, or a new mål."""
+        ref = _GOAL_REF.search(text) or re.fullmatch(r"\s*([0-9]{1,2})\s*", text)
+        known = self._goal_by_number(ref.group(1)) if ref else None
+        if known is None:
+            known = self._goal_by_text(text)
+        if known is not None:
+            return known
+        label = _GOAL.match(text)
+        rest = text[label.end():].strip() if label else text
+        if not rest:
+            self.out.notes.append(Note(place, text, "Raden hänvisar till ett mål som inte finns "
+                                       "i dokumentet; fyll i Mål-id."))
+            return None
+        self.out.items.append(Item("goal", rest, place, number=label.group(2) if label else None,
+                                   level=_label_name(label.group(1)) if label else None))
+        return len(self.out.items) - 1
 
     def _goal_by_text(self, text: str) -> int | None:
         """A mål already found whose text is `text` (with or without its label)."""
