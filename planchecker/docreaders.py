@@ -2,16 +2,18 @@
 
 Each reader only says what the format itself says (heading level, list depth, table cells, page)
 and leaves the meaning to `docstructure`. The libraries are imported inside the readers: `check`
-on an .xlsx plan must not pay for them at start-up (python-docx with lxml costs about 0.05 s,
-pdfplumber with pdfminer.six about 0.2 s).
+on an .xlsx plan must not pay for them at start-up (measured: importing python-docx costs 50 ms,
+pdfplumber 76 ms).
 
-Library choices, measured on the corpus in benchmarks/imports (see that README):
-- Word: python-docx. It gives paragraphs and tables in body order with their style and
-  numbering level, which is all the structure step needs. docx2python renders list numbering
-  as text, but returns the document as nested lists without styles, so heading levels are lost.
-- PDF: pdfplumber (on pdfminer.six). It gives each text line with its x position and font size
-  (indentation and heading levels) and finds ruled tables. pypdf's text extraction is faster but
-  yields plain lines without sizes or table cells.
+Library choices, measured on the import corpus (benchmarks/imports/README.md):
+- Word: python-docx (14 ms a document). It gives paragraphs and tables in body order with their
+  style and numbering level, which is all the structure step needs. docx2python is faster (6 ms)
+  but its text output dropped the list membership of style-numbered bullets and the heading
+  levels, the two things the structure step reads.
+- PDF: pdfplumber on pdfminer.six (24 ms a document). It gives each text line with its x position
+  and font size (indentation and heading levels) and finds ruled tables. pypdf extracts text
+  faster (4 ms) but as plain lines without sizes, positions or table cells, and costs more to
+  import (122 ms).
 - HTML: the standard library's html.parser. Saved pages need only tags and nesting; a
   dependency would add nothing the parser lacks, and its state is easy to bound.
 """
