@@ -33,12 +33,14 @@ KIND_LABELS: dict[ItemKind, str] = {"goal": "mål", "indicator": "indikatorer",
                                     "activity": "aktiviteter", "risk": "risker"}
 
 _GOAL_WORDS = (r"(?:kf|kommunfullmäktiges|fullmäktiges|nämndens|bolagets|styrelsens)?[ -]?"
-               r"(?:nämndmål|verksamhetsmål|inriktningsmål|effektmål|delmål|resultatmål|"
+               r"(?:nämndmål|verksamhetsområdesmål|verksamhetsmål|inriktningsmål|effektmål|"
+               r"förmågemål|delmål|resultatmål|bolagsmål|"
                r"övergripande mål|strategiska? mål|mål)")
 # "Mål 3:", "Nämndmål 2.1 –", "KF-mål:", "Mål:" … and the rest of the line
-_GOAL = re.compile(rf"(?i)({_GOAL_WORDS})(?:\s+(?:nr\.?\s*)?([0-9]{{1,2}}(?:\.[0-9]{{1,2}})?[a-z]?))?"
+_GOAL = re.compile(rf"(?i)({_GOAL_WORDS})(?:\s+(?:nr\.?\s*)?([0-9]{{1,2}}(?:\.[0-9]{{1,2}}){{0,3}}[a-z]?))?"
                    r"\s*(?:[:.\-–—)]\s*|\s+(?=\S)|$)")
 _INDICATOR_WORDS = re.compile(r"(?i)(?:indikator(?:er|n)?|måluppfyllelse|mätetal|nyckeltal|"
+                              r"mätbara mål|mätbart mål|"
                               r"mått|målvärden?|resultatmått)\b")
 _ACTIVITY_WORDS = re.compile(r"(?i)(?:aktivitet(?:er|en)?|uppdrag(?:en)?|åtgärd(?:er|en)?|"
                              r"insats(?:er|en)?|handlingsplan)\b")
@@ -156,7 +158,7 @@ class _Walker:
         if self.goal_section and self.goal_section[0] >= block.level:
             self.goal_section = None
         _, text = split_marker(text)
-        goal = _GOAL.match(text)
+        goal = _goal_label(text)
         rest = text[goal.end():].strip() if goal else ""
         if goal and rest and not _only_label(rest):
             self._add_goal(text=rest, label=goal.group(1), number=goal.group(2), place=block.place,
@@ -167,7 +169,11 @@ class _Walker:
             self.mode = self._label_kind(rest) if rest else None
             return
         kind = self._label_kind(text)
-        if kind and _only_label(text):
+        if _only_label(text) and re.search(r"(?i)\bmål\b", text):
+            # "Nämndens mål och aktiviteter": the mål follow, each with its items
+            self.goal_section, self.goal_section_label = depth, None
+            self.mode = None
+        elif kind and _only_label(text):
             self.mode, self.mode_depth = kind, depth
         elif self.goal_section and self.goal_section[0] < block.level and not kind:
             # "Nämndmål" then a sub-heading: the sub-heading is a mål
@@ -185,7 +191,7 @@ class _Walker:
         # the open mål deeper than this line are closed by it
         if in_list:
             self.goals = [g for g in self.goals if g.depth < depth]
-        goal = _GOAL.match(text)
+        goal = _goal_label(text)
         rest = text[goal.end():].strip() if goal else ""
         if goal and rest and not _only_label(rest) and (in_list or _is_short(text)):
             self._add_goal(text=rest, label=goal.group(1), number=goal.group(2),
@@ -206,12 +212,11 @@ class _Walker:
             return
         if self.mode and self.goals:
             self._add_item(self.mode, text, block.place)
-        elif self.goal_section and not self.mode:
+        elif self.goal_section and not self.mode and (not self.goals
+                                                      or self.goals[-1].depth[1] > 0):
+            # a list under "Nämndmål" is a list of mål, unless it stands under a mål heading
             self._add_goal(text=text, label=self.goal_section_label, number=None,
                            place=block.place, depth=depth, guessed=False)
-        elif self.mode == "goal" or (self.goal_section and self.mode is None):
-            self._add_goal(text=text, label=self.goal_section_label, number=None,
-                           place=block.place, depth=depth, guessed=True)
         elif self.mode:
             self._add_item(self.mode, text, block.place)
         elif self.goals or _GOAL_REF.search(text):
@@ -363,7 +368,7 @@ class _Walker:
             known = self._goal_by_text(text)
         if known is not None:
             return known
-        label = _GOAL.match(text)
+        label = _goal_label(text)
         rest = text[label.end():].strip() if label else text
         if not rest:
             self.out.notes.append(Note(place, text, "Raden hänvisar till ett mål som inte finns "
@@ -375,7 +380,7 @@ class _Walker:
 
     def _goal_by_text(self, text: str) -> int | None:
         """A mål already found whose text is `text` (with or without its label)."""
-        label = _GOAL.match(text)
+        label = _goal_label(text)
         wanted = {fold(text), fold(text[label.end():])} if label else {fold(text)}
         for index, item in enumerate(self.out.items):
             if item.kind == "goal" and fold(item.text) in wanted:
@@ -415,6 +420,19 @@ class _Walker:
                     self.out.name = _name_case(name.group(1))
         if self.out.name:
             self.out.namnd_type = namnd_type_of(self.out.name)
+
+
+def _goal_label(text: str) -> re.Match[str] | None:
+    """A goal label at the start of `text` ("Mål 3:", "Nämndmål –"); not the section title
+    "Mål och aktiviteter för perioden", where the label runs on into lower-case words."""
+    match = _GOAL.match(text)
+    if match is None:
+        return None
+    separator = text[match.start(2) if match.group(2) else match.end(1):match.end()]
+    rest = text[match.end():]
+    if not match.group(2) and not separator.strip() and rest[:1].islower():
+        return None
+    return match
 
 
 def namnd_type_of(name: str) -> NamndType | None:

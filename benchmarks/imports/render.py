@@ -129,8 +129,63 @@ def _sections(spec: Spec) -> list[Block]:
     return blocks
 
 
+def _ils(spec: Spec) -> list[Block]:
+    """Stockholm's ILS export: inriktningsmål > verksamhetsområdesmål > nämndmål headings, each
+    nämndmål with an indicator table (Årsmål) and an activity table (dates), no goal column."""
+    blocks = [Block("heading", spec["title"], level=1)]
+    labels = ("Inriktningsmål", "Verksamhetsområdesmål", "Nämndmål")
+    for goal, _, depth in _goals(spec):
+        blocks.append(Block("heading", f"{labels[min(depth, 2)]} {goal['number']}: {goal['text']}",
+                            level=2 + depth))
+        if goal.get("prose"):
+            blocks.append(Block("paragraph", goal["prose"]))
+        if goal.get("indicators"):
+            rows = [("Indikator", "Årsmål", "Periodicitet")]
+            rows += [(text, goal.get("target", ""), "Tertial") for text in goal["indicators"]]
+            blocks.append(Block("table", rows=tuple(rows)))
+        if goal.get("activities"):
+            rows = [("Aktivitet", "Startdatum", "Slutdatum")]
+            rows += [(text, "2021-01-01", "2021-12-31") for text in goal["activities"]]
+            blocks.append(Block("table", rows=tuple(rows)))
+    return blocks
+
+
+def _formaga(spec: Spec) -> list[Block]:
+    """A regional plan: areas as numbered headings, "Förmågemål:" then numbered "Mätbara mål"
+    and "Aktiviteter" lists."""
+    blocks = [Block("heading", spec["title"], level=1),
+              Block("heading", "5. Mål och aktiviteter för perioden", level=2)]
+    for n, (goal, _, _) in enumerate(_goals(spec), start=1):
+        blocks.append(Block("heading", f"5.{n} {goal['area']}", level=3))
+        blocks.append(Block("paragraph", f"Förmågemål: {goal['text']}"))
+        if goal.get("indicators"):
+            blocks.append(Block("paragraph", "Mätbara mål:"))
+            blocks += [Block("list", text, marker=f"{k}.")
+                       for k, text in enumerate(goal["indicators"], start=1)]
+        if goal.get("activities"):
+            blocks.append(Block("paragraph", "Aktiviteter:"))
+            blocks += [Block("list", text, marker=f"{k}.")
+                       for k, text in enumerate(goal["activities"], start=1)]
+    return blocks
+
+
+def _bold(spec: Spec) -> list[Block]:
+    """Goals as bold lines without any label, each followed by bullets that are not labelled
+    either (indicators and activities mixed): the structure a reader must guess."""
+    blocks = [Block("heading", spec["title"], level=1),
+              Block("heading", "Nämndens mål och aktiviteter", level=2)]
+    for goal, _, _ in _goals(spec):
+        blocks.append(Block("heading", goal["text"], level=9))  # level 9: a bold paragraph
+        if goal.get("prose"):
+            blocks.append(Block("paragraph", goal["prose"]))
+        blocks += [Block("list", text, marker="•") for text in goal.get("indicators", [])]
+        blocks += [Block("list", text, marker="•") for text in goal.get("activities", [])]
+    return blocks
+
+
 LAYOUTS: dict[str, Callable[[Spec], list[Block]]] = {
-    "lettered": _lettered, "tree": _tree, "tables": _tables, "sections": _sections}
+    "lettered": _lettered, "tree": _tree, "tables": _tables, "sections": _sections,
+    "ils": _ils, "formaga": _formaga, "bold": _bold}
 
 
 def layout(spec: Spec) -> list[Block]:
@@ -157,7 +212,9 @@ def write_docx(blocks: list[Block]) -> bytes:
     document.core_properties.created = document.core_properties.modified = dt.datetime(2000, 1, 1)
     document.core_properties.author = "planchecker"
     for block in blocks:
-        if block.kind == "heading":
+        if block.kind == "heading" and block.level == 9:
+            document.add_paragraph().add_run(block.text).bold = True
+        elif block.kind == "heading":
             document.add_heading(block.text, level=min(block.level, 9))
         elif block.kind == "list" and block.marker in ("•", "–"):
             style = "List Bullet" if block.level == 0 else f"List Bullet {min(block.level + 1, 3)}"
@@ -199,7 +256,9 @@ def write_html(blocks: list[Block]) -> bytes:
             while depth >= 0:
                 out.append("</li></ul>" if depth else "</li></ul>")
                 depth -= 1
-        if block.kind == "heading":
+        if block.kind == "heading" and block.level == 9:
+            out.append(f"<p><strong>{html.escape(block.text)}</strong></p>")
+        elif block.kind == "heading":
             out.append(f"<h{min(block.level, 6)}>{html.escape(block.text)}</h{min(block.level, 6)}>")
         elif block.kind == "paragraph":
             out.append(f"<p>{html.escape(block.text)}</p>")
@@ -241,7 +300,10 @@ def write_pdf(blocks: list[Block]) -> bytes:
     sizes = {1: 18, 2: 15, 3: 13, 4: 12, 5: 11.5}
     for block in blocks:
         text = _latin1(block.text)
-        if block.kind == "heading":
+        if block.kind == "heading" and block.level == 9:
+            pdf.set_font("Helvetica", "B", 10)
+            pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        elif block.kind == "heading":
             pdf.set_font("Helvetica", "B", sizes.get(block.level, 11))
             pdf.ln(2)
             pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
