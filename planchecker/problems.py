@@ -143,8 +143,13 @@ class ReadResult:
     plan: Plan | None
     problems: list[InputProblem]
     # Set when the plan was read from a published document (.docx, .pdf, .html) whose structure
-    # was inferred: the line a report opens with (what was found, how many of each kind).
-    notice: str | None = None
+    # was inferred: a docimport.Imported (what was found, where, and what to check).
+    imported: Any = None
+
+    @property
+    def notice(self) -> str | None:
+        """The line a report opens with when the structure was inferred; else None."""
+        return self.imported.notice() if self.imported is not None else None
 
     @property
     def ok(self) -> bool:

@@ -43,27 +43,27 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
     """
     sink = ProblemSink(str(path), limits or Limits.from_env())
     plan: Plan | None = None
-    notice: list[str] = []
+    imported: list[Imported] = []
     try:
-        plan = _read(path, sink, notice)
+        plan = _read(path, sink, imported)
     except TooManyProblems:
         pass
     except Exception as exc:  # noqa: BLE001 - our own bug must still end in a report
         sink.items.append(sink.problem("internal-error", detail=type(exc).__name__))
     return ReadResult(plan if not sink.items else None, sink.items,
-                      notice[0] if notice and not sink.items else None)
+                      imported[0] if imported and not sink.items else None)
 
 
-def _read(path: Path, sink: ProblemSink, notice: list[str]) -> Plan | None:
+def _read(path: Path, sink: ProblemSink, imported: list[Imported]) -> Plan | None:
     data = _load_bytes(path, sink)
     if data is None:
         return None
     kind, suffix = sniffing.sniff(data), path.suffix.lower()
     if _maybe_document(data, kind, suffix):
-        imported = read_document(data, suffix, kind, sink)
-        if imported is not None:
-            notice.append(imported.notice())
-        return imported.plan if imported else None
+        document = read_document(data, suffix, kind, sink)
+        if document is not None:
+            imported.append(document)
+        return document.plan if document else None
     if kind == "zip":
         return _read_zip(data, sink)
     if kind in sniffing.PLAIN_TEXT and suffix in _YAML_SUFFIXES:

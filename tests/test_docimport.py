@@ -285,3 +285,27 @@ def test_an_oversized_web_page_is_refused(tmp_path: Path) -> None:
     document = tmp_path / "stor.html"
     document.write_bytes(b"<html><body><p>" + b"a " * (6 * 1024 * 1024) + b"</p></body></html>")
     assert [p.code for p in read_plan(document).problems] == ["too-large"]
+
+
+# --- the upload page ------------------------------------------------------------------------------
+
+
+def test_upload_page_checks_a_document_and_offers_the_prefilled_template() -> None:
+    import base64
+    import re
+
+    from planchecker import web
+    from tests.web_support import multipart
+
+    data = write_docx(layout(next(s for s in CORPUS if s["id"] == "vasterviks-rsa")))
+    body, content_type = multipart({}, {"plan": ("plan.docx", data)})
+    response = web.create_app().test_client().post("/check", data=body,
+                                                   content_type=content_type)
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert "Obs!</strong> Planens struktur har tolkats ur ett Word-dokument" in page
+    links = dict((name, payload) for payload, name in re.findall(
+        r'href="data:[^,"]*;base64,([^"]+)" download="([^"]+)"', page))
+    template = next(name for name in links if name.startswith("plan-"))
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(links[template])))
+    assert CHECK_SHEET in book.sheetnames and book["RSA"].max_row == 5
