@@ -65,6 +65,6 @@ def import_command(document: Path, output: Path | None, namnd: str | None,
     click.echo(f"Plan: {imported.plan.namnd.name}, planår {imported.plan.namnd.year}", err=True)
     click.echo("Hittade: " + ", ".join(f"{counts[k]} {w}" for k, w in
                                         KIND_LABELS.items()) + ".", err=True)
-    click.echo(f"Att kontrollera: {len(imported.inferred.notes)} rader (bladet "
+    click.echo(f"Att kontrollera: {docimport.rows(len(imported.inferred.notes))} (bladet "
                f"{docimport.CHECK_SHEET}).", err=True)
     _write_output(docimport.imported_workbook(imported), target)

@@ -27,7 +27,7 @@ from planchecker.problem_sink import ProblemSink
 
 CHECK_SHEET = "Att kontrollera"
 PLACE_HEADER = "Plats i dokumentet"
-_FORMATS = {"docx": "Word-dokument", "pdf": "PDF", "html": "webbsida"}
+_FORMATS = {"docx": "ett Word-dokument", "pdf": "en PDF-fil", "html": "en webbsida"}
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,14 @@ class Imported:
         counts = self.inferred.counts()
         found = ", ".join(f"{counts[kind]} {word}" for kind, word in KIND_LABELS.items())
         notes = len(self.inferred.notes)
-        return (f"Planens struktur har tolkats ur ett {_FORMATS[self.format]} (inte en ifylld "
-                f"mall): {found}. {notes} rader att kontrollera; kör `planchecker import` för "
-                "en förifylld mall med var varje rad stod.")
+        return (f"Planens struktur har tolkats ur {_FORMATS[self.format]}, inte ur en ifylld "
+                f"mall: {found}. {rows(notes)} att kontrollera; den förifyllda mallen "
+                "(planchecker import, eller nedladdningen i webbtjänsten) visar var varje rad "
+                "stod i dokumentet.")
+
+
+def rows(count: int) -> str:
+    return f"{count} rad" if count == 1 else f"{count} rader"
 
 
 def document_kind(kind: str, suffix: str, archive_names: set[str] | None = None) -> str | None:

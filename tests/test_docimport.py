@@ -142,7 +142,7 @@ def test_each_format_reads_every_gold_item_with_its_kind_and_goal(
     counts = score(predicted(result.plan), gold(spec))
     assert counts["found"] == counts["gold"] == counts["matched"] == counts["kind"] == \
         counts["link"]
-    assert result.notice and "inte en ifylld mall" in result.notice
+    assert result.notice and "inte ur en ifylld mall" in result.notice
 
 
 def test_fixtures_are_deterministic() -> None:
@@ -177,7 +177,7 @@ def test_check_reads_a_document_and_says_its_structure_was_inferred(tmp_path: Pa
     document.write_bytes(write_html(layout(CORPUS[0])))
     result = CliRunner().invoke(cli, ["check", str(document), "--fail-on", "never"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Obs! Planens struktur har tolkats ur ett webbsida")
+    assert result.stdout.startswith("Obs! Planens struktur har tolkats ur en webbsida")
     assert "2 mål, 3 indikatorer, 3 aktiviteter, 0 risker" in result.stdout
 
 
@@ -309,3 +309,14 @@ def test_upload_page_checks_a_document_and_offers_the_prefilled_template() -> No
     template = next(name for name in links if name.startswith("plan-"))
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(links[template])))
     assert CHECK_SHEET in book.sheetnames and book["RSA"].max_row == 5
+
+
+def test_the_excel_report_of_a_document_opens_with_the_notice(tmp_path: Path) -> None:
+    document = tmp_path / "plan.pdf"
+    document.write_bytes(write_pdf(layout(CORPUS[0])))
+    out = tmp_path / "rapport.xlsx"
+    result = CliRunner().invoke(cli, ["check", str(document), "--format", "xlsx", "-o", str(out),
+                                      "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    summary = openpyxl.load_workbook(out).worksheets[0]
+    assert summary["A3"].value == "Obs!" and "tolkats ur en PDF-fil" in summary["B3"].value
