@@ -16,6 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks.imports.__main__ import predicted, score
 from benchmarks.imports.corpus import CORPUS
@@ -320,3 +322,37 @@ def test_the_excel_report_of_a_document_opens_with_the_notice(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     summary = openpyxl.load_workbook(out).worksheets[0]
     assert summary["A3"].value == "Obs!" and "tolkats ur en PDF-fil" in summary["B3"].value
+
+
+# --- fuzz -----------------------------------------------------------------------------------------
+
+_WORDS = st.sampled_from(["Mål 1:", "Nämndmål", "KF-mål:", "Måluppfyllelse:", "Aktiviteter",
+                          "Indikator:", "A.", "B.", "•", "bidrar till mål 2", "Risk", "Trygg",
+                          "Andel", "Genomföra", "2022", "Sannolikhet", "Konsekvens", "", "3"])
+_TEXT = st.lists(_WORDS, max_size=6).map(" ".join)
+_BLOCK = st.one_of(
+    st.builds(Block, kind=st.just("heading"), text=_TEXT, level=st.integers(1, 9)),
+    st.builds(Block, kind=st.just("list"), text=_TEXT, level=st.integers(0, 5),
+              marker=st.sampled_from([None, "A.", "•", "1."])),
+    st.builds(Block, kind=st.just("paragraph"), text=_TEXT),
+    st.builds(Block, kind=st.just("table"),
+              rows=st.lists(st.lists(_TEXT, min_size=1, max_size=5).map(tuple), max_size=4)
+              .map(tuple)))
+
+
+@given(st.lists(_BLOCK, max_size=30))
+def test_structure_step_takes_any_blocks_and_links_only_to_goals(blocks: list[Block]) -> None:
+    inferred = infer(blocks)
+    for item in inferred.items:
+        assert item.parent is None or inferred.items[item.parent].kind == "goal"
+
+
+@given(st.lists(st.sampled_from(["<ul>", "</ul>", "<li>", "</li>", "<ol type='A'>", "</ol>",
+                                 "<h2>", "</h2>", "<table>", "<tr>", "<td>", "</td>", "</table>",
+                                 "<p>", "<b>", "</b>", "Mål 1: Trygg", "Aktiviteter", "x",
+                                 "<script>", "</script>", "&amp;", "<br>"]), max_size=60))
+def test_html_reader_takes_any_tag_soup(parts: list[str]) -> None:
+    from planchecker.docreaders import html_blocks
+
+    for block in html_blocks("".join(parts).encode(), max_depth=200):
+        assert block.kind in ("heading", "list", "paragraph", "table")
