@@ -32,40 +32,58 @@ ItemKind = Literal["goal", "indicator", "activity", "risk"]
 KIND_LABELS: dict[ItemKind, str] = {"goal": "mål", "indicator": "indikatorer",
                                     "activity": "aktiviteter", "risk": "risker"}
 
+def _tolerant(pattern: str) -> str:
+    """The pattern with each å, ä, ö outside a [...] class also matching a, a, o: OCR and old
+    exports drop the marks ("Namndmal", "Maluppfyllelse"), and a label must still be a label.
+    One character stays one character, so match positions hold in the original text."""
+    out, in_class = [], False
+    for index, char in enumerate(pattern):
+        escaped = index > 0 and pattern[index - 1] == "\\"
+        if char == "[" and not escaped:
+            in_class = True
+        elif char == "]" and not escaped:
+            in_class = False
+        plain = {"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O"}.get(char)
+        out.append(f"[{char}{plain}]" if plain and not in_class else char)
+    return "".join(out)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(_tolerant(pattern))
+
+
 _GOAL_WORDS = (r"(?:kf|kommunfullmäktiges|fullmäktiges|nämndens|bolagets|styrelsens)?[ -]?"
                r"(?:nämndmål|verksamhetsområdesmål|verksamhetsmål|inriktningsmål|effektmål|"
                r"förmågemål|delmål|resultatmål|bolagsmål|"
                r"övergripande mål|strategiska? mål|mål)")
 # "Mål 3:", "Nämndmål 2.1 –", "KF-mål:", "Mål:" … and the rest of the line
-_GOAL = re.compile(rf"(?i)({_GOAL_WORDS})(?:\s+(?:nr\.?\s*)?([0-9]{{1,2}}(?:\.[0-9]{{1,2}}){{0,3}}[a-z]?))?"
+_GOAL = _compile(rf"(?i)({_GOAL_WORDS})(?:\s+(?:nr\.?\s*)?([0-9]{{1,2}}(?:\.[0-9]{{1,2}}){{0,3}}[a-z]?))?"
                    r"\s*(?:[:.\-–—)]\s*|\s+(?=\S)|$)")
-_INDICATOR_WORDS = re.compile(r"(?i)(?:indikator(?:er|n)?|måluppfyllelse|mätetal|nyckeltal|"
+_INDICATOR_WORDS = _compile(r"(?i)(?:indikator(?:er|n)?|måluppfyllelse|mätetal|nyckeltal|"
                               r"mätbara mål|mätbart mål|"
                               r"mått|målvärden?|resultatmått)\b")
-_ACTIVITY_WORDS = re.compile(r"(?i)(?:aktivitet(?:er|en)?|uppdrag(?:en)?|åtgärd(?:er|en)?|"
+_ACTIVITY_WORDS = _compile(r"(?i)(?:aktivitet(?:er|en)?|uppdrag(?:en)?|åtgärd(?:er|en)?|"
                              r"insats(?:er|en)?|handlingsplan)\b")
 _LABEL_END = re.compile(r"\s*(?:[:.\-–—]\s*|\s*$)")
-_GOAL_REF = re.compile(r"(?i)\b(?:bidrar till|kopplat? till|hör till|avser)?\s*\(?\s*mål\s+"
+_GOAL_REF = _compile(r"(?i)\b(?:bidrar till|kopplat? till|hör till|avser)?\s*\(?\s*mål\s+"
                        r"(?:nr\.?\s*)?([0-9]{1,2}(?:\.[0-9]{1,2})?[a-z]?)\b")
 _RISK_REF = re.compile(r"(?i)\brisk(?:en)?\s+(?:nr\.?\s*)?(R?[0-9]{1,3})\b")
-_TARGET = re.compile(r"(?i)(?:målvärde\s*:?\s*([^.;]{1,60})|"
+_TARGET = _compile(r"(?i)(?:målvärde\s*:?\s*([^.;]{1,60})|"
                      r"((?:minst|högst|över|under|mer än|mindre än|ska vara)?\s*"
                      r"[0-9]+(?:[.,][0-9]+)?\s*(?:%|procent)))")
+_GOAL_WORD = _compile(r"(?i)\bmål\b")
+_NOT_A_NAME = _compile(r"(?i)nämndmål|nämndens mål")
 _YEAR = re.compile(r"\b(20[0-9]{2})\b")
-_NAMND_NAME = re.compile(r"(?i)\b((?:[A-ZÅÄÖ][\w\-åäö]*\s+(?:och\s+)?){0,4}?"
-                         r"(?:[\w\-åäö]*nämnd(?:en|ens|s)?|"
-                         r"kommunstyrelsen?|[\w\-åäö]*styrelsen?|[A-ZÅÄÖ][\w\-åäö]*\s+AB))\b")
-# "Genomföra", "Ta fram", "Utbilda": the infinitive that starts most aktivitet lines
-_ACTIVITY_VERB = re.compile(r"(?i)^(?:att\s+)?(?:ta fram|genomför(?:a|s)?|utbilda|öva|uppdatera|"
-                            r"revidera|utveckla|införa|inför|implementera|se över|upprätta|"
-                            r"arbeta|fortsätta|samverka|säkerställa|kartlägga|planera|"
-                            r"analysera|stärka|skapa|etablera|besluta|följa upp|delta)\b")
-_INDICATOR_START = re.compile(r"(?i)^(?:andel|antal|nöjd|index|nki|kostnad|tid|"
+_NAMND_NAME = _compile(r"(?i)\b((?:[A-ZÅÄÖ][\w\-]*\s+(?:och\s+)?){0,4}?"
+                       r"(?:[\w\-]*nämnd(?:en|ens|s)?|"
+                       r"kommunstyrelsen?|[\w\-]*styrelsen?|[A-ZÅÄÖ][\w\-]*\s+AB))\b")
+_INDICATOR_START = _compile(r"(?i)^(?:andel|antal|nöjd|index|nki|kostnad|tid|"
                               r"resultat|genomsnitt|procent)\b")
 _PROBABILITY_WORDS = {"mycket låg": 1, "mycket liten": 1, "låg": 2, "liten": 2, "medel": 3,
                       "måttlig": 3, "medelhög": 3, "hög": 4, "stor": 4, "mycket hög": 5,
                       "mycket stor": 5, "allvarlig": 4, "mycket allvarlig": 5, "begränsad": 2,
                       "mycket begränsad": 1, "katastrofal": 5, "kännbar": 3}
+_PROBABILITY_WORDS = {fold(word): grade for word, grade in _PROBABILITY_WORDS.items()}
 
 
 @dataclass
@@ -169,7 +187,7 @@ class _Walker:
             self.mode = self._label_kind(rest) if rest else None
             return
         kind = self._label_kind(text)
-        if _only_label(text) and re.search(r"(?i)\bmål\b", text):
+        if _only_label(text) and _GOAL_WORD.search(text):
             # "Nämndens mål och aktiviteter": the mål follow, each with its items
             self.goal_section, self.goal_section_label = depth, None
             self.mode = None
@@ -410,13 +428,13 @@ class _Walker:
             if block.kind == "table":
                 continue
             text = squeeze(block.text)[:300]  # the name pattern backtracks; keep it short
-            if self.out.year is None and re.search(r"(?i)verksamhetsplan|budget|plan\b", text):
+            if self.out.year is None and re.search(r"(?i)plan|program|budget", text):
                 year = _YEAR.search(text)
                 if year:
                     self.out.year = int(year.group(1))
             if self.out.name is None:
                 name = _NAMND_NAME.search(text)
-                if name and not re.search(r"(?i)nämndmål|nämndens mål", name.group(1)):
+                if name and not _NOT_A_NAME.search(name.group(1)):
                     self.out.name = _name_case(name.group(1))
         if self.out.name:
             self.out.namnd_type = namnd_type_of(self.out.name)
@@ -450,10 +468,10 @@ def namnd_type_of(name: str) -> NamndType | None:
 
 def _name_case(name: str) -> str:
     name = squeeze(name)
-    if name.endswith("nämndens"):  # "Miljönämndens verksamhetsplan": the genitive
+    if fold(name).endswith("namndens"):  # "Miljönämndens verksamhetsplan": the genitive
         name = name[:-1]
-    for prefix in ("verksamhetsplan för ", "verksamhetsplan ", "för "):
-        if name.casefold().startswith(prefix):
+    for prefix in ("verksamhetsplan for ", "verksamhetsplan ", "for "):
+        if fold(name).startswith(prefix):
             name = name[len(prefix):]
     return name[:1].upper() + name[1:]
 
@@ -496,7 +514,7 @@ def _grade(text: str) -> int | None:
     number = re.match(r"([1-5])(?:[.,]0)?\b", text)
     if number:
         return int(number.group(1))
-    return _PROBABILITY_WORDS.get(text.casefold().rstrip(" ."))
+    return _PROBABILITY_WORDS.get(fold(text).rstrip(" ."))
 
 
 def _risk_id(found: str) -> str:
@@ -510,14 +528,16 @@ def _target(text: str) -> str | None:
     return squeeze(match.group(1) or match.group(2))
 
 
+_FILLERS = {fold(word) for word in (
+    "och", "samt", "för", "med", "nämndens", "våra", "planerade", "prioriterade", "mål",
+    "indikatorer", "indikator", "aktiviteter", "aktivitet", "uppdrag", "åtgärder",
+    "måluppfyllelse", "mätetal", "nyckeltal", "insatser", "år", "uppföljning", "av")}
+
+
 def _only_label(text: str) -> bool:
     """Whether a heading's text is only labels: "Mål och indikatorer", "Aktiviteter 2022"."""
-    words = re.sub(r"[0-9:.\-–—,()]", " ", text.casefold()).split()
-    fillers = {"och", "samt", "för", "med", "nämndens", "våra", "planerade", "prioriterade",
-               "mål", "indikatorer", "indikator", "aktiviteter", "aktivitet", "uppdrag",
-               "åtgärder", "måluppfyllelse", "mätetal", "nyckeltal", "insatser", "år",
-               "uppföljning", "av"}
-    return bool(words) and all(word in fillers for word in words)
+    words = re.sub(r"[0-9:.\-–—,()]", " ", fold(text)).split()
+    return bool(words) and all(word in _FILLERS for word in words)
 
 
 def _label_name(label: str | None) -> str | None:

@@ -356,3 +356,19 @@ def test_html_reader_takes_any_tag_soup(parts: list[str]) -> None:
 
     for block in html_blocks("".join(parts).encode(), max_depth=200):
         assert block.kind in ("heading", "list", "paragraph", "table")
+
+
+def test_labels_without_their_marks_are_still_labels() -> None:
+    # OCR and old exports drop the marks of å, ä and ö: "Namndmal", "Maluppfyllelse"
+    blocks = [Block("heading", "Verksamhetsplan 2021 Kulturnamnden", level=1),
+              Block("heading", "Namndmal 1: Biblioteken ar trygga", level=2),
+              Block("paragraph", "Maluppfyllelse:"),
+              Block("list", "Andel trygga besokare"),
+              Block("paragraph", "Atgarder:"),
+              Block("list", "Utbilda personalen i hot och vald")]
+    inferred = infer(blocks)
+    assert kinds(blocks) == [
+        ("goal", "Biblioteken ar trygga", None),
+        ("indicator", "Andel trygga besokare", "Biblioteken ar trygga"),
+        ("activity", "Utbilda personalen i hot och vald", "Biblioteken ar trygga")]
+    assert (inferred.name, inferred.year) == ("Kulturnamnden", 2021)

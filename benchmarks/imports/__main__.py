@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.imports.corpus import CORPUS, TEST_SPLIT
-from benchmarks.imports.render import SUFFIXES, WRITERS, Gold, gold, layout
+from benchmarks.imports.render import SUFFIXES, WRITERS, Gold, damaged, gold, layout
 from planchecker.model import Plan, fold
 from planchecker.reading import read_plan
 
@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune", action="store_true",
                         help="only the documents outside the test split (for tuning)")
     parser.add_argument("--write", type=Path, help="write the fixtures to this folder")
+    parser.add_argument("--damaged", action="store_true",
+                        help="stress: å, ä, ö without their marks, as after OCR")
     args = parser.parse_args(argv)
     specs = [s for s in CORPUS
              if args.all or (s["id"] not in TEST_SPLIT if args.tune else s["id"] in TEST_SPLIT)]
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         for spec in specs:
             blocks, wanted = layout(spec), gold(spec)
+            if args.damaged:
+                blocks = damaged(blocks)
             for doc_format, write in WRITERS.items():
                 path = folder / f"{spec['id']}{SUFFIXES[doc_format]}"
                 path.write_bytes(write(blocks))
@@ -79,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 for key, value in counts.items():
                     totals[doc_format][key] += value
     split = "alla dokument" if args.all else "inställningsdelen" if args.tune else "testdelen"
-    split += f" ({len(specs)} dokument)"
+    split += f" ({len(specs)} dokument)" + (", å/ä/ö utan prickar" if args.damaged else "")
     print(f"Import, {split}")
     print(f"{'format':8} {'precision':>9} {'recall':>7} {'slag':>6} {'mål-länk':>9} {'poster':>7}")
     for doc_format, c in totals.items():

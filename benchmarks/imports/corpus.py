@@ -13,7 +13,9 @@ from typing import Any
 # each time before the structure step was run on the new documents.
 TEST_SPLIT = frozenset({"heby-effektmal", "vansbro-nämndmål", "linkoping-krisberedskap",
                         "jarfalla-sakerhet", "stockholm-ils-sdn", "ostergotland-cf",
-                        "sollentuna-trygghet", "msb-kontinuitet"})
+                        "sollentuna-trygghet", "msb-kontinuitet", "varnamo-informationssakerhet",
+                        "storstockholm-brandskydd", "forvaltarforum-bolag", "huddinge-bra",
+                        "taby-trygghet", "livsmedel-kontinuitet", "vrtj-sba"})
 
 _RISKS_VASTERVIK = [
     ("Långvarigt elavbrott i hela kommunen", 3, 4, "Reservkraft till vård- och omsorgsboenden"),
@@ -286,6 +288,214 @@ CORPUS: list[dict[str, Any]] = [
                   "personalbortfall"], "activities": ["Kartlägga viktiga verksamheter och "
                   "processer", "Identifiera kritiska beroenden"]},
              ]},
+        ],
+    },
+    {
+        "id": "varnamo-informationssakerhet", "layout": "lettered", "noise": True,
+        "source": "http://docplayer.se/3208078-Informationssakerhetspolicy.html",
+        "title": "Verksamhetsplan 2020 för Kommunstyrelsen i Värnamo",
+        "goals": [
+            {"number": "1", "label": "Mål", "text": "Verksamhetssystemen har hög tillgänglighet",
+             "prose": "Långsiktigt mål för informationssäkerhetsarbetet.",
+             "indicators": ["Tillgängligheten i prioriterade system ska vara minst 99 %"],
+             "activities": ["Genomföra driftgodkännande av nya it-system",
+                            "Ta fram kontinuitetsplaner för prioriterade system"]},
+            {"number": "2", "label": "Mål", "text": "Användarna kan informationssäkerhetsreglerna",
+             "indicators": ["Andel medarbetare som gått e-utbildning i informationssäkerhet"],
+             "activities": ["Utbilda alla nyanställda i informationssäkerhet"]},
+        ],
+    },
+    {
+        "id": "msb-handlingsplan-lis", "layout": "tables", "noise": True,
+        "source": "https://metodstod-informationssakerhet.msb.se/sv/utforma/handlingsplan",
+        "title": "Verksamhetsplan 2022 Socialnämnden",
+        "goals": [
+            {"number": "1", "text": "Roller och ansvar för informationssäkerhet är tydliga",
+             "indicators": ["Andel system med utsedd systemägare"], "target": "100 %",
+             "activities": ["Se över roller och ansvar för informationssäkerheten"]},
+            {"number": "2", "text": "Informationssäkerhetsrisker hanteras systematiskt",
+             "indicators": ["Antal genomförda riskanalyser"], "target": "4",
+             "activities": ["Ta fram en process för riskhantering",
+                            "Genomföra en gap-analys mot standarden"]},
+        ],
+    },
+    {
+        "id": "storstockholm-brandskydd", "layout": "sections", "noise": True,
+        "source": "https://www.storstockholm.brand.se/i-verksamheten/brandskydd-pa-forskolor/",
+        "title": "Verksamhetsplan 2022 Förskolenämnden",
+        "goals": [
+            {"number": "1", "text": "Förskolorna har ett fungerande systematiskt brandskyddsarbete",
+             "prose": "Rektor ansvarar för att brandskyddet fungerar på varje förskola.",
+             "indicators": ["Andel förskolor med dokumenterat systematiskt brandskyddsarbete"],
+             "activities": ["Utbilda personalen i utrymning av barn",
+                            "Öka insynen på förskolegårdarna för att minska anlagd brand"]},
+            {"number": "2", "text": "Barn och personal kan utrymma säkert",
+             "indicators": ["Antal genomförda utrymningsövningar per förskola"],
+             "activities": ["Genomföra utrymningsövning två gånger per år"]},
+        ],
+    },
+    {
+        "id": "vrtj-sba", "layout": "tree", "noise": True,
+        "source": "https://www.vrtj.se/sidor/foretag-och-organisationer/brandskydd/"
+                  "systematiskt-brandskyddsarbete-sba/systematiskt-brandskyddsarbete-sba-"
+                  "medelniva-exempel.html",
+        "title": "Verksamhetsplan 2021 Grundskolenämnden",
+        "goals": [
+            {"number": "1", "label": "KF-mål", "text": "Skolans lokaler är trygga och säkra",
+             "children": [
+                 {"number": "1.1", "label": "Nämndmål", "text": "Varje skola har en utsedd "
+                  "brandskyddsansvarig", "indicators": ["Andel skolor med utsedd "
+                  "brandskyddsansvarig"], "activities": ["Utse brandskyddsansvariga på alla "
+                  "skolor", "Ta fram utrymningsplaner med planritningar"]},
+             ]},
+        ],
+    },
+    {
+        "id": "agskane-bostadsbrand", "layout": "formaga", "noise": True,
+        "source": "http://docplayer.se/3326763-Ag-skane-sakomrade-skydd-och-sakerhet-"
+                  "aktivitetskatalog.html",
+        "title": "Handlingsprogram 2019 Räddningsnämnden",
+        "goals": [
+            {"number": "1", "area": "Bostadsbränder", "text": "Färre personer omkommer i "
+             "bostadsbränder", "indicators": ["Antal omkomna i bostadsbränder"],
+             "activities": ["Genomföra hembesök hos särskilt riskutsatta",
+                            "Informera om spisvakter"]},
+            {"number": "2", "area": "Barn och ungdomar", "text": "Färre anlagda bränder i skolor",
+             "indicators": ["Antal anlagda bränder i skolmiljö"],
+             "activities": ["Utbilda elever i årskurs 5 om brand"]},
+        ],
+    },
+    {
+        "id": "forvaltarforum-bolag", "layout": "bold", "noise": True,
+        "source": "https://forvaltarforum.se/2016/09/13/lar-dig-hantera-hot-och-vald/",
+        "title": "Affärsplan och verksamhetsplan 2023 Stadens bostäder AB",
+        "goals": [
+            {"number": "1", "text": "Medarbetarna är trygga i sitt arbete",
+             "indicators": ["Antal rapporterade incidenter med hot och våld"],
+             "activities": ["Införa ett rapporteringssystem för incidenter",
+                            "Ta fram handlingsrutiner för personhot"]},
+            {"number": "2", "text": "Bolaget har ett systematiskt säkerhetsarbete",
+             "indicators": ["Andel förvaltningsområden med säkerhetsrond"],
+             "activities": ["Utse en säkerhetschef på central nivå"]},
+        ],
+    },
+    {
+        "id": "hotpajobbet-myndighet", "layout": "ils", "noise": True,
+        "source": "http://hotpajobbet.se/introduktion/forebyggande/start/"
+                  "ett-sakerhetsproblem-for-verksamheten/",
+        "title": "Verksamhetsplan 2022 för Arbetsmarknadsnämnden",
+        "goals": [
+            {"number": "1", "text": "Stockholm är en stad där medarbetare är trygga",
+             "children": [
+                 {"number": "1.1", "text": "Medarbetare utsätts inte för otillåten påverkan",
+                  "indicators": ["Andel medarbetare som genomgått utbildning om hot och våld"],
+                  "target": "80 %",
+                  "activities": ["Utreda riskerna för hot och våld i arbetet",
+                                 "Se över säkerhetsrutinerna i receptionerna"]},
+             ]},
+        ],
+        "risks": [("Hot mot handläggare vid beslut om stöd", 4, 3, "Larm och rutin för "
+                   "besöksmottagning")],
+    },
+    {
+        "id": "huddinge-bra", "layout": "lettered", "noise": True,
+        "source": "https://docplayer.se/amp/110392348-Kallelse-till-huddinges-"
+                  "brottsforebyggande-rad.html",
+        "title": "Verksamhetsplan 2018 för Kommunstyrelsen i Huddinge",
+        "goals": [
+            {"number": "1", "label": "Nämndmål", "text": "Det brottsförebyggande arbetet är "
+             "samordnat", "indicators": ["Antal möten i det brottsförebyggande rådet"],
+             "activities": ["Ta fram en lägesbild över brottsligheten",
+                            "Samordna arbetet mot våldsbejakande extremism"]},
+            {"number": "2", "label": "Nämndmål", "text": "Invånarna upplever trygghet",
+             "indicators": ["Andel invånare som känner sig trygga i kommunen ska öka till 80 %"],
+             "activities": ["Genomföra trygghetsvandringar med polisen"]},
+        ],
+    },
+    {
+        "id": "taby-trygghet", "layout": "sections", "noise": True,
+        "source": "https://docplayer.se/amp/162188792-Taby-kommuns-trygghets-och-"
+                  "sakerhetsprogram.html",
+        "title": "Verksamhetsplan 2021 Kommunstyrelsen i Täby",
+        "goals": [
+            {"number": "1", "text": "Täby är en trygg kommun", "indicators": ["Andel invånare "
+             "som känner sig trygga utomhus"], "activities": ["Förbättra belysningen i "
+             "gångtunnlar"]},
+            {"number": "2", "text": "Kommunen hanterar extraordinära händelser",
+             "indicators": ["Antal genomförda krisledningsövningar"],
+             "activities": ["Revidera planen för extraordinära händelser",
+                            "Öva kriskommunikation"]},
+        ],
+    },
+    {
+        "id": "livsmedel-kontinuitet", "layout": "tables", "noise": True,
+        "source": "https://www.livsmedelsverket.se/produktion-handel--kontroll/krisberedskap-"
+                  "och-hantering/krisberedskap-och-sakerhet---livsmedel",
+        "title": "Verksamhetsplan 2023 Stadens måltider AB",
+        "goals": [
+            {"number": "1", "text": "Måltidsverksamheten kan leverera vid störningar",
+             "indicators": ["Andel kök med beslutad acceptabel avbrottstid"], "target": "100 %",
+             "activities": ["Identifiera kritiska beroenden i leveranskedjan",
+                            "Ta fram reservrutiner vid strömavbrott"]},
+        ],
+        "risks": [("Strömavbrott i tillagningskök", 3, 3, "Reservkraft i storköken"),
+                  ("Brist på insatsvaror", 2, 4, "")],
+    },
+    {
+        "id": "basalt-beredskap", "layout": "tree", "noise": True,
+        "source": "https://www.basalt.se/news/beredskapsplan/",
+        "title": "Verksamhetsplan 2024 Trafiknämnden",
+        "goals": [
+            {"number": "1", "label": "Inriktningsmål", "text": "Staden klarar höjd beredskap",
+             "children": [
+                 {"number": "1.1", "label": "Nämndmål", "text": "Trafiknämnden har en "
+                  "beredskapsplan", "indicators": ["Beredskapsplanen är beslutad"],
+                  "activities": ["Ta fram en beredskapsplan för höjd beredskap"]},
+                 {"number": "1.2", "label": "Nämndmål", "text": "Samhällsviktiga "
+                  "transporter upprätthålls", "indicators": ["Andel prioriterade vägar med "
+                  "vinterväghållning inom avtalad tid"], "activities": ["Öva samverkan med "
+                  "entreprenörer vid störning"]},
+             ]},
+        ],
+    },
+    {
+        "id": "stadsrevision-trygghet", "layout": "bold", "noise": True,
+        "source": "https://5dok.org/document/y6eovgl7-trygghet-och-delaktighet-nr.html",
+        "title": "Verksamhetsplan 2018 Enskede-Årsta-Vantörs stadsdelsnämnd",
+        "goals": [
+            {"number": "1", "text": "Stadsdelen har trygga offentliga miljöer",
+             "prose": "Arbetet utgår från stadens trygghetsmätning.",
+             "indicators": ["Andel som upplever otrygghet i bostadsområdet"],
+             "activities": ["Genomföra trygghetsvandringar tillsammans med boende",
+                            "Samverka med fastighetsägare om belysning"]},
+        ],
+    },
+    {
+        "id": "uddevalla-sba", "layout": "ils", "noise": True,
+        "source": "https://www.uddevalla.se/bygga-bo-och-miljo/brandskydd-sotning/"
+                  "forebyggande-systematiskt-brandskyddsarbete-.html",
+        "title": "Verksamhetsplan 2020 Fastighetsnämnden",
+        "goals": [
+            {"number": "1", "text": "En ekonomiskt hållbar och innovativ storstad för framtiden",
+             "children": [
+                 {"number": "1.3", "text": "Stadens fastigheter har ett gott brandskydd",
+                  "indicators": ["Andel fastigheter med godkänd brandskyddskontroll"],
+                  "target": "95 %",
+                  "activities": ["Planera, utbilda och öva brandskyddsorganisationen",
+                                 "Dokumentera brandskyddet i alla fastigheter"]},
+             ]},
+        ],
+    },
+    {
+        "id": "nacka-trygg", "layout": "formaga", "noise": True,
+        "source": "http://docplayer.se/1491489-Kommunstyrelsens-arbetsutskott-kallas-till-"
+                  "sammantrade-dag-tisdagen-den-6-maj-2014-tid-kl-09-30-nacka-stadshus-"
+                  "sammantradesrummet-jelgava.html",
+        "title": "Verksamhetsplan 2014 Kommunstyrelsen i Nacka",
+        "goals": [
+            {"number": "1", "area": "Brottsförebyggande arbete", "text": "De lokala trygg- "
+             "och säkerhetsråden är aktiva", "indicators": ["Antal möten i de lokala råden"],
+             "activities": ["Sammanställa en verksamhetsberättelse för råden"]},
         ],
     },
 ]

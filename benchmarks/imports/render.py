@@ -188,8 +188,31 @@ LAYOUTS: dict[str, Callable[[Spec], list[Block]]] = {
     "ils": _ils, "formaga": _formaga, "bold": _bold}
 
 
+_PREAMBLE = [
+    Block("heading", "Inledning", level=2),
+    Block("paragraph", "Verksamhetsplanen beskriver hur nämnden ska nå kommunfullmäktiges mål "
+          "och hur arbetet följs upp under året."),
+    Block("paragraph", "Nämnden ansvarar bland annat för:"),
+    Block("list", "myndighetsutövning inom sitt område", marker="•"),
+    Block("list", "samverkan med andra nämnder och bolag", marker="•"),
+    Block("heading", "Ekonomi", level=2),
+    Block("table", rows=(("Budget (mnkr)", "2021", "2022"), ("Intäkter", "12,0", "12,5"),
+                         ("Kostnader", "-48,2", "-49,0"))),
+]
+_FOLLOWUP = [
+    Block("heading", "Uppföljning", level=2),
+    Block("paragraph", "Planen följs upp vid:"),
+    Block("list", "tertialrapport 1 och 2", marker="•"),
+    Block("list", "verksamhetsberättelsen", marker="•"),
+]
+
+
 def layout(spec: Spec) -> list[Block]:
+    """The spec laid out as published; with "noise", the introduction, budget and follow-up
+    sections that real plans have around their goals (their lists are not plan items)."""
     blocks = LAYOUTS[spec["layout"]](spec)
+    if spec.get("noise"):
+        blocks = blocks[:1] + _PREAMBLE + blocks[1:] + _FOLLOWUP
     if spec.get("risks"):
         blocks.append(Block("heading", "Risk- och sårbarhetsanalys", level=2))
         blocks.append(Block("paragraph", spec.get("rsa_intro", "Risker som nämnden har "
@@ -198,6 +221,19 @@ def layout(spec: Spec) -> list[Block]:
         rows += [(r[0], str(r[1]), str(r[2]), r[3]) for r in spec["risks"]]
         blocks.append(Block("table", rows=tuple(rows)))
     return blocks
+
+
+_OCR_DAMAGE = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O"})
+
+
+def damaged(blocks: list[Block]) -> list[Block]:
+    """The blocks as an OCR pass or an old export leaves them: å, ä and ö without their marks
+    (one of the source documents of this project reads like that)."""
+    import dataclasses
+
+    return [dataclasses.replace(b, text=b.text.translate(_OCR_DAMAGE),
+                                rows=tuple(tuple(c.translate(_OCR_DAMAGE) for c in row)
+                                           for row in b.rows)) for b in blocks]
 
 
 # --- writers ------------------------------------------------------------------------------------
