@@ -7,6 +7,8 @@
 Each corpus spec is laid out in its published structure, written as .docx, .html and .pdf, read
 back through the whole import (format reader, structure step, plan) and compared with its gold
 items. An item matches a gold item by its text (folded); its kind and its mål are then judged.
+"Samma rapport" counts the documents whose check gives the same findings (rule, status and the
+items concerned, by text) as the same plan typed into the template with the same nämnd.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import argparse
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from benchmarks.imports.corpus import CORPUS, TEST_SPLIT
-from benchmarks.imports.render import SUFFIXES, WRITERS, Gold, damaged, gold, layout
-from planchecker.model import Plan, fold
+from benchmarks.imports.render import (OCR_DAMAGE, SUFFIXES, WRITERS, Gold, damaged, gold,
+                                       layout)
+from planchecker.checking import check_plan
+from planchecker.model import Activity, Goal, Indicator, Namnd, Plan, Risk, fold
 from planchecker.reading import read_plan
 
 
@@ -49,6 +54,46 @@ def score(found: list[Gold], wanted: list[Gold]) -> dict[str, int]:
     return counts
 
 
+def typed_plan(spec: dict[str, Any], namnd: Namnd, damage: bool) -> Plan:
+    """The same plan as a planner would type it into the template: the gold items with ids."""
+    def text(value: str) -> str:
+        return value.translate(OCR_DAMAGE) if damage else value
+
+    goal_ids: dict[str, str] = {}
+    plan: dict[str, list[Any]] = {"goals": [], "indicators": [], "activities": [], "risks": []}
+    risk_ids: dict[str, str] = {}
+    for item in gold(spec):
+        if item.kind == "risk":
+            risk_ids[item.text] = f"R{len(risk_ids) + 1}"
+    measures = {risk[3]: risk_ids[risk[0]] for risk in spec.get("risks", []) if risk[3]}
+    for item in gold(spec):
+        parent = goal_ids.get(item.parent) if item.parent else None
+        if item.kind == "goal":
+            goal_ids[item.text] = f"M{len(plan['goals']) + 1}"
+            plan["goals"].append(Goal(id=goal_ids[item.text], text=text(item.text), parent=parent))
+        elif item.kind == "indicator":
+            plan["indicators"].append(Indicator(id=f"I{len(plan['indicators']) + 1}",
+                                                goal_id=parent, text=text(item.text)))
+        elif item.kind == "activity":
+            risks = [measures[item.text]] if item.text in measures and not parent else []
+            plan["activities"].append(Activity(id=f"A{len(plan['activities']) + 1}",
+                                               goal_id=parent, text=text(item.text),
+                                               risk_ids=risks))
+    for risk in spec.get("risks", []):
+        plan["risks"].append(Risk(id=risk_ids[risk[0]], text=text(risk[0]), probability=risk[1],
+                                  consequence=risk[2], measure=text(risk[3]) or None))
+    return Plan(namnd=namnd, **plan)
+
+
+def report_key(plan: Plan) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The findings of a plan's check, their subjects named by text rather than by id."""
+    names = {item.id: fold(item.text) for kind in ("goals", "indicators", "activities", "risks")
+             for item in getattr(plan, kind)}
+    report = check_plan(plan)
+    return sorted((f.rule_id, f.status, tuple(sorted(names.get(s, s) for s in f.subjects)))
+                  for f in report.findings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.imports")
     parser.add_argument("--all", action="store_true", help="every document, not the test split")
@@ -75,24 +120,34 @@ def main(argv: list[str] | None = None) -> int:
                 result = read_plan(path)
                 if result.plan is None:
                     failures.append(f"{path.name}: {[p.describe() for p in result.problems]}")
-                    counts = {"found": 0, "gold": len(wanted), "matched": 0, "kind": 0, "link": 0}
+                    counts = {"found": 0, "gold": len(wanted), "matched": 0, "kind": 0, "link": 0,
+                              "same_report": 0}
                 else:
                     counts = score(predicted(result.plan), wanted)
+                    typed = typed_plan(spec, result.plan.namnd, args.damaged)
+                    same = report_key(result.plan) == report_key(typed)
+                    counts["same_report"] = int(same)
+                    if not same:
+                        failures.append(f"{path.name}: rapporten skiljer sig från den "
+                                        "inskrivna planens")
                     if counts["matched"] < counts["gold"] or counts["found"] > counts["matched"]:
                         failures.append(f"{path.name} ({spec['layout']}): {counts}")
                 for key, value in counts.items():
                     totals[doc_format][key] += value
+                totals[doc_format]["documents"] += 1
     split = "alla dokument" if args.all else "inställningsdelen" if args.tune else "testdelen"
     split += f" ({len(specs)} dokument)" + (", å/ä/ö utan prickar" if args.damaged else "")
     print(f"Import, {split}")
-    print(f"{'format':8} {'precision':>9} {'recall':>7} {'slag':>6} {'mål-länk':>9} {'poster':>7}")
+    print(f"{'format':8} {'precision':>9} {'recall':>7} {'slag':>6} {'mål-länk':>9} {'poster':>7}"
+          f" {'samma rapport':>14}")
     for doc_format, c in totals.items():
         precision = c["matched"] / c["found"] if c["found"] else 0.0
         recall = c["matched"] / c["gold"] if c["gold"] else 0.0
         kind = c["kind"] / c["matched"] if c["matched"] else 0.0
         link = c["link"] / c["matched"] if c["matched"] else 0.0
+        same = f"{c['same_report']} av {c['documents']}"
         print(f"{doc_format:8} {precision:9.3f} {recall:7.3f} {kind:6.3f} {link:9.3f} "
-              f"{c['gold']:7d}")
+              f"{c['gold']:7d} {same:>14}")
     for line in failures:
         print("avvikelse:", line)
     return 0

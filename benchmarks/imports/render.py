@@ -223,7 +223,7 @@ def layout(spec: Spec) -> list[Block]:
     return blocks
 
 
-_OCR_DAMAGE = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O"})
+OCR_DAMAGE = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O"})
 
 
 def damaged(blocks: list[Block]) -> list[Block]:
@@ -231,8 +231,8 @@ def damaged(blocks: list[Block]) -> list[Block]:
     (one of the source documents of this project reads like that)."""
     import dataclasses
 
-    return [dataclasses.replace(b, text=b.text.translate(_OCR_DAMAGE),
-                                rows=tuple(tuple(c.translate(_OCR_DAMAGE) for c in row)
+    return [dataclasses.replace(b, text=b.text.translate(OCR_DAMAGE),
+                                rows=tuple(tuple(c.translate(OCR_DAMAGE) for c in row)
                                            for row in b.rows)) for b in blocks]
 
 
