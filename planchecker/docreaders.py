@@ -363,6 +363,7 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
     body = _body_size(lines)
     heading_sizes = sorted({s for s in sizes if s > body + 0.5}, reverse=True)
     indents = _indent_levels(line["x0"] for line in lines if split_marker(squeeze(line["text"]))[0])
+    running = _running_lines(entries)
     blocks: list[Block] = []
     tables = 0
     previous: dict[str, Any] | None = None
@@ -385,9 +386,8 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
             previous = None
             continue
         text = squeeze(entry["text"])
-        if not text or re.fullmatch(r"(?:sida\s*)?[0-9]{1,3}(?:\s*\([0-9]{1,3}\))?", text,
-                                    re.IGNORECASE):
-            continue  # page numbers
+        if not text or _PAGE_NUMBER.fullmatch(text) or text in running:
+            continue  # page numbers, running headers and footers
         place = f"sida {page}"
         if entry["size"] in heading_sizes or (entry["bold"] and len(text) <= 120
                                               and entry["size"] >= body):
@@ -422,6 +422,25 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
         previous = entry
     flush()
     return blocks
+
+
+_PAGE_NUMBER = re.compile(r"(?i)(?:sida\s*)?[0-9]{1,3}(?:\s*(?:\(|av|/)\s*[0-9]{1,3}\)?)?")
+
+
+def _running_lines(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> set[str]:
+    """Texts repeated on most pages (a running header or footer), when there are several pages.
+    A page's first and last two lines are the candidates."""
+    by_page: dict[int, list[str]] = {}
+    for page, entry in entries:
+        if isinstance(entry, dict):
+            by_page.setdefault(page, []).append(squeeze(entry["text"]))
+    if len(by_page) < 2:
+        return set()
+    seen: dict[str, int] = {}
+    for texts in by_page.values():
+        for text in set(texts[:2] + texts[-2:]):
+            seen[text] = seen.get(text, 0) + 1
+    return {text for text, pages in seen.items() if pages * 2 > len(by_page) and pages >= 2}
 
 
 def _body_size(lines: list[dict[str, Any]]) -> float:

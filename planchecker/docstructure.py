@@ -73,6 +73,8 @@ _TARGET = _compile(r"(?i)(?:målvärde\s*:?\s*([^.;]{1,60})|"
                      r"[0-9]+(?:[.,][0-9]+)?\s*(?:%|procent)))")
 _GOAL_WORD = _compile(r"(?i)\bmål\b")
 _NOT_A_NAME = _compile(r"(?i)nämndmål|nämndens mål")
+# "nämnden" alone (in "beslutad av nämnden") names no one
+_BARE_NAMES = {"namnd", "namnden", "namndens", "namnds", "styrelse", "styrelsen", "styrelsens"}
 _YEAR = re.compile(r"\b(20[0-9]{2})\b")
 _NAMND_NAME = _compile(r"(?i)\b((?:[A-ZÅÄÖ][\w\-]*\s+(?:och\s+)?){0,4}?"
                        r"(?:[\w\-]*nämnd(?:en|ens|s)?|"
@@ -434,7 +436,8 @@ class _Walker:
                     self.out.year = int(year.group(1))
             if self.out.name is None:
                 name = _NAMND_NAME.search(text)
-                if name and not _NOT_A_NAME.search(name.group(1)):
+                if name and not _NOT_A_NAME.search(name.group(1)) \
+                        and fold(name.group(1)) not in _BARE_NAMES:
                     self.out.name = _name_case(name.group(1))
         if self.out.name:
             self.out.namnd_type = namnd_type_of(self.out.name)

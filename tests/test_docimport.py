@@ -372,3 +372,22 @@ def test_labels_without_their_marks_are_still_labels() -> None:
         ("indicator", "Andel trygga besokare", "Biblioteken ar trygga"),
         ("activity", "Utbilda personalen i hot och vald", "Biblioteken ar trygga")]
     assert (inferred.name, inferred.year) == ("Kulturnamnden", 2021)
+
+
+def test_a_long_pdf_drops_running_headers_and_page_numbers_and_places_items_by_page(
+        tmp_path: Path) -> None:
+    from benchmarks.imports.render import stressed
+
+    spec = stressed({"layout": "lettered", "title": "Verksamhetsplan 2022 Kulturnämnden",
+                     "goals": [{"number": str(n), "label": "Mål", "text": f"Mål nummer {n} nås",
+                                "indicators": [f"Andel nöjda besökare {n}"],
+                                "activities": [f"Genomföra insats {n}"]} for n in range(1, 16)]})
+    document = tmp_path / "lang.pdf"
+    document.write_bytes(write_pdf(layout(spec), running=True))
+    result = read_plan(document)
+    assert result.problems == [] and result.plan is not None
+    assert score(predicted(result.plan), gold(spec))["found"] == len(gold(spec)) == 45
+    notes = " ".join(n.text for n in result.imported.inferred.notes)
+    assert "beslutad av nämnden" not in notes and "Sida 2" not in notes
+    assert result.imported.places[("Mål", "M15")].startswith("sida ")
+    assert result.imported.places[("Mål", "M15")] != "sida 1"

@@ -14,6 +14,7 @@ items concerned, by text) as the same plan typed into the template with the same
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 from benchmarks.imports.corpus import CORPUS, TEST_SPLIT
 from benchmarks.imports.render import (OCR_DAMAGE, SUFFIXES, WRITERS, Gold, damaged, gold,
-                                       layout)
+                                       layout, stressed, write_pdf)
 from planchecker.checking import check_plan
 from planchecker.model import Activity, Goal, Indicator, Namnd, Plan, Risk, fold
 from planchecker.reading import read_plan
@@ -102,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="write the fixtures to this folder")
     parser.add_argument("--damaged", action="store_true",
                         help="stress: å, ä, ö without their marks, as after OCR")
+    parser.add_argument("--stress", action="store_true",
+                        help="stress: long items that wrap, running header and footer in PDFs")
     args = parser.parse_args(argv)
     specs = [s for s in CORPUS
              if args.all or (s["id"] not in TEST_SPLIT if args.tune else s["id"] in TEST_SPLIT)]
@@ -111,10 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.write or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         for spec in specs:
+            if args.stress:
+                spec = stressed(spec)
             blocks, wanted = layout(spec), gold(spec)
             if args.damaged:
                 blocks = damaged(blocks)
-            for doc_format, write in WRITERS.items():
+            writers = dict(WRITERS)
+            if args.stress:
+                writers["pdf"] = functools.partial(write_pdf, running=True)
+            for doc_format, write in writers.items():
                 path = folder / f"{spec['id']}{SUFFIXES[doc_format]}"
                 path.write_bytes(write(blocks))
                 result = read_plan(path)
@@ -137,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                 totals[doc_format]["documents"] += 1
     split = "alla dokument" if args.all else "inställningsdelen" if args.tune else "testdelen"
     split += f" ({len(specs)} dokument)" + (", å/ä/ö utan prickar" if args.damaged else "")
+    split += ", långa rader och sidhuvud" if args.stress else ""
     print(f"Import, {split}")
     print(f"{'format':8} {'precision':>9} {'recall':>7} {'slag':>6} {'mål-länk':>9} {'poster':>7}"
           f" {'samma rapport':>14}")

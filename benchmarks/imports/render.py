@@ -325,10 +325,46 @@ def write_html(blocks: list[Block]) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-def write_pdf(blocks: list[Block]) -> bytes:
+_TAIL = (" och följs upp i tertialrapporterna och i verksamhetsberättelsen enligt stadens "
+         "anvisningar för uppföljning")
+
+
+def stressed(spec: Spec) -> Spec:
+    """The spec with every indikator and aktivitet long enough to wrap onto a second line, as
+    real ones often are."""
+    import copy
+
+    spec = copy.deepcopy(spec)
+
+    def walk(goals: list[dict[str, Any]]) -> None:
+        for goal in goals:
+            goal["indicators"] = [text + _TAIL for text in goal.get("indicators", [])]
+            goal["activities"] = [text + _TAIL for text in goal.get("activities", [])]
+            walk(goal.get("children", []))
+
+    walk(spec["goals"])
+    return spec
+
+
+def write_pdf(blocks: list[Block], running: bool = False) -> bytes:
+    """With `running`, each page has the running header and footer of an exported plan."""
     from fpdf import FPDF
 
-    pdf = FPDF(format="A4")
+    class _Pdf(FPDF):  # type: ignore[misc]
+        def header(self) -> None:
+            if running:
+                self.set_font("Helvetica", "", 8)
+                self.cell(0, 5, "Verksamhetsplan - beslutad av nämnden", new_x="LMARGIN",
+                          new_y="NEXT")
+                self.ln(3)
+
+        def footer(self) -> None:
+            if running:
+                self.set_y(-15)
+                self.set_font("Helvetica", "", 8)
+                self.cell(0, 5, f"Sida {self.page_no()} av {{nb}}", align="C")
+
+    pdf = _Pdf(format="A4")
     pdf.set_creation_date(__import__("datetime").datetime(2000, 1, 1,
                                                          tzinfo=__import__("datetime").timezone.utc))
     pdf.set_auto_page_break(True, margin=20)
