@@ -391,3 +391,19 @@ def test_a_long_pdf_drops_running_headers_and_page_numbers_and_places_items_by_p
     assert "beslutad av nämnden" not in notes and "Sida 2" not in notes
     assert result.imported.places[("Mål", "M15")].startswith("sida ")
     assert result.imported.places[("Mål", "M15")] != "sida 1"
+
+
+SAMPLE_DOCUMENTS = Path(__file__).resolve().parents[1] / "sample_plans" / "dokument"
+
+
+@pytest.mark.parametrize(("name", "spec_id", "write"), [
+    ("jarfalla-ks-2021.docx", "jarfalla-sakerhet", write_docx),
+    ("spanga-tensta-sdn-2021.pdf", "stockholm-ils-sdn", write_pdf)])
+def test_sample_documents_are_the_corpus_documents_and_import(
+        tmp_path: Path, name: str, spec_id: str, write: object) -> None:
+    spec = next(s for s in CORPUS if s["id"] == spec_id)
+    assert (SAMPLE_DOCUMENTS / name).read_bytes() == write(layout(spec))  # type: ignore[operator]
+    result = CliRunner().invoke(cli, ["import", str(SAMPLE_DOCUMENTS / name),
+                                      "-o", str(tmp_path / "plan.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert read_plan(tmp_path / "plan.xlsx").plan is not None
