@@ -29,7 +29,7 @@ CLASSIFIER_KIND = {
     "mal": "goal", "rubrik": "goal", "aktivitet": "activity", "text": "activity",
     "indikator": "indicator", "risk": "risk",
 }
-TEST_SHARE = 0.35
+TEST_SHARE = 0.37
 
 Label = frozenset[Topic]
 
@@ -146,21 +146,21 @@ def load_lines(corpus: Path = CORPUS) -> list[Line]:
     return lines
 
 
-def frozen_split(doc_ids: Sequence[str], test_share: float = TEST_SHARE) -> dict[str, str]:
-    """Test documents chosen by a hash of their id, so the choice owes nothing to their content."""
-    ranked = sorted(doc_ids, key=lambda d: hashlib.sha256(d.encode()).hexdigest())
-    test = set(ranked[: round(len(ranked) * test_share + 0.5)])
-    return {doc_id: "test" if doc_id in test else "train" for doc_id in sorted(doc_ids)}
+def in_test_split(doc_id: str, test_share: float = TEST_SHARE) -> bool:
+    """Each document's part follows from a hash of its id alone: nothing about its content decides,
+    and documents added later never move the ones already placed."""
+    digest = hashlib.sha256(f"planchecker-topics:{doc_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < test_share * 2**64
 
 
 def write_split(corpus: Path = CORPUS) -> Path:
-    """Write split.tsv once; refuse to move a document that is already in it."""
+    """Add the documents not yet in split.tsv to it; a document already placed never moves."""
     path = corpus / "split.tsv"
-    if path.exists():
-        raise CorpusError(f"{path} finns redan: uppdelningen är frusen")
-    chosen = frozen_split(sorted(load_documents(corpus)))
+    placed = _column(corpus, "split.tsv", "doc_id", "split")
+    for doc_id in sorted(load_documents(corpus)):
+        placed.setdefault(doc_id, "test" if in_test_split(doc_id) else "train")
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("doc_id\tsplit\n")
-        for doc_id, part in chosen.items():
-            handle.write(f"{doc_id}\t{part}\n")
+        for doc_id in sorted(placed):
+            handle.write(f"{doc_id}\t{placed[doc_id]}\n")
     return path
