@@ -337,10 +337,16 @@ def _page_entries(page: Any) -> Iterator[dict[str, Any] | list[list[str]]]:
     for table in tables:
         rows = [[squeeze(cell or "") for cell in row] for row in table.extract()]
         entries.append((table.bbox[1], rows))
-    for line in page.extract_text_lines(return_chars=True):
-        middle = ((line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2)
-        if any(x0 <= middle[0] <= x1 and top <= middle[1] <= bottom
-               for x0, top, x1, bottom in boxes):
+    lines = [line for line in page.extract_text_lines(return_chars=True)
+             if not any(x0 <= (line["x0"] + line["x1"]) / 2 <= x1
+                        and top <= (line["top"] + line["bottom"]) / 2 <= bottom
+                        for x0, top, x1, bottom in boxes)]
+    used: set[int] = set()
+    for top, rows, taken in _unruled_tables(lines):
+        entries.append((top, rows))
+        used |= taken
+    for number, line in enumerate(lines):
+        if number in used:
             continue
         chars = line["chars"]
         size = statistics.median(char["size"] for char in chars) if chars else 0.0
@@ -352,6 +358,94 @@ def _page_entries(page: Any) -> Iterator[dict[str, Any] | list[list[str]]]:
     entries.sort(key=lambda entry: entry[0])
     for _, entry in entries:
         yield entry
+
+
+_GRADE_HEADER = re.compile(r"(?i)sannolikhet|konsekvens")
+_RSA_HEADER = re.compile(r"(?i)\brisk.*\b(?:sannolikhet|konsekvens)")
+
+
+def _segments(line: dict[str, Any], starts: tuple[float, ...] = ()
+              ) -> list[tuple[float, float, str]]:
+    """A line's runs of text separated by gaps wider than two spaces, or by a space at one of
+    the column `starts`: the cells of a table row laid out without ruling lines (x0, x1, text)."""
+    out: list[list[Any]] = []
+    for char in line["chars"]:
+        if not char["text"].strip():
+            continue
+        gap = char["x0"] - out[-1][1] if out else 0.0
+        at_column = gap > char["size"] * 0.15 and any(
+            out[-1][1] <= start + 1 and char["x0"] >= start - 1 for start in starts)
+        if out and gap <= char["size"] * 0.8 and not at_column:
+            space = " " if gap > char["size"] * 0.15 else ""
+            out[-1][1], out[-1][2] = char["x1"], out[-1][2] + space + char["text"]
+        else:
+            out.append([char["x0"], char["x1"], char["text"]])
+    return [(x0, x1, squeeze(text)) for x0, x1, text in out]
+
+
+def _unruled_tables(lines: list[dict[str, Any]]
+                    ) -> Iterator[tuple[float, list[list[str]], set[int]]]:
+    """RSA tables laid out without ruling lines (pdfplumber finds ruled tables only): a header
+    line with Risk and Sannolikhet or Konsekvens in separate runs gives the column starts; the
+    lines below belong to the table while their runs keep to the columns. A line with a grade
+    anchors a row; the other lines are wrapped parts of the nearest row, above or below (cells may
+    be top-aligned or centred)."""
+    number = 0
+    while number < len(lines):
+        header = _segments(lines[number])
+        if len(header) < 3 or not _RSA_HEADER.search(lines[number]["text"]):
+            number += 1
+            continue
+        starts = [x0 for x0, _, _ in header]
+        body: list[tuple[float, list[str]]] = []  # (middle of the line, its cells)
+        taken = {number}
+        bottom, height = lines[number]["bottom"], lines[number]["bottom"] - lines[number]["top"]
+        following = number + 1
+        while following < len(lines):
+            line = lines[following]
+            cells = _in_columns(_segments(line, tuple(starts)), starts)
+            if cells is None or line["top"] - bottom > height * 2:
+                break
+            body.append(((line["top"] + line["bottom"]) / 2, cells))
+            taken.add(following)
+            bottom = line["bottom"]
+            following += 1
+        graded = [k for k, (_, _, text) in enumerate(header) if _GRADE_HEADER.search(text)]
+        rows = _rows_of(body, graded or list(range(1, len(starts))))
+        if rows:
+            yield lines[number]["top"], [[text for _, _, text in header], *rows], taken
+        number = following
+
+
+def _rows_of(body: list[tuple[float, list[str]]], graded: list[int]) -> list[list[str]]:
+    """Table lines grouped into rows: each line with a grade (Sannolikhet, Konsekvens) anchors a
+    row, and every other line joins the anchor nearest to it."""
+    anchors = [index for index, (_, cells) in enumerate(body) if any(cells[k] for k in graded)]
+    if not anchors:
+        return []
+    parts: dict[int, list[int]] = {anchor: [] for anchor in anchors}
+    for index, (middle, _) in enumerate(body):
+        nearest = min(anchors, key=lambda a: (abs(body[a][0] - middle), body[a][0] > middle))
+        parts[nearest].append(index)
+    rows = []
+    for anchor in anchors:
+        cells = [""] * len(body[anchor][1])
+        for index in sorted(parts[anchor]):
+            cells = [f"{old} {new}".strip() for old, new in zip(cells, body[index][1])]
+        rows.append(cells)
+    return rows
+
+
+def _in_columns(segments: list[tuple[float, float, str]], starts: list[float]
+                ) -> list[str] | None:
+    """The runs placed in their columns, or None when a run crosses a column start (prose)."""
+    cells = [""] * len(starts)
+    for x0, x1, text in segments:
+        column = max((k for k, start in enumerate(starts) if start <= x0 + 2), default=-1)
+        if column < 0 or any(x0 + 2 < start < x1 - 2 for start in starts):
+            return None
+        cells[column] = f"{cells[column]} {text}".strip()
+    return cells
 
 
 def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> list[Block]:

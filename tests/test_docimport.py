@@ -407,3 +407,22 @@ def test_sample_documents_are_the_corpus_documents_and_import(
                                       "-o", str(tmp_path / "plan.xlsx")])
     assert result.exit_code == 0, result.output
     assert read_plan(tmp_path / "plan.xlsx").plan is not None
+
+
+@pytest.mark.parametrize("v_align", ["TOP", "MIDDLE"])
+def test_an_rsa_table_without_ruling_lines_in_a_pdf_is_read_row_by_row(v_align: str) -> None:
+    from planchecker.docreaders import pdf_blocks
+
+    rows = (("Risk", "Sannolikhet", "Konsekvens", "Åtgärd"),
+            ("Långvarigt elavbrott i hela kommunen under flera dygn", "3", "4",
+             "Reservkraft till äldreboenden och skolor i hela kommunen"),
+            ("Brand", "2", "4", "Öva utrymning"))
+    blocks = [TITLE, Block("paragraph", "Riskerna nedan bedöms efter sannolikhet och konsekvens "
+                           "enligt stadens metod för risk- och sårbarhetsanalys."),
+              Block("table", rows=rows),
+              Block("paragraph", "Texten efter tabellen är lång nog att gå över flera kolumner "
+                    "men hör inte till tabellen.")]
+    found = infer(pdf_blocks(write_pdf(blocks, v_align=v_align), 500)).items
+    assert [(i.kind, i.text, i.probability, i.consequence) for i in found] == [
+        ("risk", rows[1][0], 3, 4), ("activity", rows[1][3], None, None),
+        ("risk", "Brand", 2, 4), ("activity", "Öva utrymning", None, None)]

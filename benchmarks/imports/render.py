@@ -346,8 +346,10 @@ def stressed(spec: Spec) -> Spec:
     return spec
 
 
-def write_pdf(blocks: list[Block], running: bool = False) -> bytes:
-    """With `running`, each page has the running header and footer of an exported plan."""
+def write_pdf(blocks: list[Block], running: bool = False, v_align: str = "") -> bytes:
+    """With `running`, each page has the running header and footer of an exported plan; with
+    `v_align` ("TOP" or "MIDDLE"), RSA tables have no ruling lines and their cells are aligned
+    so."""
     from fpdf import FPDF
 
     class _Pdf(FPDF):  # type: ignore[misc]
@@ -391,7 +393,9 @@ def write_pdf(blocks: list[Block], running: bool = False) -> bytes:
             pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.set_font("Helvetica", "", 9)
-            with pdf.table(first_row_as_headings=True) as table:
+            unruled = bool(v_align) and "Sannolikhet" in block.rows[0]
+            options = {"borders_layout": "NONE", "v_align": v_align} if unruled else {}
+            with pdf.table(first_row_as_headings=True, **options) as table:
                 for row in block.rows:
                     table_row = table.row()
                     for value in row:
