@@ -20,6 +20,7 @@ Library choices, measured on the import corpus (benchmarks/imports/README.md):
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import statistics
@@ -56,6 +57,7 @@ def docx_blocks(data: bytes) -> list[Block]:
         raise DocumentError("bad-syntax", "Word-dokumentet kan inte läsas "
                             f"({type(exc).__name__})") from exc
     blocks: list[Block] = []
+    indented: list[tuple[int, int]] = []  # (block index, left indentation in EMU)
     paragraphs = tables = 0
     for part in document.iter_inner_content():
         if isinstance(part, Table):
@@ -66,7 +68,16 @@ def docx_blocks(data: bytes) -> list[Block]:
             if not text:
                 continue
             paragraphs += 1
-            blocks.append(_docx_paragraph(part, text, f"stycke {paragraphs}"))
+            block = _docx_paragraph(part, text, f"stycke {paragraphs}")
+            indent = part.paragraph_format.left_indent or 0
+            if block.kind == "paragraph" and indent > 0:
+                # a goal tree drawn with indentation instead of lists: a level per indentation
+                indented.append((len(blocks), int(indent)))
+                block = dataclasses.replace(block, kind="list")
+            blocks.append(block)
+    levels = {indent: level for level, indent in enumerate(sorted({i for _, i in indented}))}
+    for index, indent in indented:
+        blocks[index] = dataclasses.replace(blocks[index], level=levels[indent])
     return blocks
 
 
@@ -129,6 +140,8 @@ class _PageParser(HTMLParser):
         self.tables: list[list[list[str]]] = []  # outer tables while an inner one is open
         self.cell: list[str] | None = None
         self.skipping = 0
+        self.indents: list[float] = []  # the left indentation each open element adds (CSS)
+        self.indented: list[tuple[int, float]] = []  # (block index, indentation) of indented text
         self.bold = 0  # open <b>/<strong>
         self.bold_text: list[str] = []  # the current block's text written in bold
         self.count = 0
@@ -143,6 +156,7 @@ class _PageParser(HTMLParser):
             raise DocumentError("hostile-content", "Webbsidan är nästlad i fler än "
                                 f"{self.max_depth} nivåer och läses inte.")
         self.stack.append(tag)
+        self.indents.append(_css_indent(dict(attrs).get("style")))
         if tag in _SKIP:
             self.skipping += 1
         elif tag in ("b", "strong"):
@@ -182,6 +196,7 @@ class _PageParser(HTMLParser):
         while self.stack:
             open_tag = self.stack.pop()
             self._close(open_tag)
+            self.indents.pop()
             if open_tag == tag:
                 break
 
@@ -241,8 +256,12 @@ class _PageParser(HTMLParser):
             self.blocks.append(Block("list", text, level=level, marker=marker, place=place))
         else:
             typed, rest = split_marker(text)
+            indent = sum(self.indents)
             if typed:
                 self.blocks.append(Block("list", rest, marker=typed, place=place))
+            elif indent > 0:  # a goal tree drawn with CSS indentation instead of lists
+                self.indented.append((len(self.blocks), indent))
+                self.blocks.append(Block("list", text, place=place))
             else:
                 self.blocks.append(Block("paragraph", text, place=place))
 
@@ -250,7 +269,23 @@ class _PageParser(HTMLParser):
         super().close()
         while self.stack:
             self._close(self.stack.pop())
+            self.indents.pop()
         self._flush()
+        levels = {indent: level for level, indent in enumerate(sorted({i for _, i in self.indented}))}
+        for index, indent in self.indented:
+            self.blocks[index] = dataclasses.replace(self.blocks[index], level=levels[indent])
+
+
+_INDENT = re.compile(r"(?i)(?:margin|padding)-left\s*:\s*([0-9]{1,4}(?:\.[0-9]{1,3})?)\s*(px|pt|em|rem)?")
+_UNIT = {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0}
+
+
+def _css_indent(style: str | None) -> float:
+    """Pixels of left margin and padding an element's style attribute gives it."""
+    if not style:
+        return 0.0
+    return sum(float(number) * _UNIT.get((unit or "px").lower(), 1.0)
+               for number, unit in _INDENT.findall(style[:2000]))
 
 
 def _ol_marker(kind: str, number: int) -> str:
@@ -456,7 +491,12 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
     sizes = [line["size"] for line in lines]
     body = _body_size(lines)
     heading_sizes = sorted({s for s in sizes if s > body + 0.5}, reverse=True)
-    indents = _indent_levels(line["x0"] for line in lines if split_marker(squeeze(line["text"]))[0])
+    margin = min((line["x0"] for line in lines if line["size"] == body), default=0.0)
+    # list levels: the distinct x positions where list items start, marked ("A.", "•") or,
+    # in a goal tree drawn with indentation only, unmarked lines set in from the margin
+    indents = _indent_levels(line["x0"] for line in lines
+                             if split_marker(squeeze(line["text"]))[0]
+                             or line["x0"] >= margin + _SAME_INDENT)
     running = _running_lines(entries)
     blocks: list[Block] = []
     tables = 0
@@ -509,6 +549,12 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
                 and (pending["kind"] == "paragraph" and abs(entry["x0"] - pending["x0"]) < 3
                      or pending["kind"] == "list" and entry["x0"] > pending["x0"] + 2):
             pending["text"] += " " + text
+        elif entry["x0"] >= margin + _SAME_INDENT:
+            flush()
+            level = next((n for n, x in enumerate(indents) if entry["x0"] < x + _SAME_INDENT),
+                         len(indents))
+            pending = {"kind": "list", "text": text, "level": min(level, 8), "marker": None,
+                       "place": place, "x0": entry["x0"]}
         else:
             flush()
             pending = {"kind": "paragraph", "text": text, "level": 0, "marker": None,

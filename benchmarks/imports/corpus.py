@@ -15,7 +15,8 @@ TEST_SPLIT = frozenset({"heby-effektmal", "vansbro-nämndmål", "linkoping-krisb
                         "jarfalla-sakerhet", "stockholm-ils-sdn", "ostergotland-cf",
                         "sollentuna-trygghet", "msb-kontinuitet", "varnamo-informationssakerhet",
                         "storstockholm-brandskydd", "forvaltarforum-bolag", "huddinge-bra",
-                        "taby-trygghet", "livsmedel-kontinuitet", "vrtj-sba"})
+                        "taby-trygghet", "livsmedel-kontinuitet", "vrtj-sba",
+                        "hypergene-indrag-a"})
 
 _RISKS_VASTERVIK = [
     ("Långvarigt elavbrott i hela kommunen", 3, 4, "Reservkraft till vård- och omsorgsboenden"),
@@ -496,6 +497,34 @@ CORPUS: list[dict[str, Any]] = [
             {"number": "1", "area": "Brottsförebyggande arbete", "text": "De lokala trygg- "
              "och säkerhetsråden är aktiva", "indicators": ["Antal möten i de lokala råden"],
              "activities": ["Sammanställa en verksamhetsberättelse för råden"]},
+        ],
+    },
+    {
+        "id": "hypergene-indrag-a", "layout": "indented",
+        "source": "https://arsredovisning.stockholm/kommunfullmaktiges-mal/",
+        "title": "Verksamhetsplan 2023 Idrottsnämnden",
+        "goals": [
+            {"number": "1", "label": "KF-mål", "text": "Stockholm är en trygg och säker stad",
+             "children": [
+                 {"number": "1.1", "label": "Nämndmål", "text": "Idrottsanläggningarna är "
+                  "trygga", "indicators": ["Andel besökare som känner sig trygga i "
+                  "simhallarna"], "activities": ["Genomföra trygghetsronder i simhallarna",
+                                                 "Utbilda badvärdar i konflikthantering"]},
+                 {"number": "1.2", "label": "Nämndmål", "text": "Verksamheten klarar "
+                  "störningar", "indicators": ["Antal anläggningar med reservkraft"],
+                  "activities": ["Ta fram kontinuitetsplaner för ishallarna"]},
+             ]},
+        ],
+    },
+    {
+        "id": "hypergene-indrag-b", "layout": "indented",
+        "source": "https://heby.se/kommun-politik/mal-budget-och-uppfoljning/verksamhetsplaner/",
+        "title": "Verksamhetsplan 2023 Kultur- och fritidsnämnden",
+        "goals": [
+            {"number": "1", "label": "Effektmål", "text": "Biblioteken är trygga mötesplatser",
+             "indicators": ["Andel besökare som upplever biblioteken som trygga"],
+             "activities": ["Utbilda personalen i hot och våld", "Se över entréernas "
+                            "utformning"]},
         ],
     },
 ]

@@ -183,7 +183,21 @@ def _bold(spec: Spec) -> list[Block]:
     return blocks
 
 
+def _indented(spec: Spec) -> list[Block]:
+    """A planning system's export where the goal tree is drawn with indentation only: no
+    bullets, no list markup; goals carry their label, indicators and activities do not."""
+    blocks = [Block("heading", spec["title"], level=1), Block("heading", "Mål och uppföljning",
+                                                             level=2)]
+    for goal, _, depth in _goals(spec):
+        blocks.append(Block("list", f"{goal.get('label', 'Nämndmål')}: {goal['text']}",
+                            level=depth))
+        blocks += [Block("list", text, level=depth + 1)
+                   for text in goal.get("indicators", []) + goal.get("activities", [])]
+    return blocks
+
+
 LAYOUTS: dict[str, Callable[[Spec], list[Block]]] = {
+    "indented": _indented,
     "lettered": _lettered, "tree": _tree, "tables": _tables, "sections": _sections,
     "ils": _ils, "formaga": _formaga, "bold": _bold}
 
@@ -255,6 +269,12 @@ def write_docx(blocks: list[Block]) -> bytes:
         elif block.kind == "list" and block.marker in ("•", "–"):
             style = "List Bullet" if block.level == 0 else f"List Bullet {min(block.level + 1, 3)}"
             document.add_paragraph(block.text, style=style)
+        elif block.kind == "list" and block.marker is None:
+            from docx.shared import Pt
+
+            paragraph = document.add_paragraph(block.text)  # indented, not a list
+            if block.level:
+                paragraph.paragraph_format.left_indent = Pt(18 * block.level)
         elif block.kind == "list":
             document.add_paragraph(f"{block.marker} {block.text}")  # lettered by hand
         elif block.kind == "table":
@@ -288,6 +308,10 @@ def write_html(blocks: list[Block]) -> bytes:
            '</head><body><div class="page">']
     depth = -1
     for block in blocks:
+        if block.kind == "list" and block.marker is None:  # indented with CSS, not a list
+            out.append(f'<div style="margin-left: {20 * block.level}px">'
+                       f"{html.escape(block.text)}</div>")
+            continue
         if block.kind != "list":
             while depth >= 0:
                 out.append("</li></ul>" if depth else "</li></ul>")
@@ -383,6 +407,10 @@ def write_pdf(blocks: list[Block], running: bool = False, v_align: str = "") -> 
             pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
         elif block.kind == "paragraph":
             pdf.set_font("Helvetica", "", 10)
+            pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        elif block.kind == "list" and block.marker is None:
+            pdf.set_font("Helvetica", "", 10)
+            pdf.set_x(pdf.l_margin + 8 * block.level)
             pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
         elif block.kind == "list":
             pdf.set_font("Helvetica", "", 10)
