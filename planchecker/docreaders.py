@@ -357,7 +357,8 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
             raise DocumentError("bad-syntax", "PDF-filens sidträd kan inte läsas") from exc
         if len(pages) > max_pages:
             raise DocumentError("too-large", f"PDF-filen har {len(pages)} sidor; högst "
-                                f"{max_pages} läses.")
+                                f"{max_pages} läses. Skicka den del av dokumentet som är "
+                                "verksamhetsplanen.")
         lines: list[tuple[int, dict[str, Any] | list[list[str]]]] = []
         for number, page in enumerate(pages, start=1):
             lines.extend((number, entry) for entry in _page_entries(page))

@@ -17,7 +17,7 @@ first bytes of each part, before any parser sees them.
 | values in a JSON/YAML plan (aliases     | 1000000   | -                             |
 | counted expanded)                       |           |                               |
 | problems reported per file              | 200       | -                             |
-| pages in a PDF                          | 500       | -                             |
+| pages in a PDF                          | 200       | -                             |
 | objects in a PDF                        | 200000    | -                             |
 | size of a saved web page (.html)        | 10 MB     | -                             |
 | element nesting in a web page           | 200       | -                             |
@@ -63,7 +63,8 @@ class Limits:
     max_merged_ranges: int = 100_000  # merged cell ranges per sheet
     max_nodes: int = 1_000_000  # values in a JSON/YAML document, YAML aliases counted expanded
     max_problems: int = 200  # problems reported before `too-many-problems`
-    max_pages: int = 500  # pages in a PDF
+    # pages in a PDF: plans run to 20-80 pages; pdfminer reads 0.05-0.4 s a page on this machine
+    max_pages: int = 200
     max_pdf_objects: int = 200_000  # "n 0 obj" in a PDF; real plans have a few thousand
     max_html_size: int = 10 * MB  # a saved web page
     max_nesting: int = 200  # open elements in a web page; real pages nest 20-40 deep

@@ -426,3 +426,16 @@ def test_an_rsa_table_without_ruling_lines_in_a_pdf_is_read_row_by_row(v_align: 
     assert [(i.kind, i.text, i.probability, i.consequence) for i in found] == [
         ("risk", rows[1][0], 3, 4), ("activity", rows[1][3], None, None),
         ("risk", "Brand", 2, 4), ("activity", "Öva utrymning", None, None)]
+
+
+def test_a_pdf_with_too_many_pages_is_refused_before_its_text_is_read(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(201):
+        pdf.add_page()
+    document = tmp_path / "tjock.pdf"
+    document.write_bytes(bytes(pdf.output()))
+    codes, seconds = _elapsed(document)
+    assert codes == ["too-large"] and seconds < 5
+    assert "201 sidor; högst 200" in read_plan(document).problems[0].message
