@@ -237,8 +237,8 @@ def review(
     workers: int | None,
     timeout: float,
 ) -> None:
-    """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
-    läses utan undermappar, i namnordning).
+    """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml, och
+    publicerade planer som .docx, .pdf, .html; en mapp läses utan undermappar, i namnordning).
 
     Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. En fil som inte
     kan läsas eller kontrolleras blir en felrad; alla andra planer redovisas ändå.
@@ -251,7 +251,7 @@ def review(
     files = collect_plans(paths)
     if not files:
         raise PlancheckerError(
-            "Inga planer hittades (.xlsx, .json, .yaml, .yml) i "
+            "Inga planer hittades (.xlsx, .json, .yaml, .yml, .docx, .pdf, .html, .htm) i "
             + ", ".join(str(p) for p in paths)
             + "."
         )

@@ -13,19 +13,27 @@ import click
 
 from planchecker.problems import InputError, PlancheckerError
 
-_TYPES = ("stadsdelsnamnd", "facknamnd", "bolagsstyrelse", "kommunstyrelse", "stadsdelsnämnd",
-          "facknämnd")
+_TYPES = "stadsdelsnämnd, facknämnd, bolagsstyrelse eller kommunstyrelse"
+
+
+def _namnd_type(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from planchecker.model import parse_namnd_type
+
+    if value is not None and parse_namnd_type(value) is None:
+        raise click.BadParameter(f"{value!r} är ingen nämndtyp; skriv {_TYPES}.")
+    return value
 
 
 @click.command("import")
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Excel-filen som ska skrivas (standard: dokumentets namn med .xlsx).")
-@click.option("--namnd", help="Nämndens eller bolagets namn, om dokumentet inte säger det.")
-@click.option("--typ", "namnd_type", type=click.Choice(_TYPES, case_sensitive=False),
-              help="Nämndtyp, om dokumentet inte säger det.")
-@click.option("--ar", "year", type=click.IntRange(2000, 2100),
-              help="Planåret, om dokumentet inte säger det.")
+@click.option("--namnd", metavar="NAMN",
+              help="Nämndens eller bolagets namn (går före det dokumentets rubrik säger).")
+@click.option("--typ", "namnd_type", callback=_namnd_type, metavar="TYP",
+              help=f"Nämndtyp: {_TYPES} (går före dokumentet).")
+@click.option("--ar", "year", type=click.IntRange(2000, 2100), metavar="ÅR",
+              help="Planåret (går före dokumentet).")
 def import_command(document: Path, output: Path | None, namnd: str | None,
                    namnd_type: str | None, year: int | None) -> None:
     """Läs en publicerad verksamhetsplan (.docx, .pdf med textlager, .html) och skriv Excel-mallen

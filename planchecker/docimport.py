@@ -32,7 +32,8 @@ _FORMATS = {"docx": "ett Word-dokument", "pdf": "en PDF-fil", "html": "en webbsi
 
 @dataclass(frozen=True)
 class NamndHints:
-    """Name, type and year given on the command line or the web page; the document wins."""
+    """Name, type and year given on the command line: they win over what the document says
+    (the planner knows; the title may be read wrongly), and fill in what it does not say."""
 
     name: str | None = None
     type: str | None = None
@@ -124,11 +125,11 @@ def read_document_plan(data: bytes, doc_format: str, sink: ProblemSink,
 
 
 def _namnd(inferred: Inferred, hints: NamndHints, sink: ProblemSink) -> Namnd | None:
-    name = inferred.name or hints.name
+    name = hints.name or inferred.name
     namnd_type: NamndType | None = inferred.namnd_type
     if hints.type:
         namnd_type = parse_namnd_type(hints.type) or namnd_type
-    year = inferred.year or hints.year
+    year = hints.year or inferred.year
     missing = []
     if not name:
         missing.append("vilken nämnd eller vilket bolag planen gäller (ange --namnd \"Namn\")")

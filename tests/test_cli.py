@@ -194,7 +194,7 @@ def test_review_markdown_and_json(runner: CliRunner, samples: Path) -> None:
 def test_review_of_an_empty_folder_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["review", str(tmp_path), "--format", "table"])
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.startswith("Fel: Inga planer hittades (.xlsx, .json, .yaml, .yml) i ")
+    assert result.stderr.startswith("Fel: Inga planer hittades (.xlsx, .json, .yaml, .yml, .docx, .pdf, .html, .htm) i ")
 
 
 def test_unwritable_output_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -439,3 +439,15 @@ def test_a_pdf_with_too_many_pages_is_refused_before_its_text_is_read(tmp_path: 
     codes, seconds = _elapsed(document)
     assert codes == ["too-large"] and seconds < 5
     assert "201 sidor; högst 200" in read_plan(document).problems[0].message
+
+
+def test_options_win_over_the_title_and_a_bad_type_is_refused(tmp_path: Path) -> None:
+    document = SAMPLE_DOCUMENTS / "jarfalla-ks-2021.docx"
+    out = tmp_path / "plan.xlsx"
+    result = CliRunner().invoke(cli, ["import", str(document), "-o", str(out), "--ar", "2022",
+                                      "--typ", "Facknämnd"])
+    assert result.exit_code == 0, result.output
+    namnd = read_plan(out).plan.namnd
+    assert (namnd.name, namnd.type, namnd.year) == ("Järfälla kommunstyrelse", "facknamnd", 2022)
+    result = CliRunner().invoke(cli, ["import", str(document), "--typ", "landsting"])
+    assert result.exit_code == 2 and "'landsting' är ingen nämndtyp" in result.output
