@@ -16,6 +16,7 @@ from pathlib import Path
 
 from planchecker import engine
 from planchecker.facts import build_facts
+from planchecker.filenames import shown_name
 from planchecker.findings import Report, build_report
 from planchecker.model import Plan
 from planchecker.problems import InputProblem, ReadResult
@@ -66,13 +67,14 @@ class Checker:
         # page check as fast as `check` does (0.13 s of the facts stage of an XL plan alone).
         with collector_paused():
             read: ReadResult = read_plan(path)
+            name = shown_name(path)
             if read.plan is None or read.problems:
-                return Outcome(path.name, None, tuple(read.problems))
+                return Outcome(name, None, tuple(read.problems))
             context = self.context_for(read.plan, as_of, period)
-            report = self.check(read.plan, path.name, context)
+            report = self.check(read.plan, name, context)
             if read.notice:  # a document whose structure was inferred: the report says so
                 report = dataclasses.replace(report, notice=read.notice)
-            return Outcome(path.name, report)
+            return Outcome(name, report)
 
 
 _DEFAULT: Checker | None = None

@@ -69,18 +69,14 @@ class Finding:
     source: str
     url: str
     waiver: Waiver | None = None
+    # Equality is the dataclass's: every field, wording included, so that a changed severity,
+    # category or undantag is never equal to the old finding. A comparison that means to ignore
+    # wording says so by comparing `verdict()`.
 
-    def __eq__(self, other: object) -> bool:
-        # Rewording a Swedish message must not break tests that compare findings.
-        if not isinstance(other, Finding):
-            return NotImplemented
-        return self.key() == other.key()
-
-    def __hash__(self) -> int:
-        return hash(self.key())
-
-    def key(self) -> tuple[str, str, tuple[str, ...]]:
-        return (self.rule_id, self.status, self.subjects)
+    def verdict(self) -> tuple[str, str, str, str, tuple[str, ...], Waiver | None]:
+        """Everything a user acts on, without the wording: rule, severity, status, category,
+        subjects and undantag."""
+        return (self.rule_id, self.severity, self.status, self.category, self.subjects, self.waiver)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.area or "\uffff", SEVERITY_RANK[self.severity], self.rule_id, self.subjects)
@@ -126,7 +122,10 @@ class Report:
         failing = [f.severity for f in self.findings if f.status == "fail"]
         return min(failing, key=SEVERITY_RANK.__getitem__) if failing else None
 
-    def flatten(self, keys: Sequence[str] = ("rule_id", "status", "subjects")) -> list[tuple[Any, ...]]:
+    def flatten(
+        self, keys: Sequence[str] = ("rule_id", "severity", "status", "category", "subjects")
+    ) -> list[tuple[Any, ...]]:
+        """The findings as tuples of `keys`; by default everything but wording and undantag."""
         return [tuple(getattr(f, k) for k in keys) for f in self.findings]
 
     def to_records(self) -> dict[str, Any]:
@@ -196,11 +195,21 @@ class Report:
         counted = [r for r in self.requirements if r.counts and (area is None or r.area == area)]
         return sum(1 for r in counted if self.rule_status(r.rule_id) != "missing"), len(counted)
 
+    def requirements_waived(self, area: str | None = None) -> int:
+        """How many of the requirements counted as met hold only by an undantag: every format
+        says so beside the share, so that "2 av 2" is never read as two requirements fulfilled."""
+        return sum(
+            1
+            for r in self.requirements
+            if r.counts and (area is None or r.area == area) and self.rule_status(r.rule_id) == "waived"
+        )
+
     def coverage_record(self) -> dict[str, Any]:
         met, total = self.requirements_met()
         return {
             "requirements": total,
             "met": met,
+            "waived": self.requirements_waived(),
             "areas": [
                 {"area": area, "status": self.area_status(area)}
                 | {item: self.area_status(area, item) for item in COVERAGE_ITEMS}

@@ -21,13 +21,20 @@ first bytes of each part, before any parser sees them.
 | objects in a PDF                        | 200000    | -                             |
 | size of a saved web page (.html)        | 10 MB     | -                             |
 | element nesting in a web page           | 200       | -                             |
+| time to check one plan (seconds)        | 120       | `PLANCHECKER_MAX_SECONDS`     |
+| memory to check one plan                | 1024 MB   | `PLANCHECKER_MAX_MEMORY_MB`   |
 
 A Word document (.docx) is a zip like a workbook and is held to the same zip limits. A PDF's
 streams are unpacked with a cap before the PDF reader sees them and count against the unpacked
 size limit. The paragraphs of a document count as rows.
 
 MB is 1024 * 1024 bytes; the MB variables take decimals ("0.5"). 32,767 characters is Excel's own
-cap on a cell. An unset or empty variable keeps the default; any other value that is not a
+cap on a cell. The last two are budgets rather than limits on the file: every check of one plan
+runs in a process of its own (`check` forks one, `review`/`schedule` and the web page use worker
+processes), whose address space is capped at what it had before the plan plus the memory budget
+(Linux, RLIMIT_AS), and which the process that waits for it kills when the time is up. So an input
+that no limit above foresaw ends as a Swedish "tog för lång tid / för mycket minne" for that
+file alone, never as a hang or as an out-of-memory kill of the whole run. An unset or empty variable keeps the default; any other value that is not a
 positive number is refused with `LimitsError` (exit code 2), never silently ignored.
 """
 
@@ -68,6 +75,8 @@ class Limits:
     max_pdf_objects: int = 200_000  # "n 0 obj" in a PDF; real plans have a few thousand
     max_html_size: int = 10 * MB  # a saved web page
     max_nesting: int = 200  # open elements in a web page; real pages nest 20-40 deep
+    max_seconds: int = 120  # wall-clock time to read and check one plan
+    max_memory: int = 1024 * MB  # address space one plan's check may add to its process
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
@@ -88,6 +97,8 @@ ENV_VARS: dict[str, tuple[str, int]] = {
     "PLANCHECKER_MAX_RATIO": ("max_ratio", 1),
     "PLANCHECKER_MAX_ROWS": ("max_rows", 1),
     "PLANCHECKER_MAX_CELL_CHARS": ("max_text_length", 1),
+    "PLANCHECKER_MAX_SECONDS": ("max_seconds", 1),
+    "PLANCHECKER_MAX_MEMORY_MB": ("max_memory", MB),
 }
 
 _COUNT = re.compile(r"[0-9]+")
@@ -107,6 +118,16 @@ def _parse(name: str, text: str, unit: int) -> int:
         raise LimitsError(f"Miljövariabeln {name} är {text!r}; den ska vara ett positivt antal "
                           "megabyte, t.ex. 20 eller 0.5.")
     return size
+
+
+def time_text(limits: Limits) -> str:
+    return (f"Planen tog för lång tid att granska (mer än {limits.max_seconds} s) och "
+            "avbröts. Dela upp planen på flera filer, eller höj PLANCHECKER_MAX_SECONDS.")
+
+
+def memory_text(limits: Limits) -> str:
+    return (f"Planen tog för mycket minne att granska (mer än {megabytes(limits.max_memory)}) "
+            "och avbröts. Dela upp planen på flera filer, eller höj PLANCHECKER_MAX_MEMORY_MB.")
 
 
 def megabytes(size: int) -> str:

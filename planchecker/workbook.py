@@ -20,6 +20,7 @@ from planchecker.rulebook import SEVERITY_LABELS
 from planchecker.writers import (
     ITEM_LABELS,
     STATUS_LABELS,
+    report_share,
     subjects_text,
     type_label,
     verdict_text,
@@ -50,6 +51,7 @@ REVIEW_SUMMARY_HEADERS = [
     "Varningar",
     "Undantag",
     "Andel uppfyllda krav",
+    "Varav med undantag",
     "Resultat",
 ]
 
@@ -89,6 +91,7 @@ def _plan_summary(ws: Worksheet, report: Report) -> None:
         ("Information", report.count("info")),
         ("Undantag", sum(1 for f in report.findings if f.status == "waived")),
         ("Andel uppfyllda krav", met / total if total else None),
+        ("Varav uppfyllda genom undantag", report.requirements_waived()),
         ("Resultat", verdict_text(report)),
     ]
     if report.notice:  # read from a published document: say so before anything else
@@ -111,12 +114,11 @@ def _plan_coverage(ws: Worksheet, report: Report) -> None:
     ]
     write_header(ws, 1, headers)
     for number, area in enumerate(report.areas, start=2):
-        met, total = report.requirements_met(area)
         states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
         write_row(
             ws,
             number,
-            [area, *states, COVERAGE_LABELS[report.area_status(area)], f"{met} av {total}"],
+            [area, *states, COVERAGE_LABELS[report.area_status(area)], report_share(report, area)],
         )
     last = len(report.areas) + 1
     legend_column = len(headers) + 2
@@ -190,6 +192,7 @@ def _summary_values(row: ReviewRow) -> list[Any]:
             None,
             None,
             None,
+            None,
             f"Kunde inte granskas: {row.error}",
         ]
     waived = sum(1 for f in report.findings if f.status == "waived")
@@ -202,6 +205,7 @@ def _summary_values(row: ReviewRow) -> list[Any]:
         report.count("warning"),
         waived,
         row.share(),
+        report.requirements_waived(),
         verdict_text(report),
     ]
 
@@ -221,8 +225,11 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
         last + 2,
         1,
         "Andel uppfyllda krav = tillämpliga krav utan brist (undantag räknas som uppfyllt) "
-        "/ tillämpliga krav. Upplysningar räknas inte som krav.",
+        "/ tillämpliga krav. Varav med undantag = krav som är uppfyllda bara genom undantag. "
+        "Upplysningar räknas inte som krav.",
     )
+    for number, warning in enumerate(review.warnings, start=last + 3):
+        put(ws, number, 1, f"Varning: {warning}")
 
 
 def _review_matrix(ws: Worksheet, review: Review) -> None:
@@ -245,11 +252,11 @@ def _review_matrix(ws: Worksheet, review: Review) -> None:
 
 def _review_chart(ws: Worksheet, review: Review) -> None:
     """Share of requirements met per fokusområde across every checked plan, as a bar chart."""
-    write_header(ws, 1, ["Fokusområde", "Andel uppfyllda krav", "Uppfyllda", "Krav"])
+    write_header(ws, 1, ["Fokusområde", "Andel uppfyllda krav", "Uppfyllda", "Krav", "Varav med undantag"])
     shares = [(area, *review.area_share(area)) for area in review.areas]
     shares = [(area, met, total) for area, met, total in shares if total]
     for number, (area, met, total) in enumerate(shares, start=2):
-        write_row(ws, number, [area, met / total, met, total])
+        write_row(ws, number, [area, met / total, met, total, review.area_waived(area)])
         ws.cell(row=number, column=2).number_format = PERCENT
     xlsxkit.fit_columns(ws, maximum=50)
     chart = BarChart()

@@ -139,9 +139,18 @@ def verdict_text(report: Report) -> str:
     return f"{_VERDICT_LABELS[report.verdict]}: {counts}, {waived} med undantag."
 
 
-def share_text(met: int, total: int) -> str:
-    """`10 av 12 (83 %)`, Swedish style; `–` when nothing applies."""
-    return f"{met} av {total} ({round(100 * met / total)} %)" if total else "–"
+def share_text(met: int, total: int, waived: int = 0) -> str:
+    """`10 av 12 (83 %)`, Swedish style; `–` when nothing applies. Requirements met only by an
+    undantag are named: `2 av 2, varav 1 med undantag (100 %)`."""
+    if not total:
+        return "–"
+    by_waiver = f", varav {waived} med undantag" if waived else ""
+    return f"{met} av {total}{by_waiver} ({round(100 * met / total)} %)"
+
+
+def report_share(report: Report, area: str | None = None) -> str:
+    """A report's share of requirements met (of one fokusområde, or of all), undantag named."""
+    return share_text(*report.requirements_met(area), report.requirements_waived(area))
 
 
 def subjects_text(report: Report, finding: Finding) -> str:
@@ -179,7 +188,7 @@ def coverage_rows(report: Report) -> list[list[str]]:
     for area in report.areas:
         states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
         overall = COVERAGE_LABELS[report.area_status(area)]
-        rows.append([area, *states, overall, share_text(*report.requirements_met(area))])
+        rows.append([area, *states, overall, report_share(report, area)])
     return rows
 
 
@@ -278,7 +287,7 @@ def fact_rows(report: Report) -> list[tuple[str, object]]:
         ("Bedömd per", report.as_of.isoformat() + period),
         ("Regelpaket", ", ".join(p.title for p in report.packs) or "inga"),
         ("Regler som gäller planen", report.rules_checked),
-        ("Andel uppfyllda krav", share_text(*report.requirements_met())),
+        ("Andel uppfyllda krav", report_share(report)),
     ]
 
 
@@ -357,14 +366,16 @@ def review_rows(
         states = [row.status(a) or "" for a in review.areas]
         cells = [_paint(_TERMINAL_WORDS.get(s, s) if short else s, s, colour) for s in states]
         name = plain(report.plan_name)
-        rows.append([plain(row.file), name, *cells, share_text(*report.requirements_met())])
+        rows.append([plain(row.file), name, *cells, report_share(report)])
     return headers, rows
 
 
 def review_verdict(review: Review) -> str:
     checked = len(review.rows) - len(review.failed)
     with_errors = sum(1 for r in review.reports if r.count("error"))
-    text = f"{len(review.rows)} planer: {checked} granskade, {with_errors} med fel"
+    # A plan found in two files is one plan: the count of files is given only when they differ.
+    files = f" i {review.files} filer" if review.files != len(review.rows) else ""
+    text = f"{len(review.rows)} planer{files}: {checked} granskade, {with_errors} med fel"
     return text + (f", {len(review.failed)} kunde inte granskas." if review.failed else ".")
 
 
@@ -381,6 +392,8 @@ def render_review_table(review: Review, *, colour: bool = False) -> str:
         out += ["", "Kunde inte granskas:"] + [
             f"  {plain(row.file)}: {plain(row.error or '')}" for row in review.failed
         ]
+    if review.warnings:
+        out += ["", "Varningar:"] + [f"  {plain(w)}" for w in review.warnings]
     out += ["", review_verdict(review)]
     return "\n".join(out) + "\n"
 
@@ -394,10 +407,12 @@ def render_review_markdown(review: Review) -> str:
         "",
         md(review_verdict(review)),
     ]
-    shares = [(a, *review.area_share(a)) for a in review.areas]
+    if review.warnings:
+        out += ["", "## Varningar", ""] + [f"- {md(w)}" for w in review.warnings]
     out += ["", "## Andel uppfyllda krav per fokusområde (hela staden)", ""]
     out += md_table(
-        ["Fokusområde", "Uppfyllda krav"], [[a, share_text(m, t)] for a, m, t in shares]
+        ["Fokusområde", "Uppfyllda krav"],
+        [[a, share_text(*review.area_share(a), review.area_waived(a))] for a in review.areas],
     )
     return "\n".join(out) + "\n"
 
@@ -413,5 +428,14 @@ def outcome_records(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
 
 
 def render_review_json(outcomes: Sequence[Outcome]) -> str:
-    data = {"report_version": 1, "plans": outcome_records(outcomes)}
-    return json_text(data)
+    """Every file's report; a file holding a plan already counted from another file says which
+    (`same_plan_as`), and `warnings` says it in words."""
+    from planchecker.matrix import build_review
+
+    review = build_review(outcomes)
+    counted_as = review.counted_as()
+    plans = [
+        record | ({"same_plan_as": counted_as[record["file"]]} if record["file"] in counted_as else {})
+        for record in outcome_records(outcomes)
+    ]
+    return json_text({"report_version": 1, "plans": plans, "warnings": list(review.warnings)})
