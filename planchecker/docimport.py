@@ -312,7 +312,3 @@ def zip_names(data: bytes) -> set[str] | None:
             return set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
-
-
-def location_note(places: dict[tuple[str, str], str], sheet: str, item_id: Any) -> str | None:
-    return places.get((sheet, str(item_id)))

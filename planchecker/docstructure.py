@@ -212,9 +212,9 @@ class _Walker:
         if in_list:
             self.goals = [g for g in self.goals if g.depth < depth]
         goal = _goal_label(text)
-        rest = text[goal.end():].strip() if goal else ""
-        if goal and rest and not _only_label(rest) and (in_list or _is_short(text)):
-            self._add_goal(text=rest, label=goal.group(1), number=goal.group(2),
+        goal_text = text[goal.end():].strip() if goal else ""
+        if goal and goal_text and not _only_label(goal_text) and (in_list or _is_short(text)):
+            self._add_goal(text=goal_text, label=goal.group(1), number=goal.group(2),
                            place=block.place, depth=depth)
             return
         label_kind, rest = self._labelled(text)
@@ -224,7 +224,7 @@ class _Walker:
         if label_kind and rest:
             self._add_item(label_kind, rest, block.place)
             return
-        if goal and not rest:  # "Mål:" alone opens a list of mål
+        if goal and not goal_text:  # "Mål:" alone opens a list of mål
             self.goal_section, self.goal_section_label = depth, _label_name(goal.group(1))
             return
         if not in_list:
@@ -269,9 +269,7 @@ class _Walker:
             return "indicator"
         if _ACTIVITY_WORDS.search(folded):
             return "activity"
-        if "risk" in folded and ("sårbarhet" in folded or "analys" in folded):
-            return "risk"
-        return None
+        return None  # risks come from RSA tables only
 
     # --- items ------------------------------------------------------------------------------
 

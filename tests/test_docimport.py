@@ -451,3 +451,10 @@ def test_options_win_over_the_title_and_a_bad_type_is_refused(tmp_path: Path) ->
     assert (namnd.name, namnd.type, namnd.year) == ("Järfälla kommunstyrelse", "facknamnd", 2022)
     result = CliRunner().invoke(cli, ["import", str(document), "--typ", "landsting"])
     assert result.exit_code == 2 and "'landsting' är ingen nämndtyp" in result.output
+
+
+def test_a_line_that_is_only_a_goal_label_opens_a_list_of_goals() -> None:
+    blocks = [TITLE, Block("paragraph", "Nämndmål:"),
+              Block("list", "Stadsdelen är trygg"), Block("list", "Verksamheten är robust")]
+    assert kinds(blocks) == [("goal", "Stadsdelen är trygg", None),
+                             ("goal", "Verksamheten är robust", None)]
