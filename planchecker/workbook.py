@@ -18,8 +18,10 @@ from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Repor
 from planchecker.matrix import Review, ReviewRow, build_review
 from planchecker.rulebook import SEVERITY_LABELS
 from planchecker.writers import (
+    CANDIDATES_HEADING,
     ITEM_LABELS,
     STATUS_LABELS,
+    candidate_lines,
     report_share,
     subjects_text,
     type_label,
@@ -41,6 +43,7 @@ FINDING_HEADERS = [
     "Gäller (rad)",
     "Källa",
     "Undantag",
+    CANDIDATES_HEADING,
 ]
 REVIEW_SUMMARY_HEADERS = [
     "Fil",
@@ -145,6 +148,7 @@ def _finding_values(report: Report, finding: Finding) -> list[Any]:
         subjects_text(report, finding),
         finding.source,
         waiver_text(finding),
+        "\n".join(candidate_lines(report, finding)),
     ]
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
+from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, REPORT_VERSION, Finding, Report
 from planchecker.model import NAMND_TYPE_LABELS, NamndType
 from planchecker.rulebook import SEVERITY_LABELS
 
@@ -71,8 +71,9 @@ def json_text(data: Any) -> str:
     tuple and dict values, escapes included (compared for every code point). What orjson refuses
     (a key that is not a str, an int beyond 64 bits, a lone surrogate, deep nesting, other types)
     goes to json, which writes it, or refuses it, as before. The records passed here hold nothing
-    else: no floats (orjson writes 1e-7 for 1e-07 and null for NaN), no plain Enum or UUID
-    (orjson writes those, json refuses them).
+    else: no plain Enum or UUID (orjson writes those, json refuses them), and floats only as the
+    two-decimal scores in [0, 1] (both write those alike, tests/test_writers.py; orjson writes
+    1e-7 for 1e-07 and null for NaN).
     """
     try:
         return orjson.dumps(data, option=_ORJSON_OPTIONS).decode("utf-8")
@@ -170,6 +171,43 @@ def waiver_text(finding: Finding) -> str:
     return f"{waiver.motivation}{by}{until}"
 
 
+# Beside a finding, the closest candidates are named; the rest are counted (all are in the JSON).
+CANDIDATES_NAMED = 5
+CANDIDATES_HEADING = "Kan gälla fokusområdet"
+_ALTERNATIVES = re.compile(r"\{([^{},]*)[^{}]*\}")
+
+
+def term_label(term: str) -> str:
+    """A vocabulary term as a reader would say it: `{hot*,våld*} mot anställd*` → `hot mot
+    anställd` (the first alternative, no wildcards)."""
+    return " ".join(_ALTERNATIVES.sub(r"\1", term).replace("*", "").split())
+
+
+def percent(score: float) -> str:
+    return f"{round(100 * score)} %"
+
+
+def candidate_lines(report: Report, finding: Finding) -> list[str]:
+    """One sentence per untagged item that came close to the missing fokusområde, closest first:
+    `A3 (rad 4) kan gälla Krisberedskap – ange fokusområdet i kolumnen Fokusområde om så är
+    fallet (stöd i texten: belysning, 35 %).`"""
+    area = finding.area or ", ".join(t.value for t in finding.topics)
+    lines = []
+    for candidate in finding.candidates[:CANDIDATES_NAMED]:
+        location = report.locations.get((candidate.kind, candidate.id))
+        where = f" (rad {location.row})" if location and location.row else ""
+        terms = ", ".join(dict.fromkeys(term_label(t) for t in candidate.evidence))
+        lines.append(
+            f"{candidate.id}{where} kan gälla {area} – ange fokusområdet i kolumnen Fokusområde "
+            f"om så är fallet (stöd i texten: {terms}, {percent(candidate.score)})."
+        )
+    rest = len(finding.candidates) - CANDIDATES_NAMED
+    if rest > 0:
+        lines.append(f"Ytterligare {rest} {'post' if rest == 1 else 'poster'} kan gälla "
+                     "fokusområdet (alla finns i JSON-rapporten).")
+    return lines
+
+
 def finding_groups(report: Report) -> dict[str, list[Finding]]:
     """Findings by fokusområde in report order (already sorted by area, then severity)."""
     groups: dict[str, list[Finding]] = {}
@@ -239,7 +277,7 @@ def render_table(report: Report, *, colour: bool = False) -> str:
             [
                 _paint(severity_label(f), "waived" if f.status == "waived" else f.severity, colour),
                 f.rule_id,
-                f.message,
+                "\n".join([f.message, *(plain(line) for line in candidate_lines(report, f))]),
                 plain(subjects_text(report, f)),
                 f.source,
             ]
@@ -313,6 +351,10 @@ def render_markdown(report: Report) -> str:
             for f in findings
         ]
         out += ["", f"### {md(area)}", ""] + md_table(FINDING_HEADERS, rows)
+        for f in findings:
+            if f.candidates:
+                out += ["", f"{CANDIDATES_HEADING} ({md(f.rule_id)}):", ""]
+                out += [f"- {md(line)}" for line in candidate_lines(report, f)]
     if report.waivers:
         out += ["", "## Undantag i planen", ""] + md_table(WAIVER_HEADERS, waiver_rows(report))
     return "\n".join(out) + "\n"
@@ -438,4 +480,4 @@ def render_review_json(outcomes: Sequence[Outcome]) -> str:
         record | ({"same_plan_as": counted_as[record["file"]]} if record["file"] in counted_as else {})
         for record in outcome_records(outcomes)
     ]
-    return json_text({"report_version": 1, "plans": plans, "warnings": list(review.warnings)})
+    return json_text({"report_version": REPORT_VERSION, "plans": plans, "warnings": list(review.warnings)})

@@ -110,7 +110,7 @@ def test_findings_sheet_has_filter_panes_and_widths(
 ) -> None:
     ws = review_book["Brister"]
     count = sum(len(report.findings) for report in build_review(outcomes).reports)
-    assert ws.auto_filter.ref == f"A1:J{count + 1}"
+    assert ws.auto_filter.ref == f"A1:K{count + 1}"
     assert ws.freeze_panes == "C2"
     header = [c.value for c in ws[1]]
     assert header == [
@@ -124,6 +124,7 @@ def test_findings_sheet_has_filter_panes_and_widths(
         "Gäller (rad)",
         "Källa",
         "Undantag",
+        "Kan gälla fokusområdet",
     ]
     widths = {k: v.width for k, v in ws.column_dimensions.items()}
     assert widths["C"] == max(len(str(c.value)) for c in ws["C"]) + 2
@@ -253,4 +254,4 @@ def test_plan_workbook_sheets_and_coverage() -> None:
     assert coverage["Civilt försvar"] == ("uppfyllt", "undantag", "ej tillämpligt", "undantag")
     ranges = {str(cf.sqref) for cf in book["Täckning"].conditional_formatting}
     assert ranges == {f"B2:E{len(report.areas) + 1} H2:H5"}
-    assert book["Brister"].auto_filter.ref == f"A1:H{len(report.findings) + 1}"
+    assert book["Brister"].auto_filter.ref == f"A1:I{len(report.findings) + 1}"
