@@ -458,3 +458,18 @@ def test_a_line_that_is_only_a_goal_label_opens_a_list_of_goals() -> None:
               Block("list", "Stadsdelen är trygg"), Block("list", "Verksamheten är robust")]
     assert kinds(blocks) == [("goal", "Stadsdelen är trygg", None),
                              ("goal", "Verksamheten är robust", None)]
+
+
+def test_the_json_report_of_a_document_follows_the_report_schema() -> None:
+    import json
+
+    import jsonschema
+
+    schema = json.loads((SAMPLE_DOCUMENTS.parents[1] / "schemas" / "report.schema.json")
+                        .read_text(encoding="utf-8"))
+    result = CliRunner().invoke(cli, ["check", str(SAMPLE_DOCUMENTS / "spanga-tensta-sdn-2021.pdf"),
+                                      "--format", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, schema)
+    assert report["plan"]["inferred_structure"].startswith("Planens struktur har tolkats ur en PDF")
