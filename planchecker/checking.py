@@ -32,6 +32,7 @@ class Outcome:
     file: str
     report: Report | None
     problems: tuple[InputProblem, ...] = ()
+    notes: tuple[InputProblem, ...] = ()  # what the reader passed over and the user should know
 
 
 class Checker:
@@ -68,13 +69,14 @@ class Checker:
         with collector_paused():
             read: ReadResult = read_plan(path)
             name = shown_name(path)
+            notes = tuple(read.notes)
             if read.plan is None or read.problems:
-                return Outcome(name, None, tuple(read.problems))
+                return Outcome(name, None, tuple(read.problems), notes)
             context = self.context_for(read.plan, as_of, period)
             report = self.check(read.plan, name, context)
             if read.notice:  # a document whose structure was inferred: the report says so
                 report = dataclasses.replace(report, notice=read.notice)
-            return Outcome(name, report)
+            return Outcome(name, report, notes=notes)
 
 
 _DEFAULT: Checker | None = None

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from planchecker import documents, processes, sheets, sniffing
 from planchecker.filenames import shown
-from planchecker.limits import Limits, LimitsError, megabytes, memory_text
+from planchecker.limits import Limits, LimitsError, megabytes, megabytes_over, memory_text
 from planchecker.model import Plan
 from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
 from planchecker.problems import ReadResult
@@ -59,7 +59,7 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
         budget = processes.memory_budget() or sink.limits.max_memory
         detail = memory_text(dataclasses.replace(sink.limits, max_memory=budget))
         sink.items.append(sink.problem("over-budget", detail=detail))
-    return ReadResult(plan if not sink.items else None, sink.items,
+    return ReadResult(plan if not sink.items else None, sink.items, sink.notes,
                       imported[0] if imported and not sink.items else None)
 
 
@@ -73,6 +73,8 @@ def _read(path: Path, sink: ProblemSink, imported: list[Imported]) -> Plan | Non
         if document is not None:
             imported.append(document)
         return document.plan if document else None
+    if kind == sniffing.PDF:  # a PDF under a workbook's or a JSON/YAML plan's name
+        return read_prose_document(data, ".pdf", sink)
     if kind == "zip":
         return _read_zip(data, sink)
     if kind in sniffing.PLAIN_TEXT and suffix in _YAML_SUFFIXES:
@@ -146,16 +148,29 @@ def _load_bytes(path: Path, sink: ProblemSink) -> bytes | None:
 
 
 def _too_large(sink: ProblemSink, size: int) -> str:
-    return (f"{sink.name} är {megabytes(size)}; högst {megabytes(sink.limits.max_file_size)} "
+    return (f"{sink.name} är {megabytes_over(size)}; högst {megabytes(sink.limits.max_file_size)} "
             "tas emot. Ta bort bilder och andra blad än planens och spara igen.")
 
 
 def _read_zip(data: bytes, sink: ProblemSink) -> Plan | None:
     try:
         with sniffing.open_archive(data) as archive:
+            if sniffing.is_word_document(archive):
+                return read_prose_document(data, ".docx", sink)
             if not sniffing.archive_is_safe(archive, sink):
                 return None
             return sheets.read_workbook(data, archive, sink)
     except Unreadable as exc:
         sink.add("not-a-workbook", detail=str(exc))
         return None
+
+
+def read_prose_document(data: bytes, suffix: str, sink: ProblemSink) -> Plan | None:
+    """A Word document or PDF under a workbook's (or JSON/YAML plan's) name: the user is told to
+    give it its own name, under which `read_document` reads it. Not read here: a file named as a
+    workbook is meant to be one, and reading it as a document would hide the mix-up."""
+    sink.add("prose-document", what=_PROSE_NAMES[suffix])
+    return None
+
+
+_PROSE_NAMES = {".docx": "ett Word-dokument (.docx)", ".pdf": "en PDF-fil"}
