@@ -24,8 +24,15 @@ def _namnd_type(_ctx: click.Context, _param: click.Parameter, value: str | None)
     return value
 
 
-@click.command("import")
-@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
+IMPORT_EXIT_HELP = """\b
+Slutkoder:
+  0  mallen skrevs
+  2  dokumentet kunde inte läsas, saknar planstruktur eller säger inte
+     nämnd, typ eller år (ange då --namnd, --typ, --ar), eller felaktigt kommando"""
+
+
+@click.command("import", epilog=IMPORT_EXIT_HELP)
+@click.argument("document", metavar="DOKUMENT", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Excel-filen som ska skrivas (standard: dokumentets namn med .xlsx).")
 @click.option("--namnd", metavar="NAMN",
