@@ -83,10 +83,9 @@ def _span(first: str, last: str) -> tuple[str, ...]:
 
 
 _DOCUMENTS: list[tuple[str, str, str | None, tuple[_G, ...], tuple[str, ...]]] = [
-    # Delårsbokslut: the goals table, then a nämnd goal under the kommun goal with its activity.
-    ("A003", "tables", None, (
-        *(_goal(line) for line in _span("A0030", "A0041")),
-        _goal("A0047", children=(_goal("A0048", activities=("A0049",)),))), ()),
+    # Delårsbokslut: the goals table; the nämnd goal's activity in the activity table.
+    ("A003", "tables", None, (*(_goal(line) for line in _span("A0030", "A0041")),
+                               _goal("A0047"), _goal("A0048", activities=("A0049",))), ()),
     ("A005", "goallist", "A0061", tuple(_goal(line) for line in _span("A0063", "A0071")), ()),
     ("A007", "bold", None, (_goal("A0089", prose=("A0090", "A0091", "A0092"),
                                   activities=("A0093", "A0095", "A0096")),), ()),
