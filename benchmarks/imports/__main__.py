@@ -187,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         recall = c["matched"] / c["gold"] if c["gold"] else 0.0
         kind = c["kind"] / c["matched"] if c["matched"] else 0.0
         link = c["link"] / c["matched"] if c["matched"] else 0.0
-        same = f"{c['same_report']} av {c['documents']}"
+        same_reports = f"{c['same_report']} av {c['documents']}"
         print(f"{doc_format:8} {precision:9.3f} {recall:7.3f} {kind:6.3f} {link:9.3f} "
-              f"{c['gold']:7d} {same:>14}")
+              f"{c['gold']:7d} {same_reports:>14}")
     for line in failures:
         print("avvikelse:", line)
     return 0
