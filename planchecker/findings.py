@@ -49,10 +49,10 @@ class Requirement:
         return self.check != "notice"
 
     @staticmethod
-    def of(bound: BoundRule) -> Requirement:
+    def of(bound: BoundRule, plan: Plan) -> Requirement:
         rule = bound.rule
         item = getattr(rule.check, "item", None)
-        return Requirement(bound.id, rule.severity, rule.area, rule.check.kind, item)
+        return Requirement(bound.id, bound.severity_for(plan), rule.area, rule.check.kind, item)
 
 
 @dataclass(frozen=True)
@@ -314,11 +314,13 @@ def _match_waivers(
     return valid, expired, unknown
 
 
-def make_finding(bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool) -> Finding:
+def make_finding(
+    bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool, plan: Plan | None = None
+) -> Finding:
     rule = bound.rule
     return Finding(
         rule_id=rule.id,
-        severity=rule.severity,
+        severity=bound.severity_for(plan) if plan is not None else rule.severity,
         status="waived" if waived else "fail",
         category=rule.category,
         area=rule.area,
@@ -327,13 +329,17 @@ def make_finding(bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | N
         title=rule.title,
         message=rule.message,
         source=rule.source.cite(),
-        url=rule.source.url,
+        url=rule.source.url or "",
         waiver=waiver,
     )
 
 
 def build_findings(
-    catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date
+    catalogue: Catalogue,
+    raw: Iterable[RawFinding],
+    waivers: Sequence[Waiver],
+    as_of: dt.date,
+    plan: Plan | None = None,
 ) -> tuple[list[Finding], list[tuple[Waiver, str]]]:
     valid, expired, unknown = _match_waivers(catalogue, waivers, as_of)
     findings: list[Finding] = []
@@ -344,7 +350,7 @@ def build_findings(
         waived = bound.id in valid
         if waiver is not None:
             used.add(bound.id)
-        findings.append(make_finding(bound, item.subjects, waiver, waived))
+        findings.append(make_finding(bound, item.subjects, waiver, waived, plan))
     states: list[tuple[Waiver, str]] = list(unknown)
     for table, state in ((valid, "använt"), (expired, "utgånget")):
         for rule_id, waiver in table.items():
@@ -363,7 +369,7 @@ def build_report(
     raw: Iterable[RawFinding],
     engine_errors: Sequence[str] = (),
 ) -> Report:
-    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of)
+    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, plan)
     applicable = catalogue.applicable(plan, context)
     locations: dict[tuple[str, str], Location] = {}
     for kind, collection in (
@@ -389,7 +395,7 @@ def build_report(
         findings=tuple(findings),
         waivers=tuple(waiver_states),
         engine_errors=tuple(engine_errors),
-        requirements=tuple(Requirement.of(r) for r in applicable),
+        requirements=tuple(Requirement.of(r, plan) for r in applicable),
     )
 
 

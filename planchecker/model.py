@@ -148,7 +148,18 @@ TOPIC_LABELS: dict[Topic, str] = {
 # name the current label, an older program's area, or the topic code itself.
 FOKUSOMRADE_ALIASES: dict[str, tuple[Topic, ...]] = {
     "säkerhetsskydd och informationssäkerhet": (Topic.sakerhetsskydd, Topic.informationssakerhet),
-    "bygga ett gott säkerhetsskydd": (Topic.sakerhetsskydd,),
+    # Area 5 of the 2018–2021 program covered informationssäkerhet too.
+    "bygga ett gott säkerhetsskydd": (Topic.sakerhetsskydd, Topic.informationssakerhet),
+    # The programs as a whole (a goal for the program's safety work without a single area).
+    "hela säkerhetsprogrammet": (
+        Topic.krisberedskap, Topic.civilt_forsvar, Topic.sakerhetsskydd, Topic.informationssakerhet,
+        Topic.forebygga_olyckor, Topic.hot_och_vald,
+    ),
+    "hela trygghets- och säkerhetsprogrammet 2013–2016": (Topic.krisberedskap, Topic.brottsforebyggande),
+    "hela trygghets- och säkerhetsprogrammet 2018–2021": (
+        Topic.forebygga_olyckor, Topic.brottsforebyggande, Topic.hot_och_vald, Topic.krisberedskap,
+        Topic.sakerhetsskydd, Topic.informationssakerhet,
+    ),
     "bygga motståndskraft och krishanteringsförmåga": (Topic.krisberedskap,),
     "motståndskraft och krishanteringsförmåga": (Topic.krisberedskap,),
     "förebygga brott": (Topic.brottsforebyggande,),

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planchecker.checking import Checker
 from planchecker.model import Plan
-from planchecker.rulebook import Period, PlanContext, RuleFileError
+from planchecker.rulebook import Period, PlanContext, RuleFileError, Severity
 
 
 class Expected(BaseModel):
@@ -25,6 +25,9 @@ class Expected(BaseModel):
 
     status: str = Field(pattern="^(fail|waived)$")
     subjects: list[str] = Field(default_factory=list)
+    severity: Severity | None = Field(
+        default=None, description="Fyndets nivå för just denna plan, om fallet prövar den."
+    )
 
     def key(self) -> tuple[str, tuple[str, ...]]:
         return (self.status, tuple(sorted(self.subjects)))
@@ -51,11 +54,22 @@ class CaseResult:
     case: RuleCase
     got: tuple[tuple[str, tuple[str, ...]], ...]
     engine_errors: tuple[str, ...]
+    severities: tuple[tuple[tuple[str, tuple[str, ...]], str], ...] = ()
+
+    @property
+    def wrong_severities(self) -> list[str]:
+        """Expected findings whose severity the case states and the report does not match."""
+        got = dict(self.severities)
+        return [
+            f"{e.key()}: väntade {e.severity}, fick {got.get(e.key())}"
+            for e in self.case.expect
+            if e.severity is not None and got.get(e.key()) != e.severity
+        ]
 
     @property
     def passed(self) -> bool:
         want = tuple(sorted(e.key() for e in self.case.expect))
-        return not self.engine_errors and self.got == want
+        return not self.engine_errors and self.got == want and not self.wrong_severities
 
 
 def default_cases_dir() -> Path:
@@ -87,5 +101,7 @@ def run_case(checker: Checker, file: str, case: RuleCase) -> CaseResult:
     context = PlanContext(as_of=as_of, period=case.period)
     canonical = checker.catalogue.get_rule(case.rule).id  # an unknown id is an error in the case
     report = checker.check(case.plan, f"{file}:{case.name}", context)
-    got = tuple(sorted((f.status, f.subjects) for f in report.findings if f.rule_id == canonical))
-    return CaseResult(file, case, got, report.engine_errors)
+    mine = [f for f in report.findings if f.rule_id == canonical]
+    got = tuple(sorted((f.status, f.subjects) for f in mine))
+    severities = tuple(sorted(((f.status, f.subjects), f.severity) for f in mine))
+    return CaseResult(file, case, got, report.engine_errors, severities)

@@ -234,7 +234,7 @@ Listan skapas från regelfilerna.</p>
 <td><strong>{{ rule.title }}</strong><br>{{ rule.message }}
 {%- if rule.area %}<br>Fokusområde: {{ rule.area }}{% endif %}<br>Planår {{ rule.years }}</td>
 <td>{{ rule.severity }}</td>
-<td>{{ source(rule) }}</td></tr>
+<td>{{ source(rule) }}<br>{{ rule.basis }}: {{ rule.basis_note }}</td></tr>
 {% endfor %}
 </tbody>
 </table>

@@ -23,7 +23,7 @@ from planchecker.checks import (
 from planchecker.engine import RawFinding
 from planchecker.facts import HasTopics
 from planchecker.model import Plan, Status
-from planchecker.rulebook import BoundRule, Catalogue, PlanContext, mandate_period
+from planchecker.rulebook import BoundRule, Catalogue, PlanContext, mandate_start
 
 
 def _months(plan_doc_date: object, as_of: object) -> int:
@@ -40,10 +40,9 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
         has = any(i.kind == check.item and area & set(i.topics) for i in items)
         return set() if has else {RawFinding(rid)}
     if isinstance(check, GoalHas):
-        linked = {
-            x.goal_id
-            for x in (plan.activities if check.item == "activity" else plan.indicators)
-        }
+        linked = _and_above(
+            {x.goal_id for x in (plan.activities if check.item == "activity" else plan.indicators)}, plan
+        )
         out = set()
         for item in items:
             if item.kind != "goal" or not item.topics:
@@ -67,10 +66,14 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
         if not docs:
             return set()
         if check.within == "mandate_period":
-            start = mandate_period(plan.namnd.year)[0]
-            current = any(d.decided is not None and d.decided.year >= start for d in docs)
+            start = mandate_start(plan.namnd.year)
+            current = any(d.decided is not None and d.decided >= start for d in docs)
         else:
             current = any(d.decided is not None and _months(d.decided, ctx.as_of) <= check.within for d in docs)
+        if check.unless_older_than is not None:
+            ages = [_months(d.decided, ctx.as_of) for d in docs if d.decided is not None]
+            if not ages or min(ages) > check.unless_older_than:
+                return set()
         return set() if current else {RawFinding(rid)}
     if isinstance(check, ReferencesResolve):
         return _dangling(rid, check.link, plan)
@@ -97,6 +100,19 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
     if isinstance(check, Notice):
         return {RawFinding(rid)}
     raise AssertionError(check)
+
+
+def _and_above(goal_ids: set[str | None], plan: Plan) -> set[str | None]:
+    """A goal counts as linked when it or any goal below it (via parent) is linked."""
+    parents = {g.id: g.parent for g in plan.goals}
+    result = set(goal_ids)
+    frontier = [g for g in goal_ids if g in parents]
+    while frontier:
+        above = parents.get(frontier.pop())  # type: ignore[arg-type]
+        if above is not None and above in parents and above not in result:
+            result.add(above)
+            frontier.append(above)
+    return result
 
 
 def _dangling(rid: str, link: str, plan: Plan) -> set[RawFinding]:

@@ -125,7 +125,7 @@ def test_default_as_of_is_end_of_plan_year_for_past_plans() -> None:
 def test_the_bundled_catalogue_loads() -> None:
     catalogue = load_catalogue()
     assert len(catalogue.rules) >= 1
-    assert all(r.rule.source.url.startswith("http") for r in catalogue.rules)
+    assert all(r.rule.source.url is None or r.rule.source.url.startswith("https://") for r in catalogue.rules)
 
 
 def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
@@ -136,4 +136,6 @@ def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
         for name, topics in pack.areas.items():
             parsed, unknown = parse_fokusomraden(name)
             assert unknown == [], (pack.id, name)
-            assert set(parsed) == set(topics), (pack.id, name)
+            # A law's area may share a program's name (one coverage row) while checking only part
+            # of it: the name then means at least the area's topics.
+            assert set(parsed) >= set(topics), (pack.id, name)
