@@ -148,8 +148,7 @@ TOPIC_LABELS: dict[Topic, str] = {
 # name the current label, an older program's area, or the topic code itself.
 FOKUSOMRADE_ALIASES: dict[str, tuple[Topic, ...]] = {
     "säkerhetsskydd och informationssäkerhet": (Topic.sakerhetsskydd, Topic.informationssakerhet),
-    # Area 5 of the 2018–2021 program covered informationssäkerhet too.
-    "bygga ett gott säkerhetsskydd": (Topic.sakerhetsskydd, Topic.informationssakerhet),
+    "bygga ett gott säkerhetsskydd": (Topic.sakerhetsskydd,),
     # The programs as a whole (a goal for the program's safety work without a single area).
     "hela säkerhetsprogrammet": (
         Topic.krisberedskap, Topic.civilt_forsvar, Topic.sakerhetsskydd, Topic.informationssakerhet,

@@ -136,6 +136,7 @@ def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
         for name, topics in pack.areas.items():
             parsed, unknown = parse_fokusomraden(name)
             assert unknown == [], (pack.id, name)
-            # A law's area may share a program's name (one coverage row) while checking only part
-            # of it: the name then means at least the area's topics.
-            assert set(parsed) >= set(topics), (pack.id, name)
+            # An area may be wider than its name (area 5 of 2018–2021 also counts
+            # informationssäkerhet) or a law's area may share a program's name (one coverage row)
+            # while checking part of it: the typed name must lead into the area either way.
+            assert set(parsed) & set(topics), (pack.id, name)
