@@ -82,6 +82,10 @@ class DocumentType(StrEnum):
     atgardsplan_brott = "atgardsplan_brott"
     samverkansoverenskommelse = "samverkansoverenskommelse"
     informationssakerhetspolicy = "informationssakerhetspolicy"
+    reglemente_krisledningsnamnd = "reglemente_krisledningsnamnd"
+    styrdokument_krisberedskap = "styrdokument_krisberedskap"
+    handlingsprogram_lso = "handlingsprogram_lso"
+    krigsorganisation = "krigsorganisation"
     ovrigt = "ovrigt"
 
 
@@ -124,6 +128,10 @@ DOCUMENT_TYPE_LABELS: dict[DocumentType, str] = {
     DocumentType.atgardsplan_brott: "Åtgärdsplan brottsförebyggande",
     DocumentType.samverkansoverenskommelse: "Samverkansöverenskommelse med polisen",
     DocumentType.informationssakerhetspolicy: "Informationssäkerhetspolicy",
+    DocumentType.reglemente_krisledningsnamnd: "Reglemente för krisledningsnämnden",
+    DocumentType.styrdokument_krisberedskap: "Styrdokument för krisberedskap",
+    DocumentType.handlingsprogram_lso: "Handlingsprogram enligt LSO",
+    DocumentType.krigsorganisation: "Beslut om krigsorganisation och krigsplacering",
     DocumentType.ovrigt: "Övrigt",
 }
 

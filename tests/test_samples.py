@@ -39,6 +39,7 @@ EXPECTED: dict[str, set[tuple[str, str, tuple[str, ...]]]] = {
         ("SAK20-CF-MAL", "fail", ()),  # K1 no civilt försvar mål
         ("ILS-REF-MAL-OVERORDNAT", "fail", ("M1",)),  # K2 parent KF4 does not exist
         ("LEH-RSA-NAMND-AKTUELL", "fail", ()),  # K3 RSA older than 24 months
+        ("OKCF-KRIGSORG-DOK", "fail", ()),  # K4 no decision on krigsorganisation (warning)
     },
     "stockholm-vatten-2022": {
         ("SSK-ANA-DOK", "fail", ()),  # V1 no säkerhetsskyddsanalys
