@@ -74,9 +74,12 @@ def test_review_matrix_values(review_book: Any, outcomes: list[Outcome]) -> None
     matrix = _matrix(review_book["Täckning"])
     assert list(matrix) == sorted(o.file for o in outcomes)
     assert matrix["sodermalm-sdn-2020.xlsx"]["Civilt försvar"] == "undantag"
-    assert matrix["alvsjo-sdn-2018.xlsx"]["Bygga ett gott säkerhetsskydd"] == "saknas"
+    assert matrix["skarpnack-sdn-2021.xlsx"]["Civilt försvar"] == "saknas"
+    assert matrix["alvsjo-sdn-2018.xlsx"]["Bygga ett gott säkerhetsskydd"] == "uppfyllt"
     assert matrix["alvsjo-sdn-2018.xlsx"]["Krisberedskap"] == "ej tillämpligt"
-    assert matrix["stockholm-vatten-2022.xlsx"]["Säkerhetsskydd"] == "uppfyllt"
+    # The säkerhetsprogram's area 3 and the säkerhetsskydd law share one column.
+    assert matrix["stockholm-vatten-2022.xlsx"]["Säkerhetsskydd och informationssäkerhet"] == "uppfyllt"
+    assert "Säkerhetsskydd" not in matrix["stockholm-vatten-2022.xlsx"]
     allowed = {"uppfyllt", "saknas", "undantag", "ej tillämpligt"}
     assert {v for row in matrix.values() for k, v in row.items() if k} <= allowed | {None}
 
