@@ -33,7 +33,7 @@ WORKING_NOTES: dict[str, re.Pattern[str]] = {
     "källfilens namn": re.compile(r"\(seed|\bseed 00[0-9]|\bseeds?/"),
     "kravkatalogens namn": re.compile(r"domain\.md"),
     "osäkerhetsmarkering": re.compile(r"obekräftad|sekundärkäll|bekräftat via", re.IGNORECASE),
-    "konfidensbokstav": re.compile(r"\((?:[CSU]|C\s*/\s*U)\)|, [CSU](?:,|\))|\bsäkerhet [CSU]\b|confidence"),
+    "konfidensbokstav": re.compile(r"\((?:[CSU]|C\s*/\s*U)\)|, [CSU](?:,|\))|\bsäkerhet [CSU]\b|confidence\W+[CSU]\b"),
 }
 # Requirement-catalogue ids look like STH-SP20-02 or OK-KB-03: letters, parts, two digits last.
 _CATALOGUE_ID = re.compile(r"(?<![\w-])[A-ZÅÄÖ]{2,}(?:-[A-ZÅÄÖ0-9]+)*-\d{2}(?![\w-])")

@@ -153,3 +153,15 @@ def test_coverage_shows_sakerhetsskydd_och_informationssakerhet_once() -> None:
     # All three sources' aktivitet rules report under that one row.
     in_row = {f.rule_id for f in report.findings if f.area == "Säkerhetsskydd och informationssäkerhet"}
     assert {"SAK20-SSK-AKT", "SSK-AKT", "CSL-INFO-AKT"} <= in_row
+
+
+def test_no_rule_cites_a_program_of_a_later_period_than_the_plans_it_judges() -> None:
+    """A finding on a 2018 plan must not cite the säkerhetsprogram 2020–2023 as its source."""
+    import re
+
+    wrong = []
+    for bound in load_catalogue().rules:
+        for first, last in re.findall(r"(20\d\d)[–-](20\d\d)", bound.rule.source.cite()):
+            if int(first) > bound.years.first:
+                wrong.append((bound.id, bound.years.label(), f"{first}–{last}"))
+    assert wrong == []
