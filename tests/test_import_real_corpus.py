@@ -65,3 +65,18 @@ def test_a_numbered_mal_och_inriktning_heading_opens_a_list_of_goals() -> None:
     found = infer(blocks).items
     assert [(item.kind, item.text) for item in found] == [
         ("goal", "Kommunen ska även uppnå en grundläggande förmåga till civilt försvar.")]
+
+
+def test_two_bold_sentences_in_a_row_in_a_pdf_stay_two_goals() -> None:
+    # Boden's trygghetsplan: two one-sentence goals set in bold, one under the other
+    from benchmarks.imports.render import write_pdf
+    from planchecker.docreaders import pdf_blocks
+
+    first = "Syftet är att människor ska uppleva Boden som en attraktiv plats att vistas på."
+    second = "En plats där man kan röra sig i trivsel och trygghet, oavsett var man är."
+    blocks = [Block("heading", "Trygghetsplan 2021-2023", level=1),
+              Block("heading", "Nämndens mål och aktiviteter", level=2),
+              Block("heading", first, level=9), Block("heading", second, level=9),
+              Block("list", "Förebygga droganvändning", marker="•")]
+    read = [block.text for block in pdf_blocks(write_pdf(blocks), 10) if block.kind == "heading"]
+    assert read[-2:] == [first, second]
