@@ -1,0 +1,172 @@
+"""A small learned topic model beside the vocabulary: one logistic model per topic.
+
+The vocabulary (rules/vocabulary/*.yaml) finds the phrases a säkerhetssamordnare names; on real
+plans that is three lines in four. The rest are worded in everyday language ("trygg och säker
+kommun", "Extremt snöfall", "Robust kommunikation", "hot/våld"), and whether a word like
+"trygghet" or "pandemin" serves a topic depends on the words around it. The model weighs both:
+
+- the vocabulary's own judgment, per topic (a strong or a weak term found) and per term, so a
+  term an expert adds to the YAML counts at once through its topic's weight;
+- word stems and word beginnings of the folded line (compounds share their first part:
+  "trygghetsvandring", "krisledningsövning"), which meet inflections and compounds alike;
+- the row kind (a one-word line in an RSA table is a hazard; the same word in prose is not).
+
+Its weights are data (`topic_model.json` beside the vocabulary), written by
+`python -m tools.train_topic_model` from the training part of the corpus and the authors' own
+labelled lines, byte for byte the same on every run. Scoring is a few dictionary look-ups per word:
+deterministic, no dependency, no download.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planchecker.model import Topic
+
+MODEL_FILE = "topic_model.json"
+FORMAT = 1
+
+# Swedish inflection and derivation endings, longest first; what is left must keep 4 letters.
+_SUFFIXES = tuple(sorted((
+    "heterna", "heten", "heter", "arnas", "ernas", "ornas", "andet", "arna", "erna", "orna",
+    "ande", "ende", "aste", "ades", "ats", "ade", "are", "ast", "het", "ens", "ets", "ers",
+    "ars", "ors", "en", "et", "ar", "er", "or", "as", "es", "ad", "at", "a", "e", "s",
+), key=len, reverse=True))
+_MIN_STEM = 4
+_PREFIX = 5
+# Words too common in plans to say anything alone (they still count inside features of others).
+_STOP = frozenset("""
+och att det som en ett den de for med till pa av ar i om har inte kan ska vara eller sa sin sitt
+sina vid under efter mot fran alla samt dessa detta denna var vi man nar hur vilka vilket ocksa
+""".split())
+_WORD = re.compile(r"[a-z0-9&]+")
+
+
+def stem(word: str) -> str:
+    """A light Swedish stem: the longest listed ending cut while four letters remain."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def word_features(folded: str) -> dict[str, str]:
+    """Features of the words of a folded line, each with the word that gave it (its evidence)."""
+    found: dict[str, str] = {}
+    for word in _WORD.findall(folded):
+        if word in _STOP or len(word) < 2 or word.isdigit():
+            continue
+        found.setdefault("s:" + stem(word), word)
+        if len(word) > _PREFIX + 2:
+            found.setdefault("p:" + word[:_PREFIX], word)
+    return found
+
+
+@dataclass(frozen=True)
+class VocabularyHits:
+    """What the vocabulary found in one line: per topic, its terms and whether one was strong."""
+
+    terms: Mapping[Topic, tuple[str, ...]]
+    strong: frozenset[Topic]
+
+
+def features(folded: str, kind: str | None, hits: VocabularyHits) -> dict[str, str]:
+    """Every feature of one line, mapped to the readable evidence it stands for."""
+    found = word_features(folded)
+    for topic, terms in hits.terms.items():
+        level = "v:" if topic in hits.strong else "w:"
+        found[level + topic.value] = terms[0]
+        for term in terms:
+            found["t:" + term] = term
+    found["k:" + (kind or "none")] = ""
+    return found
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    topic: Topic
+    score: float
+    evidence: tuple[str, ...]  # the words and terms that spoke most for the topic
+
+
+class TopicModel:
+    """Weights per topic and feature, as trained by tools/train_topic_model.py."""
+
+    def __init__(self, bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]],
+                 evidence_count: int = 3) -> None:
+        self._bias = dict(bias)
+        self._weights = {feature: dict(by_topic) for feature, by_topic in weights.items()}
+        self._evidence_count = evidence_count
+
+    @classmethod
+    def read(cls, path: Path) -> TopicModel:
+        """Read a weights file; a broken one raises ValueError naming it."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError(f"okänt format {data.get('format')!r}, väntade {FORMAT}")
+            topics = [Topic(code) for code in data["topics"]]
+            bias = dict(zip(topics, (float(b) for b in data["bias"]), strict=True))
+            weights = {
+                feature: {t: float(w) for t, w in zip(topics, row, strict=True) if w}
+                for feature, row in data["weights"].items()
+            }
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
+                ValueError) as exc:
+            raise ValueError(f"{path.name}: kan inte läsas som ämnesmodell: {exc}") from None
+        return cls(bias, weights)
+
+    def score(self, found: Mapping[str, str]) -> list[ModelScore]:
+        """A probability per topic, with the features that raised it most as evidence."""
+        totals = dict(self._bias)
+        parts: dict[Topic, list[tuple[float, str]]] = {}
+        for feature, shown in found.items():
+            by_topic = self._weights.get(feature)
+            if not by_topic:
+                continue
+            for topic, weight in by_topic.items():
+                totals[topic] += weight
+                if weight > 0 and shown:
+                    parts.setdefault(topic, []).append((weight, shown))
+        scores = []
+        for topic, total in totals.items():
+            probability = 1 / (1 + math.exp(-max(-30.0, min(30.0, total))))
+            ranked = sorted(parts.get(topic, ()), key=lambda part: (-part[0], part[1]))
+            evidence = tuple(dict.fromkeys(shown for _, shown in ranked))[: self._evidence_count]
+            scores.append(ModelScore(topic, probability, evidence))
+        return scores
+
+
+def dump_weights(bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]],
+                 about: Mapping[str, object], digits: int = 3) -> str:
+    """The weights file's text: sorted, rounded, one feature a line, so diffs stay readable."""
+    topics = list(Topic)
+
+    def rounded(value: float) -> float:
+        result = round(value, digits)
+        return 0.0 if result == 0 else result
+
+    rows = {feature: [rounded(by_topic.get(t, 0.0)) for t in topics]
+            for feature, by_topic in sorted(weights.items())}
+    rows = {feature: row for feature, row in rows.items() if any(row)}
+    lines = ["{", f'"format": {FORMAT},', f'"about": {json.dumps(dict(about), ensure_ascii=False, sort_keys=True)},',
+             f'"topics": {json.dumps([t.value for t in topics])},',
+             f'"bias": {json.dumps([rounded(bias[t]) for t in topics])},', '"weights": {']
+    entries = [f"{json.dumps(feature, ensure_ascii=False)}: {json.dumps(row)}"
+               for feature, row in rows.items()]
+    lines.append(",\n".join(entries))
+    lines += ["}", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def topics_in(scores: Iterable[ModelScore], threshold: float) -> list[Topic]:
+    return [s.topic for s in scores if s.score >= threshold]
+
+
+__all__: Sequence[str] = ("MODEL_FILE", "ModelScore", "TopicModel", "VocabularyHits", "features",
+                          "stem", "word_features", "dump_weights")
