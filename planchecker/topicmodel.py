@@ -19,9 +19,9 @@ deterministic, no dependency, no download.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,9 +44,9 @@ _STOP = frozenset("""
 och att det som en ett den de for med till pa av ar i om har inte kan ska vara eller sa sin sitt
 sina vid under efter mot fran alla samt dessa detta denna var vi man nar hur vilka vilket ocksa
 """.split())
-_WORD = re.compile(r"[a-z0-9&]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light Swedish stem: the longest listed ending cut while four letters remain."""
     for suffix in _SUFFIXES:
@@ -55,15 +55,21 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65536)
+def _keys(word: str) -> tuple[str, ...]:
+    if word in _STOP or len(word) < 2 or word.isdigit():
+        return ()
+    if len(word) > _PREFIX + 2:
+        return ("s:" + stem(word), "p:" + word[:_PREFIX])
+    return ("s:" + stem(word),)
+
+
 def word_features(folded: str) -> dict[str, str]:
     """Features of the words of a folded line, each with the word that gave it (its evidence)."""
     found: dict[str, str] = {}
-    for word in _WORD.findall(folded):
-        if word in _STOP or len(word) < 2 or word.isdigit():
-            continue
-        found.setdefault("s:" + stem(word), word)
-        if len(word) > _PREFIX + 2:
-            found.setdefault("p:" + word[:_PREFIX], word)
+    for word in folded.split():
+        for key in _keys(word):
+            found.setdefault(key, word)
     return found
 
 
@@ -99,8 +105,13 @@ class TopicModel:
 
     def __init__(self, bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]],
                  evidence_count: int = 3) -> None:
-        self._bias = dict(bias)
-        self._weights = {feature: dict(by_topic) for feature, by_topic in weights.items()}
+        self._topics = tuple(Topic)
+        self._bias = [float(bias.get(t, 0.0)) for t in self._topics]
+        index = {t: i for i, t in enumerate(self._topics)}
+        # Per feature only its non-zero weights, as (topic index, weight): a line's features are
+        # a dozen dictionary look-ups and a few additions.
+        self._rows = {feature: tuple((index[t], w) for t, w in by_topic.items() if w)
+                      for feature, by_topic in weights.items()}
         self._evidence_count = evidence_count
 
     @classmethod
@@ -122,24 +133,27 @@ class TopicModel:
         return cls(bias, weights)
 
     def score(self, found: Mapping[str, str]) -> list[ModelScore]:
-        """A probability per topic, with the features that raised it most as evidence."""
-        totals = dict(self._bias)
-        parts: dict[Topic, list[tuple[float, str]]] = {}
+        """A probability per topic; the evidence is named for those at or over `evidence_from`."""
+        totals = list(self._bias)
+        rows = self._rows
+        for feature in found:
+            row = rows.get(feature)
+            if row:
+                for i, weight in row:
+                    totals[i] += weight
+        return [ModelScore(topic, 1 / (1 + math.exp(-max(-30.0, min(30.0, total)))), ())
+                for topic, total in zip(self._topics, totals, strict=True)]
+
+    def evidence(self, found: Mapping[str, str], topic: Topic) -> tuple[str, ...]:
+        """The words and terms that raised `topic` most in this line, strongest first."""
+        i = self._topics.index(topic)
+        parts = []
         for feature, shown in found.items():
-            by_topic = self._weights.get(feature)
-            if not by_topic:
-                continue
-            for topic, weight in by_topic.items():
-                totals[topic] += weight
-                if weight > 0 and shown:
-                    parts.setdefault(topic, []).append((weight, shown))
-        scores = []
-        for topic, total in totals.items():
-            probability = 1 / (1 + math.exp(-max(-30.0, min(30.0, total))))
-            ranked = sorted(parts.get(topic, ()), key=lambda part: (-part[0], part[1]))
-            evidence = tuple(dict.fromkeys(shown for _, shown in ranked))[: self._evidence_count]
-            scores.append(ModelScore(topic, probability, evidence))
-        return scores
+            for j, weight in self._rows.get(feature, ()):
+                if j == i and weight > 0 and shown:
+                    parts.append((weight, shown))
+        parts.sort(key=lambda part: (-part[0], part[1]))
+        return tuple(dict.fromkeys(shown for _, shown in parts))[: self._evidence_count]
 
 
 def dump_weights(bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]],

@@ -68,8 +68,8 @@ class Classifier:
     def _classify(self, raw: str, kind: Kind | None) -> Classification:
         cleaned = self._negatives.cut(fold_text(raw))
         hits = self._hits(raw, cleaned, kind)
-        if self._model is not None:
-            return self._judge(cleaned, kind, hits)
+        if self._model is not None and hits:
+            return self._judge(raw, cleaned, kind, hits)
         strong = {term.topic for term in hits if term.strong}
         if not strong:
             return NONE
@@ -99,20 +99,35 @@ class Classifier:
                                frozenset(term.topic for term in hits if term.strong))
         return features(cleaned, kind, found)
 
-    def _judge(self, cleaned: str, kind: Kind | None, hits: Sequence[Term]) -> Classification:
-        # The vocabulary decides where a strong term stands; the model adds a topic only when it
-        # is sure (MODEL_DECIDES), with the words that weighed most as its evidence.
+    def _judge(self, raw: str, cleaned: str, kind: Kind | None, hits: Sequence[Term]
+               ) -> Classification:
+        # A strong term decides its topic. A line with weak terms only (trygghet, beredskap,
+        # lägesbild, polis, tillbud ...) is weighed by the model, word by word, and a topic it is
+        # sure of (MODEL_DECIDES) is decided with the words that weighed most as evidence.
+        # Measured by cross-validation: every gain of running the model on all lines came from
+        # these lines, and they are few, so the model costs almost nothing on a large plan.
         assert self._model is not None
         strong = {term.topic for term in hits if term.strong}
-        evidence = {t.spec.term for t in hits if t.topic in strong}
-        for score in self._model.score(self._features(cleaned, kind, hits)):
-            if score.score >= MODEL_DECIDES and score.topic not in strong:
-                strong.add(score.topic)
-                evidence.update(score.evidence)
-        if not strong:
+        if strong:
+            topics = tuple(sorted(strong, key=_TOPIC_ORDER.__getitem__))
+            return Classification(topics, tuple(sorted({t.spec.term for t in hits
+                                                        if t.topic in strong})))
+        found = self._features(cleaned, kind, hits)
+        decided = [s.topic for s in self._model.score(found) if s.score >= MODEL_DECIDES]
+        if not decided:
             return NONE
-        topics = tuple(sorted(strong, key=_TOPIC_ORDER.__getitem__))
-        return Classification(topics, tuple(sorted(evidence)))
+        shown = _as_written(raw)
+        evidence = {shown.get(e, e) for topic in decided for e in self._model.evidence(found, topic)}
+        return Classification(tuple(decided), tuple(sorted(evidence)))
+
+
+def _as_written(raw: str) -> dict[str, str]:
+    """Folded words mapped to the words of the line as written, for evidence a reader knows."""
+    written: dict[str, str] = {}
+    for token in raw.split():
+        for word in fold_text(token).split():
+            written.setdefault(word, token.strip(".,:;!?()[]\"'”“"))
+    return written
 
 
 @dataclass(frozen=True)

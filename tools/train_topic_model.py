@@ -35,7 +35,7 @@ PASSES = 30
 RATE = 0.2
 L2 = 3e-4
 # Features seen in fewer lines than this are left out: they would only memorise a line.
-MIN_LINES = 2
+MIN_LINES = 3
 
 
 @dataclass(frozen=True)
