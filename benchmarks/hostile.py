@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -155,6 +156,21 @@ def yaml_alias_bomb(levels: int = 9) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def comment_of_tokens(token: bytes, size: int = 1000 * 1000) -> bytes:
+    """A valid plan whose Mål sheet holds, after its rows, a comment of `size` bytes made of
+    `token` ("<mergeCell ", "<f "): a `<` need not be escaped in a comment, so a scanner that
+    looks for the end of each tag from every start tag is quadratic. It compresses to a few kB,
+    and stays under 1 MB inflated, so under the ratio check."""
+    base = valid_workbook()
+    goal = (b'<row r="2"><c r="A2" t="inlineStr"><is><t>M1</t></is></c>'
+            b'<c r="B2" t="inlineStr"><is><t>En trygg stad</t></is></c></row>')
+    # the formula case sits inside a cell with a saved result, so every <f is judged
+    cell = (b'<row r="3"><c r="C3"><!-- ' + token * (size // len(token)) + b' --><v>1</v></c>'
+            b"</row>")
+    return with_parts(base, {sheet_part(base, "Mål"): SHEET_HEAD + HEADER_ROW + goal + cell
+                             + SHEET_TAIL})
+
+
 # --- measuring ----------------------------------------------------------------------------------
 
 CHILD = """\
@@ -195,6 +211,10 @@ def _cases(quick: bool) -> list[tuple[str, str, Callable[[], bytes]]]:
         (f"bzip2 member inflating to {300 // scale} MB", "plan.xlsx",
          lambda: bzip2_bomb(300 * MB // scale)),
         ("YAML alias bomb (10**9 values)", "plan.yaml", yaml_alias_bomb),
+        (f"{1000 // scale} kB comment of <mergeCell tokens", "plan.xlsx",
+         lambda: comment_of_tokens(b"<mergeCell ", 1000 * 1000 // scale)),
+        (f"{1000 // scale} kB comment of <f tokens in a cell", "plan.xlsx",
+         lambda: comment_of_tokens(b"<f ", 1000 * 1000 // scale)),
     ]
 
 
@@ -222,6 +242,42 @@ def measure(quick: bool = False) -> list[list[str]]:
     return rows
 
 
+# Every scanner that reads untrusted sheet XML as bytes, on the input that is worst for it: tag
+# starts in a comment (where `<` needs no escaping) inside one cell, so nothing ends them.
+def _scanners() -> list[tuple[str, bytes, Callable[[bytes], object]]]:
+    from planchecker import xlsxparts
+    from planchecker.limits import Limits
+    from planchecker.problem_sink import ProblemSink
+
+    def merges(xml: bytes) -> object:
+        return xlsxparts.merged_ranges(xml, "Mål", ProblemSink("plan.xlsx", Limits()))
+
+    return [("merged_ranges", b"<mergeCell ", merges),
+            ("_formulas_have_results", b"<f ", xlsxparts._formulas_have_results),
+            ("plain_rows (<f)", b"<f ", xlsxparts.plain_rows),
+            ("plain_rows (<c)", b"<c ", xlsxparts.plain_rows),
+            ("plain_rows (<row)", b"<row ", xlsxparts.plain_rows)]
+
+
+def scaling(base: int = 100_000) -> list[list[str]]:
+    """Time of each scanner at `base`, 10 × and 100 × `base` bytes; linear means ratios ~10, 100."""
+    rows = []
+    for label, token, scan in _scanners():
+        times = []
+        for size in (base, base * 10, base * 100):
+            xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><!-- ' + token * (size // len(token))
+                   + b' --><v>1</v></c></row></sheetData></worksheet>')
+            start = time.perf_counter()
+            scan(xml)
+            times.append(time.perf_counter() - start)
+        first = max(times[0], 1e-6)
+        rows.append([label, f"{times[0] * 1000:.1f}", f"{times[1] * 1000:.1f}",
+                     f"{times[2] * 1000:.1f}", f"{times[1] / first:.0f}", f"{times[2] / first:.0f}"])
+    return rows
+
+
+SCALING_HEADERS = ["scanner", "100 kB ms", "1 MB ms", "10 MB ms", "10× ratio", "100× ratio"]
+
 HEADERS = ["case", "file kB", "unpacked MB", "result", "time ms", "tracemalloc peak MB",
            "RSS before MB", "peak RSS MB"]
 
@@ -234,6 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(tabulate(measure(args.quick), headers=HEADERS, tablefmt=args.tablefmt,
                    disable_numparse=True))
+    print("\nScanners over untrusted sheet XML (tag starts in a comment; linear: ratios ~10, ~100)")
+    print(tabulate(scaling(10_000 if args.quick else 100_000), headers=SCALING_HEADERS,
+                   tablefmt=args.tablefmt, disable_numparse=True))
     return 0
 
 

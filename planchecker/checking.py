@@ -15,6 +15,7 @@ from pathlib import Path
 
 from planchecker import engine
 from planchecker.facts import build_facts
+from planchecker.filenames import shown_name
 from planchecker.findings import Report, build_report
 from planchecker.model import Plan
 from planchecker.problems import InputProblem, ReadResult
@@ -65,10 +66,11 @@ class Checker:
         # page check as fast as `check` does (0.13 s of the facts stage of an XL plan alone).
         with collector_paused():
             read: ReadResult = read_plan(path)
+            name = shown_name(path)
             if read.plan is None or read.problems:
-                return Outcome(path.name, None, tuple(read.problems))
+                return Outcome(name, None, tuple(read.problems))
             context = self.context_for(read.plan, as_of, period)
-            return Outcome(path.name, self.check(read.plan, path.name, context))
+            return Outcome(name, self.check(read.plan, name, context))
 
 
 _DEFAULT: Checker | None = None

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 import click
 
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
+from planchecker.filenames import shown
 from planchecker.problems import InputError, PlancheckerError
+from planchecker.processes import Stopped
 from planchecker.rulebook import SEVERITY_RANK
 
 if TYPE_CHECKING:
@@ -36,13 +38,10 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
             raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
         click.echo(text, nl=False)
         return
-    from planchecker.outputs import write_atomic
+    from planchecker.outputs import write_file
 
-    try:
-        write_atomic(output, text.encode("utf-8") if isinstance(text, str) else text)
-    except OSError as exc:
-        raise PlancheckerError(f"Kan inte skriva {output}: {exc.strerror or exc}.") from None
-    click.echo(f"Skrev {output}", err=True)
+    write_file(output, text.encode("utf-8") if isinstance(text, str) else text)
+    click.echo(f"Skrev {shown(str(output))}", err=True)
 
 
 def _use_colour() -> bool:
@@ -164,10 +163,34 @@ def check(
     Tabellen visas i färg i en terminal, utan färg när utdata skickas vidare eller när
     miljövariabeln NO_COLOR är satt.
     """
-    from planchecker.checking import Checker, collector_paused
+    from planchecker import processes
+    from planchecker.filenames import shown_name
+    from planchecker.limits import Limits, time_text
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
+    limits = Limits.from_env()
+
+    def work() -> int:
+        return _check(plan, fmt, output, fail_on, as_of, period, rules_dir)
+
+    # In a child process under the time and memory budget (see limits.py).
+    try:
+        code = processes.supervised(work, limits.max_seconds, limits.max_memory, report_exception)
+    except processes.OverTime:
+        raise PlancheckerError(f"{shown_name(plan)}: {time_text(limits)}") from None
+    except processes.Killed as killed:
+        raise PlancheckerError(
+            f"{shown_name(plan)}: kontrollen avbröts av signalen {killed.name}, oftast för att "
+            "datorn fick slut på minne. Dela upp planen på flera filer, eller sänk "
+            "PLANCHECKER_MAX_MEMORY_MB så att planchecker själv avbryter i tid.") from None
+    sys.exit(code)
+
+
+def _check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
+           period: str | None, rules_dir: Path | None) -> int:
+    from planchecker.checking import Checker, collector_paused
+
     to_file = output is not None
     colour = _use_colour() and not to_file
     with collector_paused():
@@ -179,7 +202,7 @@ def check(
         _write_output(render_report(report, fmt, colour=colour, for_file=to_file), output)
     if report.engine_errors:
         raise PlancheckerError("Regelmotorn slutförde inte kontrollen; rapporten är ofullständig.")
-    sys.exit(exit_code_for(report.worst(), fail_on))
+    return exit_code_for(report.worst(), fail_on)
 
 
 REVIEW_EXIT_HELP = """\b
@@ -220,9 +243,9 @@ Slutkoder:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=120.0,
-    show_default=True,
-    help="Längsta tid i sekunder för en plan; längre blir en felrad.",
+    default=None,
+    help="Längsta tid i sekunder för en plan; längre blir en felrad. Standard: "
+    "PLANCHECKER_MAX_SECONDS, annars 120.",
 )
 def review(
     paths: tuple[Path, ...],
@@ -233,7 +256,7 @@ def review(
     period: str | None,
     rules_dir: Path | None,
     workers: int | None,
-    timeout: float,
+    timeout: float | None,
 ) -> None:
     """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
     läses utan undermappar, i namnordning).
@@ -254,7 +277,9 @@ def review(
             + "."
         )
     catalogue = load_catalogue(rules_dir)
-    options = ReviewOptions(as_of=as_of, period=period, timeout=timeout)
+    from planchecker.limits import Limits
+
+    options = ReviewOptions.from_limits(Limits.from_env(), as_of, period, timeout)
     with _progress(len(files)) as advance:
         outcomes = review_plans(files, catalogue, options, workers=workers, on_done=advance)
     result = build_review(outcomes)
@@ -271,7 +296,7 @@ def review(
         colour = _use_colour() and output is None
         _write_output(writers.render_review_table(result, colour=colour), output)
     if result.failed:
-        failed = f"{len(result.failed)} av {len(result.rows)} filer"
+        failed = f"{len(result.failed)} av {result.files} filer"
         click.echo(f"Fel: {failed} kunde inte granskas.", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(exit_code_for(result.worst(), fail_on))
@@ -390,15 +415,31 @@ def main() -> None:
         cli.main(prog_name="planchecker", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code if isinstance(exc, PlancheckerError) else EXIT_ERROR)
-    except click.exceptions.Abort:
-        click.echo("Avbrutet.", err=True)
-        sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        click.echo(
-            f"Fel: internt fel i planchecker ({type(exc).__name__}: {exc}). Rapportera felet.",
-            err=True,
-        )
-        sys.exit(EXIT_ERROR)
+        sys.exit(report_exception(exc))
+    except (Stopped, click.exceptions.Abort, KeyboardInterrupt) as exc:
+        sys.exit(report_exception(exc))
+
+
+def report_exception(exc: BaseException) -> int:
+    """Say what went wrong, in Swedish and without a traceback; the exit code that goes with it."""
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return exc.exit_code if isinstance(exc, PlancheckerError) else EXIT_ERROR
+    if isinstance(exc, Stopped):
+        click.echo(f"Avbrutet: planchecker fick signalen {exc.name}; arbetsprocesserna är "
+                   "avslutade och inga resultat skrevs.", err=True)
+        return exc.exit_code
+    if isinstance(exc, (click.exceptions.Abort, KeyboardInterrupt)):
+        click.echo("Avbrutet.", err=True)
+        return EXIT_ERROR
+    if isinstance(exc, MemoryError):  # past the memory budget (PLANCHECKER_MAX_MEMORY_MB)
+        from planchecker.limits import Limits, memory_text
+
+        click.echo(f"Fel: {memory_text(Limits.from_env())}", err=True)
+        return EXIT_ERROR
+    click.echo(f"Fel: internt fel i planchecker ({type(exc).__name__}: {exc}). Rapportera felet.",
+               err=True)
+    return EXIT_ERROR

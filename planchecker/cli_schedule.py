@@ -16,7 +16,8 @@ import click
 from tabulate import tabulate
 
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
-from planchecker.history import History, RunDiff
+from planchecker.filenames import shown
+from planchecker.history import History, RunDiff, exclusive_lock
 from planchecker.problems import PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
 
@@ -47,6 +48,8 @@ def schedule() -> None:
 def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_path: Path, outdir: Path,
         fail_on: str, workers: int | None, rules_dir: Path | None) -> None:
     """Kontrollera alla planer, skriv rapporterna och jämför med förra körningen."""
+    from planchecker.limits import Limits
+    from planchecker.outputs import writable_folder
     from planchecker.review import ReviewOptions, collect_plans, review_plans
     from planchecker.rulebook import load_catalogue
     from planchecker.schedule import run_schedule
@@ -57,14 +60,21 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     if not files:
         raise PlancheckerError("Inga planer (.xlsx, .json, .yaml) hittades i de angivna sökvägarna.")
     catalogue = load_catalogue(rules_dir)
-    outcomes = review_plans(files, catalogue, ReviewOptions(as_of=as_of, period=period), workers=workers)
-    result = run_schedule(outcomes, period=period, as_of=as_of.isoformat(), history_path=history_path,
-                          outdir=outdir, workbook=review_workbook)
+    # Refused before checking a single plan, not after: a second run on the same history, an
+    # output folder or a history that cannot be written.
+    with exclusive_lock(history_path):
+        writable_folder(outdir)
+        History(history_path).close()
+        options = ReviewOptions.from_limits(Limits.from_env(), as_of, period)
+        outcomes = review_plans(files, catalogue, options, workers=workers)
+        result = run_schedule(outcomes, period=period, as_of=as_of.isoformat(),
+                              history_path=history_path, outdir=outdir, workbook=review_workbook,
+                              locked=True)
     click.echo(_run_table(outcomes, result.diff))
     previous = f"jämfört med körning {result.previous_run}" if result.previous_run else "ingen tidigare körning"
     click.echo(f"\nKörning {result.run_id} ({period}, {as_of.isoformat()}) sparad; {previous}.")
     for path in result.written:
-        click.echo(f"Skrev {path}")
+        click.echo(f"Skrev {shown(str(path))}")
     sys.exit(_exit_code(outcomes, fail_on))
 
 

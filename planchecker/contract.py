@@ -72,7 +72,9 @@ def _topics() -> Column:
         "topics",
         "topics",
         "Ett eller flera fokusområden i säkerhets- eller trygghetsprogrammet, åtskilda med komma "
-        "eller semikolon. Lämna tomt om raden inte hör till något fokusområde.",
+        "eller semikolon. Det som står här gäller alltid före tolkningen av radens text. Lämna "
+        "tomt om raden inte hör till något fokusområde; då bedöms texten, och rapporten visar vad "
+        "som avgjorde.",
         aliases=("Fokusområden",),
         labels=model.TOPIC_LABELS,
         width=30,

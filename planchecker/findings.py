@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planchecker.checks import ItemForArea
 from planchecker.engine import RawFinding
 from planchecker.model import Location, Plan, Topic, Waiver
 from planchecker.rulebook import SEVERITY_RANK, BoundRule, Catalogue, Pack, PlanContext
-from planchecker.topics import ItemTopics
+from planchecker.topics import Classification, ItemTopics, TopicScore
 
-REPORT_VERSION = 1
+# 2: items carry topic_scores; findings carry candidates (issue 13).
+REPORT_VERSION = 2
 _KIND_ORDER = {"goal": 0, "indicator": 1, "activity": 2, "risk": 3}
 
 # Coverage states, as codes in JSON and as the Swedish words every other format shows.
@@ -56,6 +58,23 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """An item without a Fokusområde whose own text came close to the fokusområde a finding says
+    is missing. Information for the nämnd beside the finding, never part of its verdict: the
+    engine decided the finding; the nämnd confirms a candidate by filling in its Fokusområde."""
+
+    kind: str  # "goal" | "activity"
+    id: str
+    topic: Topic
+    score: float
+    evidence: tuple[str, ...]
+
+
+# The kinds whose rows have a Fokusområde column a nämnd can fill in (indikatorer have none).
+CANDIDATE_KINDS = ("goal", "activity")
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     severity: str
@@ -69,18 +88,15 @@ class Finding:
     source: str
     url: str
     waiver: Waiver | None = None
+    candidates: tuple[Candidate, ...] = ()  # closest first; information, not verdict
+    # Equality is the dataclass's: every field, wording included, so that a changed severity,
+    # category or undantag is never equal to the old finding. A comparison that means to ignore
+    # wording says so by comparing `verdict()`.
 
-    def __eq__(self, other: object) -> bool:
-        # Rewording a Swedish message must not break tests that compare findings.
-        if not isinstance(other, Finding):
-            return NotImplemented
-        return self.key() == other.key()
-
-    def __hash__(self) -> int:
-        return hash(self.key())
-
-    def key(self) -> tuple[str, str, tuple[str, ...]]:
-        return (self.rule_id, self.status, self.subjects)
+    def verdict(self) -> tuple[str, str, str, str, tuple[str, ...], Waiver | None]:
+        """Everything a user acts on, without the wording: rule, severity, status, category,
+        subjects and undantag."""
+        return (self.rule_id, self.severity, self.status, self.category, self.subjects, self.waiver)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.area or "\uffff", SEVERITY_RANK[self.severity], self.rule_id, self.subjects)
@@ -124,7 +140,10 @@ class Report:
         failing = [f.severity for f in self.findings if f.status == "fail"]
         return min(failing, key=SEVERITY_RANK.__getitem__) if failing else None
 
-    def flatten(self, keys: Sequence[str] = ("rule_id", "status", "subjects")) -> list[tuple[Any, ...]]:
+    def flatten(
+        self, keys: Sequence[str] = ("rule_id", "severity", "status", "category", "subjects")
+    ) -> list[tuple[Any, ...]]:
+        """The findings as tuples of `keys`; by default everything but wording and undantag."""
         return [tuple(getattr(f, k) for k in keys) for f in self.findings]
 
     def to_records(self) -> dict[str, Any]:
@@ -142,7 +161,7 @@ class Report:
             },
             "verdict": self.verdict,
             "summary": self.summary(),
-            "items": [self._item_record(i) for i in self.items],
+            "items": self._item_records(),
             "findings": [self._finding_record(f) for f in self.findings],
             "waivers": [_waiver_record(w, state) for w, state in self.waivers],
             "coverage": self.coverage_record(),
@@ -193,11 +212,21 @@ class Report:
         counted = [r for r in self.requirements if r.counts and (area is None or r.area == area)]
         return sum(1 for r in counted if self.rule_status(r.rule_id) != "missing"), len(counted)
 
+    def requirements_waived(self, area: str | None = None) -> int:
+        """How many of the requirements counted as met hold only by an undantag: every format
+        says so beside the share, so that "2 av 2" is never read as two requirements fulfilled."""
+        return sum(
+            1
+            for r in self.requirements
+            if r.counts and (area is None or r.area == area) and self.rule_status(r.rule_id) == "waived"
+        )
+
     def coverage_record(self) -> dict[str, Any]:
         met, total = self.requirements_met()
         return {
             "requirements": total,
             "met": met,
+            "waived": self.requirements_waived(),
             "areas": [
                 {"area": area, "status": self.area_status(area)}
                 | {item: self.area_status(area, item) for item in COVERAGE_ITEMS}
@@ -225,16 +254,26 @@ class Report:
                 return found
         return None
 
-    def _item_record(self, item: ItemTopics) -> dict[str, Any]:
-        location = self.locations.get((item.kind, item.id))
-        return {
-            "kind": item.kind,
-            "id": item.id,
-            "topics": list(_topic_codes(item.topics)),
-            "topic_source": item.source,
-            "evidence": list(item.evidence),
-            "location": _location_record(location),
-        }
+    def _item_records(self) -> list[dict[str, Any]]:
+        # One list of score records per distinct judgment, shared by the items whose texts are
+        # the same (the records are only serialised): topic_scores cost an XL report 0.08 s.
+        scores: dict[int, list[dict[str, Any]]] = {}
+        records = []
+        for item in self.items:
+            judged = item.judged
+            topic_scores = scores.get(id(judged))
+            if topic_scores is None:
+                topic_scores = scores[id(judged)] = _score_records(judged)
+            records.append({
+                "kind": item.kind,
+                "id": item.id,
+                "topics": list(_topic_codes(item.topics)),
+                "topic_source": item.source,
+                "evidence": list(item.evidence),
+                "topic_scores": topic_scores,
+                "location": _location_record(self.locations.get((item.kind, item.id))),
+            })
+        return records
 
     def _finding_record(self, finding: Finding) -> dict[str, Any]:
         return {
@@ -251,7 +290,21 @@ class Report:
             "source": finding.source,
             "url": finding.url,
             "waiver": _waiver_record(finding.waiver, None) if finding.waiver else None,
+            "candidates": [
+                {"kind": c.kind, "id": c.id, "topic": c.topic.value, "confidence": c.score,
+                 "evidence": list(c.evidence),
+                 "location": _location_record(self.locations.get((c.kind, c.id)))}
+                for c in finding.candidates
+            ],
         }
+
+
+def _score_records(judged: Classification) -> list[dict[str, Any]]:
+    return [
+        {"topic": score.topic.value, "confidence": score.score, "judgment": judged.judgment(score),
+         "evidence": list(score.evidence), "against": list(score.against)}
+        for score in judged.scores
+    ]
 
 
 def _location_record(location: Location | None) -> dict[str, Any] | None:
@@ -314,7 +367,36 @@ def _match_waivers(
     return valid, expired, unknown
 
 
-def make_finding(bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool) -> Finding:
+class NearMisses:
+    """The untagged mål and aktiviteter whose text came close to a topic, by (kind, topic)."""
+
+    def __init__(self, items: Iterable[ItemTopics]) -> None:
+        self._by: dict[tuple[str, Topic], list[tuple[ItemTopics, TopicScore]]] = {}
+        for item in items:
+            if item.kind in CANDIDATE_KINDS and item.source != "tagged":
+                for score in item.judged.near:
+                    self._by.setdefault((item.kind, score.topic), []).append((item, score))
+
+    def candidates(self, bound: BoundRule) -> tuple[Candidate, ...]:
+        """For a mål/aktivitet-for-the-area rule: the items that came close to one of its
+        topics, each once with its best score, closest first; nothing for any other rule."""
+        check = bound.rule.check
+        if not isinstance(check, ItemForArea) or check.item not in CANDIDATE_KINDS:
+            return ()
+        best: dict[str, tuple[ItemTopics, TopicScore]] = {}
+        for topic in bound.topics:
+            for item, score in self._by.get((check.item, topic), ()):
+                if item.id not in best or score.score > best[item.id][1].score:
+                    best[item.id] = (item, score)
+        found = [Candidate(item.kind, item.id, score.topic, score.score, score.evidence)
+                 for item, score in best.values()]
+        return tuple(sorted(found, key=lambda c: (-c.score, _natural(c.id))))
+
+
+def make_finding(
+    bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool,
+    candidates: tuple[Candidate, ...] = (),
+) -> Finding:
     rule = bound.rule
     return Finding(
         rule_id=rule.id,
@@ -329,13 +411,18 @@ def make_finding(bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | N
         source=rule.source.cite(),
         url=rule.source.url,
         waiver=waiver,
+        candidates=candidates,
     )
 
 
 def build_findings(
-    catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date
+    catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date,
+    items: Iterable[ItemTopics] = (),
 ) -> tuple[list[Finding], list[tuple[Waiver, str]]]:
+    """The engine's findings with their rules' words, waivers and (for a missing mål or aktivitet)
+    the untagged items that came close; `items` are the plan's classified items."""
     valid, expired, unknown = _match_waivers(catalogue, waivers, as_of)
+    near = NearMisses(items)
     findings: list[Finding] = []
     used: set[str] = set()
     for item in raw:
@@ -344,7 +431,7 @@ def build_findings(
         waived = bound.id in valid
         if waiver is not None:
             used.add(bound.id)
-        findings.append(make_finding(bound, item.subjects, waiver, waived))
+        findings.append(make_finding(bound, item.subjects, waiver, waived, near.candidates(bound)))
     states: list[tuple[Waiver, str]] = list(unknown)
     for table, state in ((valid, "använt"), (expired, "utgånget")):
         for rule_id, waiver in table.items():
@@ -363,7 +450,7 @@ def build_report(
     raw: Iterable[RawFinding],
     engine_errors: Sequence[str] = (),
 ) -> Report:
-    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of)
+    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, items)
     applicable = catalogue.applicable(plan, context)
     locations: dict[tuple[str, str], Location] = {}
     for kind, collection in (

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from planchecker.filenames import shown
 from planchecker.problems import PlancheckerError
 
 SCHEMA_VERSION = 1
@@ -109,7 +110,8 @@ class History:
             self._conn.executescript(_SCHEMA)
             self._check_version()
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{path}: historikdatabasen kan inte öppnas: {exc}") from None
+            raise HistoryError(f"{shown(str(path))}: historikdatabasen kan inte öppnas: {exc}"
+                               ) from None
 
     def close(self) -> None:
         self._conn.close()
@@ -135,6 +137,15 @@ class History:
         errors = sum(1 for g in gaps if g.severity == "error")
         warnings = sum(1 for g in gaps if g.severity == "warning")
         failed = sum(1 for r in results if r.verdict in ("unreadable", "engine-error"))
+        try:
+            return self._record(label, period, as_of, results, gaps, (failed, errors, warnings))
+        except sqlite3.Error as exc:  # a full disk, a read-only file: the run is not recorded
+            raise HistoryError(f"Kan inte skriva historiken {shown(str(self.path))}: {exc}. "
+                               "Körningen sparades inte; rapportfilerna är skrivna.") from None
+
+    def _record(self, label: str, period: str, as_of: str, results: Sequence[PlanResult],
+                gaps: Sequence[Gap], counts: tuple[int, int, int]) -> int:
+        failed, errors, warnings = counts
         with self._transaction() as cur:
             cur.execute(
                 "INSERT INTO runs (label, period, as_of, plans, failed_files, errors, warnings)"
@@ -159,7 +170,8 @@ class History:
         try:
             yield cur
         except BaseException:
-            cur.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # a failed statement may have ended it
+                cur.execute("ROLLBACK")
             raise
         cur.execute("COMMIT")
 
@@ -216,7 +228,11 @@ def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Refuse a second scheduled run on the same history at the same time."""
     lock_path = path.with_name(path.name + ".lock")
-    handle = open(lock_path, "a+")  # noqa: SIM115 - kept open for the lock's lifetime
+    try:
+        handle = open(lock_path, "a+")  # noqa: SIM115 - kept open for the lock's lifetime
+    except OSError as exc:
+        raise HistoryError(f"Kan inte skriva låsfilen {shown(str(lock_path))}: "
+                           f"{exc.strerror or exc}.") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -17,9 +17,16 @@ first bytes of each part, before any parser sees them.
 | values in a JSON/YAML plan (aliases     | 1000000   | -                             |
 | counted expanded)                       |           |                               |
 | problems reported per file              | 200       | -                             |
+| time to check one plan (seconds)        | 120       | `PLANCHECKER_MAX_SECONDS`     |
+| memory to check one plan                | 1024 MB   | `PLANCHECKER_MAX_MEMORY_MB`   |
 
 MB is 1024 * 1024 bytes; the MB variables take decimals ("0.5"). 32,767 characters is Excel's own
-cap on a cell. An unset or empty variable keeps the default; any other value that is not a
+cap on a cell. The last two are budgets rather than limits on the file: every check of one plan
+runs in a process of its own (`check` forks one, `review`/`schedule` and the web page use worker
+processes), whose address space is capped at what it had before the plan plus the memory budget
+(Linux, RLIMIT_AS), and which the process that waits for it kills when the time is up. So an input
+that no limit above foresaw ends as a Swedish "tog för lång tid / för mycket minne" for that
+file alone, never as a hang or as an out-of-memory kill of the whole run. An unset or empty variable keeps the default; any other value that is not a
 positive number is refused with `LimitsError` (exit code 2), never silently ignored.
 """
 
@@ -55,6 +62,8 @@ class Limits:
     max_merged_ranges: int = 100_000  # merged cell ranges per sheet
     max_nodes: int = 1_000_000  # values in a JSON/YAML document, YAML aliases counted expanded
     max_problems: int = 200  # problems reported before `too-many-problems`
+    max_seconds: int = 120  # wall-clock time to read and check one plan
+    max_memory: int = 1024 * MB  # address space one plan's check may add to its process
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
@@ -75,6 +84,8 @@ ENV_VARS: dict[str, tuple[str, int]] = {
     "PLANCHECKER_MAX_RATIO": ("max_ratio", 1),
     "PLANCHECKER_MAX_ROWS": ("max_rows", 1),
     "PLANCHECKER_MAX_CELL_CHARS": ("max_text_length", 1),
+    "PLANCHECKER_MAX_SECONDS": ("max_seconds", 1),
+    "PLANCHECKER_MAX_MEMORY_MB": ("max_memory", MB),
 }
 
 _COUNT = re.compile(r"[0-9]+")
@@ -94,6 +105,16 @@ def _parse(name: str, text: str, unit: int) -> int:
         raise LimitsError(f"Miljövariabeln {name} är {text!r}; den ska vara ett positivt antal "
                           "megabyte, t.ex. 20 eller 0.5.")
     return size
+
+
+def time_text(limits: Limits) -> str:
+    return (f"Planen tog för lång tid att granska (mer än {limits.max_seconds} s) och "
+            "avbröts. Dela upp planen på flera filer, eller höj PLANCHECKER_MAX_SECONDS.")
+
+
+def memory_text(limits: Limits) -> str:
+    return (f"Planen tog för mycket minne att granska (mer än {megabytes(limits.max_memory)}) "
+            "och avbröts. Dela upp planen på flera filer, eller höj PLANCHECKER_MAX_MEMORY_MB.")
 
 
 def megabytes(size: int) -> str:

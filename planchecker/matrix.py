@@ -6,7 +6,7 @@ every state is read off a report's findings and its applicable rules (see findin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from planchecker.findings import COVERAGE_LABELS, Report
@@ -26,6 +26,9 @@ class ReviewRow:
     file: str
     report: Report | None
     error: str | None = None
+    # Other files holding the same plan (same nämnd and planår): reported once, from `file`.
+    same_plan_in: tuple[str, ...] = ()
+    same_result: bool = True  # whether those files gave the same findings and coverage
 
     @property
     def ok(self) -> bool:
@@ -38,6 +41,23 @@ class ReviewRow:
         if area not in self.report.areas:
             return COVERAGE_LABELS["not_applicable"]
         return COVERAGE_LABELS[self.report.area_status(area)]
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.file, *self.same_plan_in)
+
+    def duplicate_warning(self) -> str | None:
+        """The warning for a plan found in more than one file, naming every file; else None."""
+        if not self.same_plan_in or self.report is None:
+            return None
+        names = ", ".join(self.files[:-1]) + " och " + self.files[-1]
+        text = (
+            f"Samma plan finns i {len(self.files)} filer: {names} ({self.report.plan_name}, "
+            f"planår {self.report.plan_year}). Den räknas som en plan, enligt {self.file}."
+        )
+        if not self.same_result:
+            text += " Filerna ger olika resultat: kontrollera vilken som är den beslutade planen."
+        return text
 
     def share(self) -> float | None:
         if not self.ok or self.report is None:
@@ -66,6 +86,22 @@ class Review:
             area_met, area_total = report.requirements_met(area)
             met, total = met + area_met, total + area_total
         return met, total
+
+    def area_waived(self, area: str) -> int:
+        """How many of `area_share`'s met requirements hold only by an undantag."""
+        return sum(report.requirements_waived(area) for report in self.reports)
+
+    @property
+    def files(self) -> int:
+        return sum(len(row.files) for row in self.rows)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(w for w in (row.duplicate_warning() for row in self.rows) if w is not None)
+
+    def counted_as(self) -> dict[str, str]:
+        """Each file that holds a plan already counted from another file -> that other file."""
+        return {other: row.file for row in self.rows for other in row.same_plan_in}
 
     def worst(self) -> str | None:
         """The most severe failing severity over every checked plan (None when nothing fails)."""
@@ -97,7 +133,7 @@ def _where(sheet: str | None, row: int | None) -> str:
 def build_review(outcomes: Sequence[Outcome]) -> Review:
     """Rows sorted by file name, so the review never depends on the order plans finished in."""
     ordered = sorted(outcomes, key=lambda o: o.file)
-    rows = tuple(ReviewRow(o.file, o.report, describe_failure(o)) for o in ordered)
+    rows = _one_row_per_plan([ReviewRow(o.file, o.report, describe_failure(o)) for o in ordered])
     areas: dict[str, None] = {}
     for row in rows:
         if row.ok and row.report is not None:
@@ -106,3 +142,39 @@ def build_review(outcomes: Sequence[Outcome]) -> Review:
                 dict.fromkeys(a for a in row.report.areas if row.report.requirements_met(a)[1])
             )
     return Review(rows, tuple(areas))
+
+
+def _plan_key(report: Report) -> tuple[str, int]:
+    return " ".join(report.plan_name.split()).casefold(), report.plan_year
+
+
+def _result(report: Report) -> tuple[object, ...]:
+    """What a reader compares between two files of one plan: findings and coverage, not where in
+    the file each item stands (an .xlsx and a .json place the same item differently)."""
+    findings = tuple((f.rule_id, f.severity, f.status, f.subjects) for f in report.findings)
+    return findings, report.coverage_record(), report.verdict
+
+
+def _one_row_per_plan(rows: list[ReviewRow]) -> tuple[ReviewRow, ...]:
+    """Files of the same nämnd and planår (a plan saved as .xlsx and as .json, a copy) become one
+    row, from the first file by name, which names the others: a plan is never counted twice."""
+    first_of: dict[tuple[str, int], int] = {}
+    kept: list[ReviewRow] = []
+    for row in rows:
+        if not row.ok or row.report is None:
+            kept.append(row)
+            continue
+        key = _plan_key(row.report)
+        if key not in first_of:
+            first_of[key] = len(kept)
+            kept.append(row)
+            continue
+        index = first_of[key]
+        first = kept[index]
+        assert first.report is not None
+        kept[index] = replace(
+            first,
+            same_plan_in=(*first.same_plan_in, row.file),
+            same_result=first.same_result and _result(first.report) == _result(row.report),
+        )
+    return tuple(kept)

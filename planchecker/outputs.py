@@ -6,6 +6,37 @@ import os
 import tempfile
 from pathlib import Path
 
+from planchecker.filenames import shown
+from planchecker.problems import PlancheckerError
+
+
+class OutputError(PlancheckerError):
+    """An output file or folder cannot be written; the message names it and says why."""
+
+
+def cannot_write(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"Kan inte skriva {shown(str(path))}: {exc.strerror or exc}.")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """`write_atomic`, with any failure (a read-only folder, a full disk) as an OutputError."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
+def writable_folder(folder: Path) -> None:
+    """Create `folder` if need be and make sure a file can be created in it, before a long run
+    whose results would otherwise be lost at the end."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".planchecker-", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename over `path`.

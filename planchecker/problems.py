@@ -71,6 +71,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "För många fel",
         "Fler än {limit!s} fel hittades; resten visas inte.",
     ),
+    "over-budget": ("Gräns för tid eller minne", "{detail}"),
     "internal-error": (
         "Internt fel",
         "Ett oväntat fel inträffade i planchecker ({detail}). Rapportera felet.",

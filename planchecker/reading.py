@@ -15,11 +15,13 @@ none. The work is done by:
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 from pathlib import Path
 
-from planchecker import documents, sheets, sniffing
-from planchecker.limits import Limits, LimitsError, megabytes
+from planchecker import documents, processes, sheets, sniffing
+from planchecker.filenames import shown
+from planchecker.limits import Limits, LimitsError, megabytes, memory_text
 from planchecker.model import Plan
 from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
 from planchecker.problems import ReadResult
@@ -35,14 +37,21 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
     Without `limits`, the defaults as changed by the environment (`Limits.from_env`); a bad
     value there raises LimitsError, because it is the installation that is wrong, not the file.
     """
-    sink = ProblemSink(str(path), limits or Limits.from_env())
+    sink = ProblemSink(shown(str(path)), limits or Limits.from_env())
     plan: Plan | None = None
+    out_of_memory = False
     try:
         plan = _read(path, sink)
     except TooManyProblems:
         pass
+    except MemoryError:  # past the memory budget: that file alone is refused, below
+        out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - our own bug must still end in a report
         sink.items.append(sink.problem("internal-error", detail=type(exc).__name__))
+    if out_of_memory:  # out of the except block: what the read held is free again
+        budget = processes.memory_budget() or sink.limits.max_memory
+        detail = memory_text(dataclasses.replace(sink.limits, max_memory=budget))
+        sink.items.append(sink.problem("over-budget", detail=detail))
     return ReadResult(plan if not sink.items else None, sink.items)
 
 

@@ -23,6 +23,7 @@ import datetime as dt
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -32,7 +33,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from planchecker.checking import Checker, Outcome, collector_paused
+from planchecker.filenames import shown_name
 from planchecker.model import Location
+from planchecker.limits import Limits, memory_text
+from planchecker.processes import (
+    die_with_parent,
+    limit_memory,
+    signals_deferred,
+    stop_on_signals,
+)
 from planchecker.problems import InputProblem
 from planchecker.rulebook import Catalogue
 
@@ -47,7 +56,14 @@ _WORKER_CHECKER: Checker | None = None
 class ReviewOptions:
     as_of: dt.date | None = None
     period: str | None = None
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT  # seconds per plan (PLANCHECKER_MAX_SECONDS)
+    memory: int | None = None  # bytes per worker above its start (PLANCHECKER_MAX_MEMORY_MB)
+
+    @classmethod
+    def from_limits(cls, limits: Limits, as_of: dt.date | None = None,
+                    period: str | None = None, timeout: float | None = None) -> ReviewOptions:
+        """The budgets of `limits`, the time budget replaced by `timeout` when given."""
+        return cls(as_of, period, float(timeout or limits.max_seconds), limits.max_memory)
 
 
 # What a worker runs for one plan; a module-level function, so that it can be sent to a process.
@@ -81,17 +97,21 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def failed_outcome(path: Path, detail: str) -> Outcome:
-    problem = InputProblem("internal-error", Location(file=path.name), {"detail": detail})
-    return Outcome(path.name, None, (problem,))
+def failed_outcome(path: Path, detail: str, code: str = "internal-error") -> Outcome:
+    name = shown_name(path)
+    problem = InputProblem(code, Location(file=name), {"detail": detail})
+    return Outcome(name, None, (problem,))
 
 
 # --- the worker side -----------------------------------------------------------------------------
 
 
-def _init_worker(catalogue: Catalogue) -> None:
+def _init_worker(catalogue: Catalogue, memory: int | None, run: int) -> None:
     global _WORKER_CHECKER
+    die_with_parent(run)  # a worker whose run is gone has no one to report to
     _WORKER_CHECKER = Checker(catalogue)
+    if memory is not None:  # after the Checker: the budget is for the plans
+        limit_memory(memory)
 
 
 def check_in_worker(path: Path, options: ReviewOptions) -> Outcome:
@@ -99,8 +119,12 @@ def check_in_worker(path: Path, options: ReviewOptions) -> Outcome:
     try:
         assert _WORKER_CHECKER is not None, "worker not initialised"
         return _WORKER_CHECKER.check_file(path, as_of=options.as_of, period=options.period)
+    except MemoryError:  # past the budget: answered below, once what it held is free again
+        pass
     except Exception as exc:  # noqa: BLE001 - one plan's failure must not stop the review
         return failed_outcome(path, f"{type(exc).__name__}: {exc}")
+    limits = replace(Limits(), max_memory=options.memory or Limits().max_memory)
+    return failed_outcome(path, memory_text(limits), "over-budget")
 
 
 def _pickled(task: Task, path: Path, options: ReviewOptions) -> bytes:
@@ -144,12 +168,14 @@ class _Pool:
     on_done: Callable[[], None]
     task: Task
     arrived: list[tuple[Path, bytes]] = field(default_factory=list)  # results not yet unpickled
+    exit_codes: list[int] = field(default_factory=list)  # of workers that died, once it is over
 
     def run(self, queue: deque[Path]) -> list[Path]:
         """Work through `queue`; returns the plans that were in flight when a worker crashed."""
         context = _process_context()
         executor = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_init_worker, initargs=(self.catalogue,)
+            self.workers, mp_context=context, initializer=_init_worker,
+            initargs=(self.catalogue, self.options.memory, os.getpid()),
         )
         in_flight: dict[Future[bytes], tuple[Path, float]] = {}
         clean = False
@@ -174,7 +200,7 @@ class _Pool:
                     return []
             clean = True
         finally:
-            _stop(executor, clean)
+            self.exit_codes = _stop(executor, clean)
         return []
 
     def _submit(
@@ -187,7 +213,8 @@ class _Pool:
         while queue and len(in_flight) < self.workers:
             path = queue[0]
             try:
-                future = executor.submit(_pickled, self.task, path, self.options)
+                with signals_deferred():  # submit may start a worker
+                    future = executor.submit(_pickled, self.task, path, self.options)
             except BrokenProcessPool:
                 return False
             queue.popleft()
@@ -234,9 +261,7 @@ class _Pool:
             return False
         for future in late:
             path, _ = in_flight.pop(future)
-            self._finish(
-                path, failed_outcome(path, f"tidsgränsen på {self.options.timeout:g} s överskreds")
-            )
+            self._finish(path, failed_outcome(path, _over_time(self.options.timeout), "over-budget"))
         queue.extendleft(reversed([path for path, _ in in_flight.values()]))
         in_flight.clear()
         return True
@@ -244,6 +269,22 @@ class _Pool:
     def _finish(self, path: Path, outcome: Outcome) -> None:
         self.results[path] = outcome
         self.on_done()
+
+
+# How a worker ends when an allocation fails outside Python (Rust aborts; the OOM killer kills).
+_OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGKILL)
+
+
+def _crash_outcome(path: Path, exit_codes: list[int], options: ReviewOptions) -> Outcome:
+    if options.memory is not None and any(code in _OUT_OF_MEMORY for code in exit_codes):
+        limits = replace(Limits(), max_memory=options.memory)
+        return failed_outcome(path, memory_text(limits), "over-budget")
+    return failed_outcome(path, "arbetsprocessen avbröts oväntat när filen kontrollerades")
+
+
+def _over_time(seconds: float) -> str:
+    return (f"Planen tog för lång tid att granska (mer än {seconds:g} s) och avbröts. Dela upp "
+            "planen på flera filer, eller höj tidsgränsen (--timeout, PLANCHECKER_MAX_SECONDS).")
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
@@ -255,22 +296,29 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["planchecker.checking"])
+    # forkserver_guard first: the fork server dies with this process (see `processes`)
+    context.set_forkserver_preload(["planchecker.forkserver_guard", "planchecker.checking"])
     return context
 
 
-def _stop(executor: ProcessPoolExecutor, clean: bool) -> None:
+def _stop(executor: ProcessPoolExecutor, clean: bool) -> list[int]:
     """Shut the pool down; after a crash or a timeout without waiting for a stuck worker (its
-    processes are ours to end: ProcessPoolExecutor has no public way to kill them in 3.11)."""
+    processes are ours to end: ProcessPoolExecutor has no public way to kill them in 3.11).
+    Returns the exit codes of the workers that had died before we ended them."""
     if clean:
         executor.shutdown(wait=True)
-        return
+        return []
     processes = list(getattr(executor, "_processes", {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
+    died = [p.exitcode for p in processes if p.exitcode is not None]
+    # Killed before the shutdown frees the pool's queues: a worker still starting would
+    # otherwise find their semaphores gone and print a traceback on our stderr.
     for process in processes:
         if process.is_alive():
             process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
         process.join(timeout=5)
+    return died
 
 
 def review_plans(
@@ -291,7 +339,8 @@ def review_plans(
     results: dict[Path, Outcome] = {}
     queue: deque[Path] = deque(paths)
     suspects: deque[Path] = deque()
-    with collector_paused():
+    # On SIGTERM or SIGHUP, Stopped leaves through the pool's `finally`, which kills its workers.
+    with collector_paused(), stop_on_signals():
         _review(queue, suspects, results, catalogue, options, workers, on_done, task)
     return [results[path] for path in sorted(results, key=lambda p: (p.name, str(p)))]
 
@@ -303,11 +352,9 @@ def _review(queue: deque[Path], suspects: deque[Path], results: dict[Path, Outco
         if suspects:
             # Alone in its own pool, a crash can only be this plan's.
             path = suspects.popleft()
-            crashed = _Pool(catalogue, options, 1, results, on_done, task).run(deque([path]))
-            for path in crashed:
-                results[path] = failed_outcome(
-                    path, "arbetsprocessen avbröts oväntat när filen kontrollerades"
-                )
+            pool = _Pool(catalogue, options, 1, results, on_done, task)
+            for path in pool.run(deque([path])):
+                results[path] = _crash_outcome(path, pool.exit_codes, options)
                 on_done()
         else:
             suspects.extend(_Pool(catalogue, options, workers, results, on_done, task).run(queue))

@@ -17,7 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planchecker.checking import Checker
 from planchecker.model import Plan
-from planchecker.rulebook import Period, PlanContext, RuleFileError
+from planchecker.rulebook import Period, PlanContext, RuleFileError, Severity
+
+
+# A finding of the rule under test as a case compares it: (status, subjects, severity).
+GotFinding = tuple[str, tuple[str, ...], str]
 
 
 class Expected(BaseModel):
@@ -25,9 +29,16 @@ class Expected(BaseModel):
 
     status: str = Field(pattern="^(fail|waived)$")
     subjects: list[str] = Field(default_factory=list)
+    severity: Severity | None = Field(
+        default=None, description="Nivån fyndet ska ha (error, warning, info); utelämnas = prövas inte."
+    )
 
     def key(self) -> tuple[str, tuple[str, ...]]:
         return (self.status, tuple(sorted(self.subjects)))
+
+    def matches(self, got: GotFinding) -> bool:
+        status, subjects, severity = got
+        return self.key() == (status, subjects) and self.severity in (None, severity)
 
 
 class RuleCase(BaseModel):
@@ -49,13 +60,18 @@ class RuleCase(BaseModel):
 class CaseResult:
     file: str
     case: RuleCase
-    got: tuple[tuple[str, tuple[str, ...]], ...]
+    got: tuple[GotFinding, ...]  # sorted
     engine_errors: tuple[str, ...]
 
     @property
     def passed(self) -> bool:
-        want = tuple(sorted(e.key() for e in self.case.expect))
-        return not self.engine_errors and self.got == want
+        # A rule reports one finding per subject set, so sorting both sides pairs them up.
+        want = sorted(self.case.expect, key=Expected.key)
+        return (
+            not self.engine_errors
+            and len(want) == len(self.got)
+            and all(e.matches(g) for e, g in zip(want, self.got, strict=True))
+        )
 
 
 def default_cases_dir() -> Path:
@@ -87,5 +103,7 @@ def run_case(checker: Checker, file: str, case: RuleCase) -> CaseResult:
     context = PlanContext(as_of=as_of, period=case.period)
     canonical = checker.catalogue.get_rule(case.rule).id  # an unknown id is an error in the case
     report = checker.check(case.plan, f"{file}:{case.name}", context)
-    got = tuple(sorted((f.status, f.subjects) for f in report.findings if f.rule_id == canonical))
+    got = tuple(
+        sorted((f.status, f.subjects, f.severity) for f in report.findings if f.rule_id == canonical)
+    )
     return CaseResult(file, case, got, report.engine_errors)

@@ -7,6 +7,7 @@ history last, in one transaction. A crash anywhere leaves the previous history u
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from planchecker.checking import Outcome
 from planchecker.history import Gap, History, PlanResult, RunDiff, diff_gaps, exclusive_lock
 from planchecker.junit import render_junit
-from planchecker.outputs import write_atomic
+from planchecker.outputs import write_file
 from planchecker.writers import json_text, outcome_records
 
 WorkbookWriter = Callable[[Sequence[Outcome]], bytes]
@@ -90,9 +91,12 @@ def run_schedule(
     outdir: Path,
     workbook: WorkbookWriter | None = None,
     label: str = "",
+    locked: bool = False,
 ) -> ScheduleResult:
-    """Write the outputs for already checked plans and record the run (under an exclusive lock)."""
-    with exclusive_lock(history_path), History(history_path) as history:
+    """Write the outputs for already checked plans and record the run, under an exclusive lock
+    on the history (`locked`: the caller holds it already, from before checking the plans)."""
+    with (contextlib.nullcontext() if locked else exclusive_lock(history_path)), \
+            History(history_path) as history:
         results, gaps = summarise(outcomes)
         runs = history.runs()
         previous = next((r for r in reversed(runs) if r.period == period), None)
@@ -113,5 +117,5 @@ def _write_outputs(
     if workbook is not None:
         outputs.append((outdir / "granskning.xlsx", workbook(outcomes)))
     for path, data in outputs:
-        write_atomic(path, data)
+        write_file(path, data)
     return tuple(path for path, _ in outputs)

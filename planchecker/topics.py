@@ -1,5 +1,6 @@
 """Topic classification of plan items: tagged (Fokusområde cell), inferred from the item's own text
-with the vocabulary (planchecker/vocabulary.py, rules/vocabulary/*.yaml), or inherited from its mål.
+with the vocabulary (planchecker/vocabulary.py, rules/vocabulary/*.yaml) and the learned model that
+judges lines with weak terms only (planchecker/topicmodel.py), or inherited from its mål.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, NamedTuple, Protocol
 
 from planchecker import regexcache
 from planchecker.model import Plan, Topic
@@ -16,29 +18,107 @@ from planchecker.topicmodel import MODEL_FILE, TopicModel, VocabularyHits, featu
 from planchecker.vocabulary import KINDS, Kind, Negatives, Scanner, Term, fold_text, load_vocabulary
 
 _TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
-# Measured by cross-validation over the corpus training part's documents: at 0.7 the model adds
-# a tenth more topic lines found without one more none line judged wrong.
-MODEL_DECIDES = 0.7
+Judgment = Literal["serves", "near", "below"]
 
 
 @dataclass(frozen=True)
-class Classification:
-    """The topics a line serves and the vocabulary terms that showed it."""
+class Thresholds:
+    """Where a topic score in [0, 1] becomes a judgment; each scorer ships its own."""
 
-    topics: tuple[Topic, ...]
+    decide: float  # score >= decide: the line serves the topic
+    near: float  # near <= score < decide: it came close (named beside a "saknas" finding)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.near < self.decide <= 1:
+            raise ValueError(f"tröskelvärdena måste uppfylla 0 < near < decide <= 1: {self}")
+
+
+class TopicScore(NamedTuple):
+    """How strongly one line spoke for one topic it was judged against, and why.
+
+    `evidence` are the terms or features that spoke for the topic, `against` those that were
+    found but spoke against it (for the vocabulary: terms cancelled by their `unless` context).
+    """
+
+    topic: Topic
+    score: float  # in [0, 1], rounded to two decimals so that reports are byte-stable
     evidence: tuple[str, ...]
+    against: tuple[str, ...] = ()
 
 
-NONE = Classification((), ())
+class TopicScorer(Protocol):
+    """What the Classifier needs from a scoring model: one call per distinct normalised line.
+
+    `score` returns a TopicScore for every topic with any evidence either way (a topic left out
+    scores 0), in any order; the Classifier sorts and judges them against `thresholds`.
+    """
+
+    @property
+    def thresholds(self) -> Thresholds: ...
+
+    def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]: ...
 
 
-class Classifier:
-    """Topic inference from the vocabulary; one instance serves any number of plans."""
+class Classification(NamedTuple):
+    """A line's scores for the topics it was judged against, in topic order, the thresholds, and
+    what they make of the scores: the `topics` it serves (with the `evidence` that decided them)
+    and the scores that came `near`. Build one with `Classification.of`."""
 
-    def __init__(self, terms: Sequence[Term], negatives: Negatives,
-                 model: TopicModel | None = None) -> None:
+    # Tuples, not frozen dataclasses: an XL plan builds 22,000 of these and 9,000 scores, and a
+    # frozen dataclass (or a cached_property, which takes a lock on Python 3.11) cost the
+    # classify stage a fifth of its time.
+    scores: tuple[TopicScore, ...]
+    thresholds: Thresholds
+    topics: tuple[Topic, ...]
+    near: tuple[TopicScore, ...]
+    evidence: tuple[str, ...]  # of the topics served, sorted, each once
+
+    @classmethod
+    def of(cls, scores: tuple[TopicScore, ...], thresholds: Thresholds) -> Classification:
+        decide = thresholds.decide
+        if len(scores) == 1:  # the common case, without the general one's comprehensions
+            only = scores[0]
+            if only.score < decide:
+                near = scores if only.score >= thresholds.near else ()
+                return cls(scores, thresholds, (), near, ())
+            evidence = only.evidence
+            if len(evidence) > 1:
+                evidence = tuple(sorted(set(evidence)))
+            return cls(scores, thresholds, (only.topic,), (), evidence)
+        served = [s for s in scores if s.score >= decide]
+        return cls(scores, thresholds, tuple(s.topic for s in served),
+                   tuple(s for s in scores if thresholds.near <= s.score < decide),
+                   tuple(sorted({e for s in served for e in s.evidence})))
+
+    def judgment(self, score: TopicScore) -> Judgment:
+        """`serves`, `near` or `below`: what the thresholds make of one of these scores."""
+        if score.score >= self.thresholds.decide:
+            return "serves"
+        return "near" if score.score >= self.thresholds.near else "below"
+
+
+# The vocabulary's scores, from what its matching already knows. A strong term decides its topic;
+# every further distinct term of the topic (strong or weak) makes that surer, but a dictionary
+# match is never certain. A weak term alone (belysning, polis, tillbud, skalskydd) is the classic
+# near miss: by itself it does not decide, and it is what a säkerhetssamordnare would look at.
+# A term cancelled by its `unless` context alone was found and judged against: below near.
+VOCABULARY_THRESHOLDS = Thresholds(decide=0.5, near=0.3)
+_STRONG_SCORES = (0.7, 0.85, 0.95)  # one, two, three or more distinct terms with a strong one
+_WEAK_SCORES = (0.35, 0.45)  # one, two or more distinct weak terms and no strong one
+_CANCELLED_SCORE = 0.15
+
+
+# No scores at all: the judgment of a tagged item, whose text is not classified.
+NONE = Classification.of((), VOCABULARY_THRESHOLDS)
+
+
+class VocabularyScorer:
+    """Scores from the vocabulary (rules/vocabulary/*.yaml): deterministic, a few µs a line."""
+
+    thresholds = VOCABULARY_THRESHOLDS
+
+    def __init__(self, terms: Sequence[Term], negatives: Negatives) -> None:
         self._negatives = negatives
-        self._model = model
         # Terms limited to some row kinds get small scanners of their own, run beside the general
         # one.
         self._general = Scanner.build([t for t in terms if not t.spec.kinds])
@@ -47,78 +127,123 @@ class Classifier:
             for kind in KINDS
             if (limited := [t for t in terms if t.spec.kinds and kind in t.spec.kinds])
         }
-        # Plans repeat texts (one activity text under many goals), so results are cached per
-        # distinct normalised text and row kind.
-        self._cached = functools.lru_cache(maxsize=131072)(self._classify)
 
-    @classmethod
-    def load(cls, vocabulary_dir: Path) -> Classifier:
-        """Read and validate every vocabulary file; a bad file raises ValueError naming it."""
-        weights = vocabulary_dir / MODEL_FILE
-        model = TopicModel.read(weights) if weights.exists() else None
-        classifier = cls(*load_vocabulary(vocabulary_dir), model)
-        regexcache.default().save()  # the next process reads the scanners instead of compiling
-        return classifier
+    def score(self, text: str, kind: Kind | None) -> list[TopicScore]:
+        _, hits, cancelled = self.judged(text, kind)
+        return self.scores(hits, cancelled)
 
-    def classify(self, text: str, kind: Kind | None = None) -> Classification:
-        """Topics served by one line; `kind` adds the terms limited to that row kind."""
-        normalised = " ".join(unicodedata.normalize("NFC", text).split())
-        return self._cached(normalised, kind) if normalised else NONE
-
-    def _classify(self, raw: str, kind: Kind | None) -> Classification:
-        cleaned = self._negatives.cut(fold_text(raw))
-        hits = self._hits(raw, cleaned, kind)
-        if self._model is not None and hits:
-            return self._judge(raw, cleaned, kind, hits)
-        strong = {term.topic for term in hits if term.strong}
-        if not strong:
-            return NONE
-        topics = tuple(sorted(strong, key=_TOPIC_ORDER.__getitem__))
-        evidence = tuple(sorted({t.spec.term for t in hits if t.topic in strong}))
-        return Classification(topics, evidence)
-
-
-    def line_features(self, text: str, kind: Kind | None) -> dict[str, str]:
-        """The model's features of one line (see planchecker.topicmodel), with their evidence."""
-        normalised = " ".join(unicodedata.normalize("NFC", text).split())
-        cleaned = self._negatives.cut(fold_text(normalised))
-        return self._features(cleaned, kind, self._hits(normalised, cleaned, kind))
-
-    def _hits(self, raw: str, cleaned: str, kind: Kind | None) -> list[Term]:
-        hits = self._general.hits(raw, cleaned)
+    def judged(self, text: str, kind: Kind | None) -> tuple[str, list[Term], list[Term]]:
+        """(the folded line with its false friends cut out, terms found, terms cancelled)."""
+        folded = fold_text(text)
+        cleaned = self._negatives.cut(folded)
+        # `unless` reads the whole folded line: a false friend cut out ("trygg förskolemiljö")
+        # is still the context that cancels a term beside it ("känner sig trygga").
+        hits, cancelled = self._general.judged(text, cleaned, folded)
         if kind in self._extra:
-            hits += self._extra[kind].hits(raw, cleaned)
-        return hits
+            more, more_cancelled = self._extra[kind].judged(text, cleaned, folded)
+            hits, cancelled = hits + more, cancelled + more_cancelled
+        return cleaned, hits, cancelled
 
     @staticmethod
-    def _features(cleaned: str, kind: Kind | None, hits: Sequence[Term]) -> dict[str, str]:
-        terms: dict[Topic, set[str]] = {}
+    def scores(hits: Sequence[Term], cancelled: Sequence[Term]) -> list[TopicScore]:
+        """The scores of the topics of these terms (see _vocabulary_score)."""
+        if not cancelled:
+            if not hits:
+                return []
+            if len(hits) == 1:  # most lines that say anything say it with one term
+                term = hits[0]
+                scale = _WEAK_SCORES if term.spec.weak else _STRONG_SCORES
+                return [TopicScore(term.topic, scale[0], (term.spec.term,))]
+        found: dict[Topic, list[Term]] = {}
         for term in hits:
-            terms.setdefault(term.topic, set()).add(term.spec.term)
-        found = VocabularyHits({t: tuple(sorted(v)) for t, v in terms.items()},
-                               frozenset(term.topic for term in hits if term.strong))
-        return features(cleaned, kind, found)
+            found.setdefault(term.topic, []).append(term)
+        against: dict[Topic, list[Term]] = {}
+        for term in cancelled:
+            against.setdefault(term.topic, []).append(term)
+        return [
+            _vocabulary_score(topic, found.get(topic, ()), against.get(topic, ()))
+            for topic in (found.keys() | against.keys() if against else found)
+        ]
 
-    def _judge(self, raw: str, cleaned: str, kind: Kind | None, hits: Sequence[Term]
-               ) -> Classification:
-        # A strong term decides its topic. A line with weak terms only (trygghet, beredskap,
-        # lägesbild, polis, tillbud ...) is weighed by the model, word by word, and a topic it is
-        # sure of (MODEL_DECIDES) is decided with the words that weighed most as evidence.
-        # Measured by cross-validation: every gain of running the model on all lines came from
-        # these lines, and they are few, so the model costs almost nothing on a large plan.
-        assert self._model is not None
-        strong = {term.topic for term in hits if term.strong}
-        if strong:
-            topics = tuple(sorted(strong, key=_TOPIC_ORDER.__getitem__))
-            return Classification(topics, tuple(sorted({t.spec.term for t in hits
-                                                        if t.topic in strong})))
-        found = self._features(cleaned, kind, hits)
-        decided = [s.topic for s in self._model.score(found) if s.score >= MODEL_DECIDES]
-        if not decided:
-            return NONE
-        shown = _as_written(raw)
-        evidence = {shown.get(e, e) for topic in decided for e in self._model.evidence(found, topic)}
-        return Classification(tuple(decided), tuple(sorted(evidence)))
+
+def _vocabulary_score(topic: Topic, hits: Sequence[Term], cancelled: Sequence[Term]) -> TopicScore:
+    against = tuple(sorted({t.spec.term for t in cancelled})) if cancelled else ()
+    if not hits:
+        return TopicScore(topic, _CANCELLED_SCORE, (), against)
+    names: set[str] = set()
+    strong = False
+    for term in hits:  # a loop, not two comprehensions: a fifth of the lines of a plan get here
+        names.add(term.spec.term)
+        strong = strong or not term.spec.weak
+    terms = tuple(sorted(names)) if len(names) > 1 else tuple(names)
+    scale = _STRONG_SCORES if strong else _WEAK_SCORES
+    return TopicScore(topic, scale[min(len(terms), len(scale)) - 1], terms, against)
+
+
+# The model decides a topic where the vocabulary found weak terms only and the model's probability
+# is at least this. Measured by 5-fold cross-validation over the documents of the corpus training
+# part: every gain of running the model on all lines came from such lines, and at 0.7 it finds a
+# tenth of the missed topic lines with no more none-lines judged wrong.
+MODEL_DECIDES = 0.7
+
+
+class ModelScorer:
+    """The vocabulary's scores, with the learned model (planchecker/topicmodel.py) as the judge of
+    lines where only weak terms stand: "trygghet", "beredskap", "lägesbild", "tillbud" alone may
+    or may not serve a topic, and the words around them decide.
+
+    A strong term decides as in VocabularyScorer, so a term an expert adds to the vocabulary
+    counts at once. The model's probability p maps onto the same scale (p = MODEL_DECIDES gives
+    `decide`), and raises a topic's score only; its evidence is the words that weighed most, as the
+    line writes them, beside the vocabulary's terms.
+    """
+
+    thresholds = VOCABULARY_THRESHOLDS
+
+    def __init__(self, vocabulary: VocabularyScorer, model: TopicModel) -> None:
+        self.vocabulary = vocabulary
+        self.model = model
+
+    def score(self, text: str, kind: Kind | None) -> list[TopicScore]:
+        cleaned, hits, cancelled = self.vocabulary.judged(text, kind)
+        scores = self.vocabulary.scores(hits, cancelled)
+        if not hits or any(not term.spec.weak for term in hits):
+            return scores
+        found = model_features(cleaned, kind, hits)
+        by_topic = {s.topic: s for s in scores}
+        written: dict[str, str] | None = None
+        for judged in self.model.score(found):
+            current = by_topic.get(judged.topic)
+            value = _on_vocabulary_scale(judged.score)
+            if (current is None and value < self.thresholds.decide) or (
+                    current is not None and value <= current.score):
+                continue
+            written = written if written is not None else _as_written(text)
+            words = tuple(written.get(w, w) for w in self.model.evidence(found, judged.topic))
+            if current is None:
+                by_topic[judged.topic] = TopicScore(judged.topic, value, words)
+            else:
+                evidence = tuple(dict.fromkeys((*current.evidence, *words)))
+                by_topic[judged.topic] = current._replace(score=value, evidence=evidence)
+        return list(by_topic.values())
+
+
+def model_features(cleaned: str, kind: Kind | None, hits: Sequence[Term]) -> dict[str, str]:
+    """The model's features of a folded, cut line and its vocabulary hits, with their evidence."""
+    terms: dict[Topic, set[str]] = {}
+    for term in hits:
+        terms.setdefault(term.topic, set()).add(term.spec.term)
+    found = VocabularyHits({t: tuple(sorted(v)) for t, v in terms.items()},
+                           frozenset(term.topic for term in hits if not term.spec.weak))
+    return features(cleaned, kind, found)
+
+
+def _on_vocabulary_scale(probability: float) -> float:
+    """The model's probability on the scorer's scale: MODEL_DECIDES lands on `decide`."""
+    decide = VOCABULARY_THRESHOLDS.decide
+    if probability < MODEL_DECIDES:
+        return round(probability / MODEL_DECIDES * decide, 2)
+    return round(min(0.99, decide + (probability - MODEL_DECIDES) / (1 - MODEL_DECIDES) * decide), 2)
 
 
 def _as_written(raw: str) -> dict[str, str]:
@@ -130,15 +255,86 @@ def _as_written(raw: str) -> dict[str, str]:
     return written
 
 
+class Classifier:
+    """Topic judgment of single lines by a TopicScorer; one instance serves any number of plans.
+
+    The vocabulary scorer is the default (`load`); another model plugs in as `Classifier(scorer)`.
+    """
+
+    def __init__(self, scorer: TopicScorer) -> None:
+        self.scorer = scorer
+        self.thresholds = scorer.thresholds
+        self.unjudged = Classification.of((), self.thresholds)
+        # Plans repeat texts (one activity text under many goals), so results are cached per
+        # distinct normalised text and row kind.
+        self._cached = functools.lru_cache(maxsize=131072)(self._classify)
+
+    @classmethod
+    def load(cls, vocabulary_dir: Path) -> Classifier:
+        """Read and validate every vocabulary file, and the model's weights beside them when there
+        are any (MODEL_FILE); a bad file raises ValueError naming it."""
+        vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir))
+        weights = vocabulary_dir / MODEL_FILE
+        scorer: TopicScorer = (ModelScorer(vocabulary, TopicModel.read(weights))
+                               if weights.exists() else vocabulary)
+        classifier = cls(scorer)
+        regexcache.default().save()  # the next process reads the scanners instead of compiling
+        return classifier
+
+    def classify(self, text: str, kind: Kind | None = None) -> Classification:
+        """Scores and judgments for one line; `kind` adds what is limited to that row kind."""
+        normalised = " ".join(unicodedata.normalize("NFC", text).split())
+        return self._cached(normalised, kind) if normalised else self.unjudged
+
+    def _classify(self, text: str, kind: Kind | None) -> Classification:
+        scores = self.scorer.score(text, kind)
+        if not scores:
+            return self.unjudged
+        if len(scores) == 1:
+            return Classification.of((_two_decimals(scores[0]),), self.thresholds)
+        checked = sorted(map(_two_decimals, scores), key=_topic_rank)
+        return Classification.of(tuple(checked), self.thresholds)
+
+
+def _topic_rank(score: TopicScore) -> int:
+    return _TOPIC_ORDER[score.topic]
+
+
+def _two_decimals(score: TopicScore) -> TopicScore:
+    # Reports print scores, so a model's 0.30000000000000004 must not reach them; a score outside
+    # [0, 1] is a bug in the model, not something to clip quietly.
+    value = score.score
+    if value in _EXACT:
+        return score
+    if not 0 <= value <= 1:
+        raise ValueError(f"poäng utanför 0–1 för {score.topic.value}: {value}")
+    return score._replace(score=round(value, 2))
+
+
+_EXACT = frozenset(round(hundredths / 100, 2) for hundredths in range(101))
+
+
 @dataclass(frozen=True)
 class ItemTopics:
-    """The topics of one plan item and how they were decided."""
+    """The topics of one plan item, how they were decided, and what its own text scored."""
 
     kind: str  # "goal" | "indicator" | "activity" | "risk"
     id: str
     topics: tuple[Topic, ...]
     source: str  # "tagged" | "inferred" | "inherited" | "none"
-    evidence: tuple[str, ...]
+    # The text's judgment (every topic it was judged against, with evidence and thresholds); an
+    # empty one for a tagged item, whose text is not classified.
+    judged: Classification
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The terms that decided inferred topics (none for tagged or inherited ones)."""
+        return self.judged.evidence if self.source == "inferred" else ()
+
+    def near(self, topics: Iterable[Topic]) -> tuple[TopicScore, ...]:
+        """Scores of these topics that came close without deciding; never for a tagged item."""
+        wanted = set(topics)
+        return tuple(s for s in self.judged.near if s.topic in wanted)
 
 
 def _decide(
@@ -146,16 +342,17 @@ def _decide(
     inherited: tuple[Topic, ...] = (),
 ) -> ItemTopics:
     # Tagged and inherited topics carry no evidence: the plan, or the goal's row, says why. A
-    # tagged item's text is not classified at all (a fifth of a generated plan's aktiviteter).
+    # tagged item's text is not classified at all (a fifth of a generated plan's aktiviteter), so
+    # it is never named as "came close" either: the nämnd has already said what it serves.
     tags = tuple(sorted(set(tagged), key=_TOPIC_ORDER.__getitem__))
     if tags:
-        return ItemTopics(kind, item_id, tags, "tagged", ())
-    inferred = classifier.classify(text, kind)
-    if inferred.topics:
-        return ItemTopics(kind, item_id, inferred.topics, "inferred", inferred.evidence)
+        return ItemTopics(kind, item_id, tags, "tagged", NONE)
+    judged = classifier.classify(text, kind)
+    if judged.topics:
+        return ItemTopics(kind, item_id, judged.topics, "inferred", judged)
     if inherited:
-        return ItemTopics(kind, item_id, inherited, "inherited", ())
-    return ItemTopics(kind, item_id, (), "none", ())
+        return ItemTopics(kind, item_id, inherited, "inherited", judged)
+    return ItemTopics(kind, item_id, (), "none", judged)
 
 
 def classify_plan(plan: Plan, classifier: Classifier) -> list[ItemTopics]:

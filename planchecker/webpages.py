@@ -189,6 +189,9 @@ godkänt.</p>
 {% if f.subjects %}<dt>Gäller</dt><dd>{{ f.subjects }}</dd>{% endif %}
 <dt>Källa</dt><dd>{{ source(f) }}</dd>
 {% if f.waiver %}<dt>Undantag</dt><dd>{{ f.waiver }}</dd>{% endif %}
+{% if f.candidates %}<dt>{{ candidates_heading }}</dt><dd><ul class="candidates">
+{% for line in f.candidates %}<li>{{ line }}</li>{% endfor %}
+</ul></dd>{% endif %}
 {% if f.description %}<dt>Vad kravet innebär</dt><dd>{{ f.description }}</dd>{% endif %}
 </dl>
 </li>

@@ -18,8 +18,11 @@ from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Repor
 from planchecker.matrix import Review, ReviewRow, build_review
 from planchecker.rulebook import SEVERITY_LABELS
 from planchecker.writers import (
+    CANDIDATES_HEADING,
     ITEM_LABELS,
     STATUS_LABELS,
+    candidate_lines,
+    report_share,
     subjects_text,
     type_label,
     verdict_text,
@@ -40,6 +43,7 @@ FINDING_HEADERS = [
     "Gäller (rad)",
     "Källa",
     "Undantag",
+    CANDIDATES_HEADING,
 ]
 REVIEW_SUMMARY_HEADERS = [
     "Fil",
@@ -50,6 +54,7 @@ REVIEW_SUMMARY_HEADERS = [
     "Varningar",
     "Undantag",
     "Andel uppfyllda krav",
+    "Varav med undantag",
     "Resultat",
 ]
 
@@ -89,6 +94,7 @@ def _plan_summary(ws: Worksheet, report: Report) -> None:
         ("Information", report.count("info")),
         ("Undantag", sum(1 for f in report.findings if f.status == "waived")),
         ("Andel uppfyllda krav", met / total if total else None),
+        ("Varav uppfyllda genom undantag", report.requirements_waived()),
         ("Resultat", verdict_text(report)),
     ]
     for number, (label, value) in enumerate(rows, start=3):
@@ -109,12 +115,11 @@ def _plan_coverage(ws: Worksheet, report: Report) -> None:
     ]
     write_header(ws, 1, headers)
     for number, area in enumerate(report.areas, start=2):
-        met, total = report.requirements_met(area)
         states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
         write_row(
             ws,
             number,
-            [area, *states, COVERAGE_LABELS[report.area_status(area)], f"{met} av {total}"],
+            [area, *states, COVERAGE_LABELS[report.area_status(area)], report_share(report, area)],
         )
     last = len(report.areas) + 1
     legend_column = len(headers) + 2
@@ -141,6 +146,7 @@ def _finding_values(report: Report, finding: Finding) -> list[Any]:
         subjects_text(report, finding),
         finding.source,
         waiver_text(finding),
+        "\n".join(candidate_lines(report, finding)),
     ]
 
 
@@ -188,6 +194,7 @@ def _summary_values(row: ReviewRow) -> list[Any]:
             None,
             None,
             None,
+            None,
             f"Kunde inte granskas: {row.error}",
         ]
     waived = sum(1 for f in report.findings if f.status == "waived")
@@ -200,6 +207,7 @@ def _summary_values(row: ReviewRow) -> list[Any]:
         report.count("warning"),
         waived,
         row.share(),
+        report.requirements_waived(),
         verdict_text(report),
     ]
 
@@ -219,8 +227,11 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
         last + 2,
         1,
         "Andel uppfyllda krav = tillämpliga krav utan brist (undantag räknas som uppfyllt) "
-        "/ tillämpliga krav. Upplysningar räknas inte som krav.",
+        "/ tillämpliga krav. Varav med undantag = krav som är uppfyllda bara genom undantag. "
+        "Upplysningar räknas inte som krav.",
     )
+    for number, warning in enumerate(review.warnings, start=last + 3):
+        put(ws, number, 1, f"Varning: {warning}")
 
 
 def _review_matrix(ws: Worksheet, review: Review) -> None:
@@ -243,11 +254,11 @@ def _review_matrix(ws: Worksheet, review: Review) -> None:
 
 def _review_chart(ws: Worksheet, review: Review) -> None:
     """Share of requirements met per fokusområde across every checked plan, as a bar chart."""
-    write_header(ws, 1, ["Fokusområde", "Andel uppfyllda krav", "Uppfyllda", "Krav"])
+    write_header(ws, 1, ["Fokusområde", "Andel uppfyllda krav", "Uppfyllda", "Krav", "Varav med undantag"])
     shares = [(area, *review.area_share(area)) for area in review.areas]
     shares = [(area, met, total) for area, met, total in shares if total]
     for number, (area, met, total) in enumerate(shares, start=2):
-        write_row(ws, number, [area, met / total, met, total])
+        write_row(ws, number, [area, met / total, met, total, review.area_waived(area)])
         ws.cell(row=number, column=2).number_format = PERCENT
     xlsxkit.fit_columns(ws, maximum=50)
     chart = BarChart()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
+from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, REPORT_VERSION, Finding, Report
 from planchecker.model import NAMND_TYPE_LABELS, NamndType
 from planchecker.rulebook import SEVERITY_LABELS
 
@@ -71,8 +71,9 @@ def json_text(data: Any) -> str:
     tuple and dict values, escapes included (compared for every code point). What orjson refuses
     (a key that is not a str, an int beyond 64 bits, a lone surrogate, deep nesting, other types)
     goes to json, which writes it, or refuses it, as before. The records passed here hold nothing
-    else: no floats (orjson writes 1e-7 for 1e-07 and null for NaN), no plain Enum or UUID
-    (orjson writes those, json refuses them).
+    else: no plain Enum or UUID (orjson writes those, json refuses them), and floats only as the
+    two-decimal scores in [0, 1] (both write those alike, tests/test_writers.py; orjson writes
+    1e-7 for 1e-07 and null for NaN).
     """
     try:
         return orjson.dumps(data, option=_ORJSON_OPTIONS).decode("utf-8")
@@ -137,9 +138,18 @@ def verdict_text(report: Report) -> str:
     return f"{_VERDICT_LABELS[report.verdict]}: {counts}, {waived} med undantag."
 
 
-def share_text(met: int, total: int) -> str:
-    """`10 av 12 (83 %)`, Swedish style; `–` when nothing applies."""
-    return f"{met} av {total} ({round(100 * met / total)} %)" if total else "–"
+def share_text(met: int, total: int, waived: int = 0) -> str:
+    """`10 av 12 (83 %)`, Swedish style; `–` when nothing applies. Requirements met only by an
+    undantag are named: `2 av 2, varav 1 med undantag (100 %)`."""
+    if not total:
+        return "–"
+    by_waiver = f", varav {waived} med undantag" if waived else ""
+    return f"{met} av {total}{by_waiver} ({round(100 * met / total)} %)"
+
+
+def report_share(report: Report, area: str | None = None) -> str:
+    """A report's share of requirements met (of one fokusområde, or of all), undantag named."""
+    return share_text(*report.requirements_met(area), report.requirements_waived(area))
 
 
 def subjects_text(report: Report, finding: Finding) -> str:
@@ -157,6 +167,43 @@ def waiver_text(finding: Finding) -> str:
     until = f", giltigt till {waiver.valid_until.isoformat()}" if waiver.valid_until else ""
     by = f", beslutat av {waiver.decided_by}" if waiver.decided_by else ""
     return f"{waiver.motivation}{by}{until}"
+
+
+# Beside a finding, the closest candidates are named; the rest are counted (all are in the JSON).
+CANDIDATES_NAMED = 5
+CANDIDATES_HEADING = "Kan gälla fokusområdet"
+_ALTERNATIVES = re.compile(r"\{([^{},]*)[^{}]*\}")
+
+
+def term_label(term: str) -> str:
+    """A vocabulary term as a reader would say it: `{hot*,våld*} mot anställd*` → `hot mot
+    anställd` (the first alternative, no wildcards)."""
+    return " ".join(_ALTERNATIVES.sub(r"\1", term).replace("*", "").split())
+
+
+def percent(score: float) -> str:
+    return f"{round(100 * score)} %"
+
+
+def candidate_lines(report: Report, finding: Finding) -> list[str]:
+    """One sentence per untagged item that came close to the missing fokusområde, closest first:
+    `A3 (rad 4) kan gälla Krisberedskap – ange fokusområdet i kolumnen Fokusområde om så är
+    fallet (stöd i texten: belysning, 35 %).`"""
+    area = finding.area or ", ".join(t.value for t in finding.topics)
+    lines = []
+    for candidate in finding.candidates[:CANDIDATES_NAMED]:
+        location = report.locations.get((candidate.kind, candidate.id))
+        where = f" (rad {location.row})" if location and location.row else ""
+        terms = ", ".join(dict.fromkeys(term_label(t) for t in candidate.evidence))
+        lines.append(
+            f"{candidate.id}{where} kan gälla {area} – ange fokusområdet i kolumnen Fokusområde "
+            f"om så är fallet (stöd i texten: {terms}, {percent(candidate.score)})."
+        )
+    rest = len(finding.candidates) - CANDIDATES_NAMED
+    if rest > 0:
+        lines.append(f"Ytterligare {rest} {'post' if rest == 1 else 'poster'} kan gälla "
+                     "fokusområdet (alla finns i JSON-rapporten).")
+    return lines
 
 
 def finding_groups(report: Report) -> dict[str, list[Finding]]:
@@ -177,7 +224,7 @@ def coverage_rows(report: Report) -> list[list[str]]:
     for area in report.areas:
         states = [COVERAGE_LABELS[report.area_status(area, item)] for item in COVERAGE_ITEMS]
         overall = COVERAGE_LABELS[report.area_status(area)]
-        rows.append([area, *states, overall, share_text(*report.requirements_met(area))])
+        rows.append([area, *states, overall, report_share(report, area)])
     return rows
 
 
@@ -228,7 +275,7 @@ def render_table(report: Report, *, colour: bool = False) -> str:
             [
                 _paint(severity_label(f), "waived" if f.status == "waived" else f.severity, colour),
                 f.rule_id,
-                f.message,
+                "\n".join([f.message, *(plain(line) for line in candidate_lines(report, f))]),
                 plain(subjects_text(report, f)),
                 f.source,
             ]
@@ -276,7 +323,7 @@ def fact_rows(report: Report) -> list[tuple[str, object]]:
         ("Bedömd per", report.as_of.isoformat() + period),
         ("Regelpaket", ", ".join(p.title for p in report.packs) or "inga"),
         ("Regler som gäller planen", report.rules_checked),
-        ("Andel uppfyllda krav", share_text(*report.requirements_met())),
+        ("Andel uppfyllda krav", report_share(report)),
     ]
 
 
@@ -300,6 +347,10 @@ def render_markdown(report: Report) -> str:
             for f in findings
         ]
         out += ["", f"### {md(area)}", ""] + md_table(FINDING_HEADERS, rows)
+        for f in findings:
+            if f.candidates:
+                out += ["", f"{CANDIDATES_HEADING} ({md(f.rule_id)}):", ""]
+                out += [f"- {md(line)}" for line in candidate_lines(report, f)]
     if report.waivers:
         out += ["", "## Undantag i planen", ""] + md_table(WAIVER_HEADERS, waiver_rows(report))
     return "\n".join(out) + "\n"
@@ -353,14 +404,16 @@ def review_rows(
         states = [row.status(a) or "" for a in review.areas]
         cells = [_paint(_TERMINAL_WORDS.get(s, s) if short else s, s, colour) for s in states]
         name = plain(report.plan_name)
-        rows.append([plain(row.file), name, *cells, share_text(*report.requirements_met())])
+        rows.append([plain(row.file), name, *cells, report_share(report)])
     return headers, rows
 
 
 def review_verdict(review: Review) -> str:
     checked = len(review.rows) - len(review.failed)
     with_errors = sum(1 for r in review.reports if r.count("error"))
-    text = f"{len(review.rows)} planer: {checked} granskade, {with_errors} med fel"
+    # A plan found in two files is one plan: the count of files is given only when they differ.
+    files = f" i {review.files} filer" if review.files != len(review.rows) else ""
+    text = f"{len(review.rows)} planer{files}: {checked} granskade, {with_errors} med fel"
     return text + (f", {len(review.failed)} kunde inte granskas." if review.failed else ".")
 
 
@@ -377,6 +430,8 @@ def render_review_table(review: Review, *, colour: bool = False) -> str:
         out += ["", "Kunde inte granskas:"] + [
             f"  {plain(row.file)}: {plain(row.error or '')}" for row in review.failed
         ]
+    if review.warnings:
+        out += ["", "Varningar:"] + [f"  {plain(w)}" for w in review.warnings]
     out += ["", review_verdict(review)]
     return "\n".join(out) + "\n"
 
@@ -390,10 +445,12 @@ def render_review_markdown(review: Review) -> str:
         "",
         md(review_verdict(review)),
     ]
-    shares = [(a, *review.area_share(a)) for a in review.areas]
+    if review.warnings:
+        out += ["", "## Varningar", ""] + [f"- {md(w)}" for w in review.warnings]
     out += ["", "## Andel uppfyllda krav per fokusområde (hela staden)", ""]
     out += md_table(
-        ["Fokusområde", "Uppfyllda krav"], [[a, share_text(m, t)] for a, m, t in shares]
+        ["Fokusområde", "Uppfyllda krav"],
+        [[a, share_text(*review.area_share(a), review.area_waived(a))] for a in review.areas],
     )
     return "\n".join(out) + "\n"
 
@@ -409,5 +466,14 @@ def outcome_records(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
 
 
 def render_review_json(outcomes: Sequence[Outcome]) -> str:
-    data = {"report_version": 1, "plans": outcome_records(outcomes)}
-    return json_text(data)
+    """Every file's report; a file holding a plan already counted from another file says which
+    (`same_plan_as`), and `warnings` says it in words."""
+    from planchecker.matrix import build_review
+
+    review = build_review(outcomes)
+    counted_as = review.counted_as()
+    plans = [
+        record | ({"same_plan_as": counted_as[record["file"]]} if record["file"] in counted_as else {})
+        for record in outcome_records(outcomes)
+    ]
+    return json_text({"report_version": REPORT_VERSION, "plans": plans, "warnings": list(review.warnings)})

@@ -1,12 +1,17 @@
 """A plain-Python evaluator of the rule catalogue, for tests only.
 
 It states what each check kind means as directly as possible, without facts or the engine, so the
-differential test can compare it with durable_rules on random plans.
+differential test can compare it with durable_rules on random plans. It is independent of the
+product's own helpers: applicability, the mandate period and every date comparison are worked out
+here from the rule files' fields (rulebook's models only hold the parsed YAML), so a mistake in
+rulebook.py or facts.py shows up as a difference rather than being copied into both sides.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from planchecker.checks import (
     ActivityOverdue,
@@ -22,20 +27,85 @@ from planchecker.checks import (
 )
 from planchecker.engine import RawFinding
 from planchecker.facts import HasTopics
-from planchecker.model import Plan, Status
-from planchecker.rulebook import BoundRule, Catalogue, PlanContext, mandate_period
+from planchecker.model import Plan, Status, Topic
+from planchecker.rulebook import BoundRule, Catalogue, PlanContext
+
+# The applicability fields this evaluator understands. A rule file using any other `when` field
+# makes the differential test fail until the reference learns what it means.
+KNOWN_WHEN = {"sakerhetskanslig", "periods", "mandate_years", "on_or_after", "before", "before_adoption"}
+
+# Swedish general elections: the third Sunday of September every fourth year (2014, 2018, 2022, …).
+# The fullmäktige elected then plans from the following calendar year.
+AN_ELECTION_YEAR = 2018
 
 
-def _months(plan_doc_date: object, as_of: object) -> int:
-    return (as_of.year - plan_doc_date.year) * 12 + (as_of.month - plan_doc_date.month)  # type: ignore[attr-defined]
+def first_year_of_mandate(year: int) -> int:
+    """The first calendar year of the mandate period `year` lies in: the year after the latest
+    election held before `year`."""
+    first = year
+    while (first - 1 - AN_ELECTION_YEAR) % 4 != 0:
+        first -= 1
+    return first
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
+def _on_or_after(as_of: dt.date, plan_year: int, month_day: str) -> bool:
+    """Whether the as-of date is on or after MM-DD of the plan year (tuples, so 02-30 is no error)."""
+    return (as_of.year, as_of.month, as_of.day) >= (plan_year, *_month_day(month_day))
+
+
+def _field(model: Any, name: str) -> Any:
+    # Fields other helpers may add to the rule files (a pack's adoption date): read if present.
+    return getattr(model, name, None)
+
+
+def applies(bound: BoundRule, plan: Plan, ctx: PlanContext) -> bool:
+    """Does the rule apply to this plan on this date? Read straight off the rule and its pack."""
+    rule, pack = bound.rule, bound.pack
+    when = rule.applies.when
+    unknown = {name for name in when.model_fields_set if getattr(when, name) is not None} - KNOWN_WHEN
+    assert not unknown, f"{rule.id}: the reference evaluator does not know applies.when.{unknown}"
+    year = plan.namnd.year
+    years = rule.applies.years or pack.years
+    if year < years.first or (years.last is not None and year > years.last):
+        return False
+    adopted = _field(pack, "adopted")
+    before_adoption = _field(when, "before_adoption")
+    if before_adoption is not None and adopted is not None and (year <= adopted.year) != before_adoption:
+        return False
+    if rule.applies.namnd_types is not None and plan.namnd.type not in rule.applies.namnd_types:
+        return False
+    if when.sakerhetskanslig is not None and plan.namnd.sakerhetskanslig != when.sakerhetskanslig:
+        return False
+    if when.periods is not None and ctx.period not in when.periods:
+        return False
+    if when.mandate_years is not None and year - first_year_of_mandate(year) + 1 not in when.mandate_years:
+        return False
+    if when.on_or_after is not None and not _on_or_after(ctx.as_of, year, when.on_or_after):
+        return False
+    return when.before is None or not _on_or_after(ctx.as_of, year, when.before)
+
+
+def area_topics(bound: BoundRule) -> set[Topic]:
+    rule = bound.rule
+    return set(bound.pack.areas[rule.area]) if rule.area is not None else set()
+
+
+def _months(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from one date's month to another's (the day of month is ignored)."""
+    return (later.year - earlier.year) * 12 + (later.month - earlier.month)
 
 
 def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx: PlanContext) -> set[RawFinding]:
-    if not bound.applies_to(plan, ctx):
+    if not applies(bound, plan, ctx):
         return set()
     check = bound.rule.check
     rid = bound.id
-    area = set(bound.topics)
+    area = area_topics(bound)
     if isinstance(check, ItemForArea):
         has = any(i.kind == check.item and area & set(i.topics) for i in items)
         return set() if has else {RawFinding(rid)}
@@ -67,8 +137,8 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
         if not docs:
             return set()
         if check.within == "mandate_period":
-            start = mandate_period(plan.namnd.year)[0]
-            current = any(d.decided is not None and d.decided.year >= start for d in docs)
+            start = dt.date(first_year_of_mandate(plan.namnd.year), 1, 1)
+            current = any(d.decided is not None and d.decided >= start for d in docs)
         else:
             current = any(d.decided is not None and _months(d.decided, ctx.as_of) <= check.within for d in docs)
         return set() if current else {RawFinding(rid)}

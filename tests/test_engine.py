@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
@@ -14,7 +16,7 @@ from planchecker import engine
 from planchecker.facts import build_facts
 from planchecker.model import DocumentType, Plan, Topic
 from planchecker.rulebook import Catalogue, Pack, PlanContext, load_catalogue
-from tests.reference import evaluate
+from tests.reference import evaluate, first_year_of_mandate
 
 TOPICS = list(Topic)
 DOC_TYPES = [DocumentType.rsa, DocumentType.sakerhetsskyddsanalys, DocumentType.kontinuitetsplan]
@@ -79,10 +81,20 @@ def _synthetic_catalogue() -> Catalogue:
 SYNTHETIC = _synthetic_catalogue()
 
 
-def random_plan(rng: random.Random, goals: int, activities: int, risks: int) -> tuple[Plan, list[Tagged]]:
-    """A random plan whose ids collide and dangle on purpose, with topics given directly."""
+def random_plan(
+    rng: random.Random, goals: int, activities: int, risks: int, *, year: int | None = None,
+    edges: Sequence[dt.date] = (),
+) -> tuple[Plan, list[Tagged]]:
+    """A random plan whose ids collide and dangle on purpose, with topics given directly.
+
+    Dates fall on any day of the month; with `edges` (the as-of date, the mandate period's first
+    day and their neighbours) a quarter of them land on a day where `<` and `<=` disagree.
+    """
     def topics() -> list[Topic]:
         return rng.sample(TOPICS, rng.choice([0, 0, 1, 1, 2]))
+
+    def day() -> dt.date:
+        return rng.choice(edges) if edges and rng.random() < 0.25 else _day(rng, 2012, 2028)
 
     goal_ids = [f"M{i}" for i in range(goals)]
     risk_ids = [f"R{i}" for i in range(risks)]
@@ -90,23 +102,24 @@ def random_plan(rng: random.Random, goals: int, activities: int, risks: int) -> 
     ref_risks = risk_ids + ["R-X"]
     plan = {
         "namnd": {"name": "Slump", "type": rng.choice(["stadsdelsnamnd", "bolagsstyrelse", "facknamnd"]),
-                  "year": rng.randint(2014, 2027), "sakerhetskanslig": rng.random() < 0.5},
+                  "year": year if year is not None else rng.randint(2014, 2027),
+                  "sakerhetskanslig": rng.random() < 0.5},
         "goals": [{"id": g, "text": "x", "topics": topics(),
                    "parent": rng.choice([None, None, *ref_goals])} for g in goal_ids],
         "activities": [{"id": f"A{i}", "text": "x", "goal_id": rng.choice([None, *ref_goals]),
                         "topics": topics(), "risk_ids": rng.sample(ref_risks, min(len(ref_risks), rng.choice([0, 0, 1, 2]))),
-                        "end": rng.choice([None, _day(rng, 2013, 2028)]),
+                        "end": rng.choice([None, day()]),
                         "status": rng.choice([None, "planerad", "pagar", "klar", "installd"])}
                        for i in range(activities)],
         "waivers": [{"rule": rng.choice(["T-NOTE", "T-DOC-RSA", "OKÄND"]), "motivation": "m",
-                     "valid_until": rng.choice([None, _day(rng, 2013, 2028)])} for _ in range(rng.randint(0, 3))],
+                     "valid_until": rng.choice([None, day()])} for _ in range(rng.randint(0, 3))],
         "indicators": [{"id": f"I{i}", "text": "x", "goal_id": rng.choice([None, *ref_goals])}
                        for i in range(rng.randint(0, goals + 1))],
         "risks": [{"id": r, "text": "x", "probability": rng.randint(1, 5), "consequence": rng.randint(1, 5)}
                   for r in risk_ids],
         "documents": [{"name": f"d{rng.randint(0, 3)}", "type": rng.choice(DOC_TYPES),
-                       "decided": rng.choice([None, dt.date(rng.randint(2012, 2027), rng.randint(1, 12), 1)]),
-                       "valid_until": rng.choice([None, _day(rng, 2013, 2028)])}
+                       "decided": rng.choice([None, day()]),
+                       "valid_until": rng.choice([None, day()])}
                       for _ in range(rng.randint(0, 4))],
     }
     model = Plan.model_validate(plan)
@@ -117,14 +130,29 @@ def random_plan(rng: random.Random, goals: int, activities: int, risks: int) -> 
 
 
 def _day(rng: random.Random, first: int, last: int) -> dt.date:
-    return dt.date(rng.randint(first, last), rng.randint(1, 12), rng.randint(1, 28))
+    year, month = rng.randint(first, last), rng.randint(1, 12)
+    return dt.date(year, month, rng.randint(1, calendar.monthrange(year, month)[1]))
 
 
-def _context(rng: random.Random, plan: Plan) -> PlanContext:
-    year = plan.namnd.year + rng.choice([-1, 0, 0, 0, 1])
+def _context(rng: random.Random, year: int) -> PlanContext:
+    as_of_year = year + rng.choice([-1, 0, 0, 0, 1])
     # Boundary days of the deadline rules come up often enough to be tested.
-    as_of = rng.choice([_day(rng, year, year), dt.date(year, 10, 31), dt.date(year, 10, 30)])
+    as_of = rng.choice([_day(rng, as_of_year, as_of_year), dt.date(as_of_year, 10, 31),
+                        dt.date(as_of_year, 10, 30), dt.date(as_of_year, 11, 1)])
     return PlanContext(as_of=as_of, period=rng.choice([None, "T1", "T2", "VB"]))
+
+
+def _edges(year: int, as_of: dt.date) -> list[dt.date]:
+    start = dt.date(first_year_of_mandate(year), 1, 1)
+    one = dt.timedelta(days=1)
+    return [as_of - one, as_of, as_of + one, start - one, start, start + one]
+
+
+def _random_case(rng: random.Random, size: tuple[int, int, int]) -> tuple[Plan, list[Tagged], PlanContext]:
+    year = rng.randint(2014, 2027)
+    ctx = _context(rng, year)
+    plan, items = random_plan(rng, *size, year=year, edges=_edges(year, ctx.as_of))
+    return plan, items, ctx
 
 
 def _compare(catalogue: Catalogue, plan: Plan, items: list[Tagged], ctx: PlanContext) -> None:
@@ -133,21 +161,19 @@ def _compare(catalogue: Catalogue, plan: Plan, items: list[Tagged], ctx: PlanCon
     assert result.findings == evaluate(catalogue, plan, items, ctx)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# The number of examples and whether they are the same every run come from the hypothesis profile
+# (tests/conftest.py): `ci` is derandomized, `long` draws fresh seeds every run.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32), size=st.sampled_from([(0, 0, 0), (1, 2, 1), (3, 8, 4), (10, 30, 20)]))
 def test_engine_equals_reference_on_random_plans(seed: int, size: tuple[int, int, int]) -> None:
-    rng = random.Random(seed)
-    plan, items = random_plan(rng, *size)
-    ctx = _context(rng, plan)
+    plan, items, ctx = _random_case(random.Random(seed), size)
     _compare(SYNTHETIC, plan, items, ctx)
     _compare(load_catalogue(), plan, items, ctx)
 
 
 @pytest.mark.parametrize("size", [(200, 3_000, 500), (1_000, 30_000, 2_000)])
 def test_engine_equals_reference_on_large_plans(size: tuple[int, int, int]) -> None:
-    rng = random.Random(size[1])
-    plan, items = random_plan(rng, *size)
-    ctx = _context(rng, plan)
+    plan, items, ctx = _random_case(random.Random(size[1]), size)
     _compare(SYNTHETIC, plan, items, ctx)
     _compare(load_catalogue(), plan, items, ctx)
 
@@ -200,7 +226,7 @@ def test_many_plans_leave_no_state_behind() -> None:
     rng = random.Random(7)
     for _ in range(1_100):
         plan, items = random_plan(rng, 2, 3, 2)
-        result = engine.run_plan(SYNTHETIC, build_facts(plan, items, _context(rng, plan)))
+        result = engine.run_plan(SYNTHETIC, build_facts(plan, items, _context(rng, plan.namnd.year)))
         assert result.complete
     assert engine.live_sessions() == 0
 
@@ -221,3 +247,10 @@ def test_first_year_deadline_rules_switch_on_the_day(as_of: dt.date, expected: s
                                 "documents": [{"name": "RSA", "type": "rsa", "decided": "2021-05-01"}]})
     result = engine.run_plan(SYNTHETIC, build_facts(plan, [], PlanContext(as_of=as_of)))
     assert {f.rule_id for f in result.findings} & {"T-Y1-EARLY", "T-Y1-LATE"} == expected
+
+
+def test_reference_mandate_periods_follow_the_election_calendar() -> None:
+    # Elections 2014, 2018, 2022, 2026: the periods planned for are 2015–2018, 2019–2022, 2023–2026.
+    assert [first_year_of_mandate(y) for y in (2015, 2018, 2019, 2022, 2023, 2026, 2027)] == [
+        2015, 2015, 2019, 2019, 2023, 2023, 2027,
+    ]

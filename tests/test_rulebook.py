@@ -137,3 +137,15 @@ def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
             parsed, unknown = parse_fokusomraden(name)
             assert unknown == [], (pack.id, name)
             assert set(parsed) == set(topics), (pack.id, name)
+
+
+def test_no_rule_cites_a_program_of_a_later_period_than_the_plans_it_judges() -> None:
+    """A finding on a 2018 plan must not cite the säkerhetsprogram 2020–2023 as its source."""
+    import re
+
+    wrong = []
+    for bound in load_catalogue().rules:
+        for first, last in re.findall(r"(20\d\d)[–-](20\d\d)", bound.rule.source.cite()):
+            if int(first) > bound.years.first:
+                wrong.append((bound.id, bound.years.label(), f"{first}–{last}"))
+    assert wrong == []

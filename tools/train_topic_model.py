@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import math
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.topic_corpus import load_lines  # noqa: E402
 from planchecker.model import Topic  # noqa: E402
 from planchecker.topicmodel import MODEL_FILE, dump_weights  # noqa: E402
-from planchecker.topics import Classifier, default_vocabulary_dir  # noqa: E402
+from planchecker.topics import VocabularyScorer, default_vocabulary_dir, model_features  # noqa: E402
 from planchecker.vocabulary import Kind, load_vocabulary  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -57,9 +58,16 @@ def examples() -> list[Example]:
     return rows
 
 
-def train(classifier: Classifier, rows: Sequence[Example]
+def line_features(vocabulary: VocabularyScorer, text: str, kind: Kind | None) -> list[str]:
+    """The features ModelScorer sees for this line (see planchecker.topics.model_features)."""
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    cleaned, hits, _ = vocabulary.judged(normalised, kind)
+    return sorted(model_features(cleaned, kind, hits))
+
+
+def train(vocabulary: VocabularyScorer, rows: Sequence[Example]
           ) -> tuple[dict[Topic, float], dict[str, dict[Topic, float]]]:
-    encoded = [(sorted(classifier.line_features(row.text, row.kind)), row.topics) for row in rows]
+    encoded = [(line_features(vocabulary, row.text, row.kind), row.topics) for row in rows]
     seen: dict[str, int] = {}
     for found, _ in encoded:
         for feature in found:
@@ -89,13 +97,13 @@ def train(classifier: Classifier, rows: Sequence[Example]
 
 def build() -> str:
     vocabulary_dir = default_vocabulary_dir()
-    classifier = Classifier(*load_vocabulary(vocabulary_dir))
+    vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir))
     rows = examples()
-    bias, weights = train(classifier, rows)
-    vocabulary = hashlib.sha256(b"".join(
+    bias, weights = train(vocabulary, rows)
+    fingerprint = hashlib.sha256(b"".join(
         p.read_bytes() for p in sorted(vocabulary_dir.glob("*.yaml")))).hexdigest()[:16]
     about = {"lines": len(rows), "passes": PASSES, "rate": RATE, "l2": L2,
-             "vocabulary": vocabulary, "trainer": "tools/train_topic_model.py"}
+             "vocabulary": fingerprint, "trainer": "tools/train_topic_model.py"}
     return dump_weights(bias, weights, about)
 
 
