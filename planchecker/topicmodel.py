@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,16 +103,23 @@ class ModelScore:
 class TopicModel:
     """Weights per topic and feature, as trained by tools/train_topic_model.py."""
 
-    def __init__(self, bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]],
+    def __init__(self, bias: Sequence[float], rows: Mapping[str, tuple[tuple[int, float], ...]],
                  evidence_count: int = 3) -> None:
+        """`bias` per topic in Topic order; `rows` per feature only its non-zero weights, as
+        (topic index, weight): a line's features are a dozen look-ups and a few additions."""
         self._topics = tuple(Topic)
-        self._bias = [float(bias.get(t, 0.0)) for t in self._topics]
-        index = {t: i for i, t in enumerate(self._topics)}
-        # Per feature only its non-zero weights, as (topic index, weight): a line's features are
-        # a dozen dictionary look-ups and a few additions.
-        self._rows = {feature: tuple((index[t], w) for t, w in by_topic.items() if w)
-                      for feature, by_topic in weights.items()}
+        self._bias = list(bias)
+        self._rows = dict(rows)
         self._evidence_count = evidence_count
+
+    @classmethod
+    def of(cls, bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]]
+           ) -> TopicModel:
+        """A model from weights per topic, as the trainer holds them."""
+        index = {t: i for i, t in enumerate(Topic)}
+        return cls([float(bias.get(t, 0.0)) for t in Topic],
+                   {f: tuple((index[t], w) for t, w in by_topic.items() if w)
+                    for f, by_topic in weights.items()})
 
     @classmethod
     def read(cls, path: Path) -> TopicModel:
@@ -121,19 +128,36 @@ class TopicModel:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 raise ValueError(f"okänt format {data.get('format')!r}, väntade {FORMAT}")
-            topics = [Topic(code) for code in data["topics"]]
-            bias = dict(zip(topics, (float(b) for b in data["bias"]), strict=True))
-            weights = {
-                feature: {t: float(w) for t, w in zip(topics, row, strict=True) if w}
-                for feature, row in data["weights"].items()
-            }
+            if data["topics"] != [t.value for t in Topic]:
+                raise ValueError(f"ämnena {data['topics']!r} är inte {[t.value for t in Topic]!r}")
+            count = len(Topic)
+            bias = [float(b) for b in data["bias"]]
+            rows: dict[str, tuple[tuple[int, float], ...]] = {}
+            for feature, row in data["weights"].items():
+                if len(row) != count:
+                    raise ValueError(f"{feature!r} har {len(row)} vikter, inte {count}")
+                rows[feature] = tuple((i, float(w)) for i, w in enumerate(row) if w)
+            if len(bias) != count:
+                raise ValueError(f"bias har {len(bias)} värden, inte {count}")
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
-                ValueError) as exc:
+                AttributeError, ValueError) as exc:
             raise ValueError(f"{path.name}: kan inte läsas som ämnesmodell: {exc}") from None
-        return cls(bias, weights)
+        return cls(bias, rows)
 
     def score(self, found: Mapping[str, str]) -> list[ModelScore]:
-        """A probability per topic; the evidence is named for those at or over `evidence_from`."""
+        """A probability per topic, in topic order (no evidence: see `evidence`)."""
+        return [ModelScore(topic, _probability(total), ())
+                for topic, total in zip(self._topics, self._totals(found), strict=True)]
+
+    def sure(self, found: Mapping[str, str], probability: float) -> list[ModelScore]:
+        """The topics whose probability is at least `probability`, with their evidence."""
+        # Compared as log-odds: most lines are sure of nothing, and then no exp() is needed.
+        threshold = math.log(probability / (1 - probability))
+        return [ModelScore(topic, _probability(total), self.evidence(found, topic))
+                for topic, total in zip(self._topics, self._totals(found), strict=True)
+                if total >= threshold]
+
+    def _totals(self, found: Mapping[str, str]) -> list[float]:
         totals = list(self._bias)
         rows = self._rows
         for feature in found:
@@ -141,8 +165,7 @@ class TopicModel:
             if row:
                 for i, weight in row:
                     totals[i] += weight
-        return [ModelScore(topic, 1 / (1 + math.exp(-max(-30.0, min(30.0, total)))), ())
-                for topic, total in zip(self._topics, totals, strict=True)]
+        return totals
 
     def evidence(self, found: Mapping[str, str], topic: Topic) -> tuple[str, ...]:
         """The words and terms that raised `topic` most in this line, strongest first."""
@@ -156,14 +179,22 @@ class TopicModel:
         return tuple(dict.fromkeys(shown for _, shown in parts))[: self._evidence_count]
 
 
+def _probability(total: float) -> float:
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, total))))
+
+
 def dump_weights(bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]],
-                 about: Mapping[str, object], digits: int = 3) -> str:
-    """The weights file's text: sorted, rounded, one feature a line, so diffs stay readable."""
+                 about: Mapping[str, object], digits: int = 2, smallest: float = 0.05) -> str:
+    """The weights file's text: sorted, rounded, one feature a line, so diffs stay readable.
+
+    A weight under `smallest` is left out: it moves no judgment, and every weight kept is work for
+    every line the model reads.
+    """
     topics = list(Topic)
 
     def rounded(value: float) -> float:
         result = round(value, digits)
-        return 0.0 if result == 0 else result
+        return 0.0 if abs(result) < smallest else result
 
     rows = {feature: [rounded(by_topic.get(t, 0.0)) for t in topics]
             for feature, by_topic in sorted(weights.items())}
@@ -176,11 +207,3 @@ def dump_weights(bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topi
     lines.append(",\n".join(entries))
     lines += ["}", "}"]
     return "\n".join(lines) + "\n"
-
-
-def topics_in(scores: Iterable[ModelScore], threshold: float) -> list[Topic]:
-    return [s.topic for s in scores if s.score >= threshold]
-
-
-__all__: Sequence[str] = ("MODEL_FILE", "ModelScore", "TopicModel", "VocabularyHits", "features",
-                          "stem", "word_features", "dump_weights")

@@ -193,9 +193,10 @@ class ModelScorer:
     or may not serve a topic, and the words around them decide.
 
     A strong term decides as in VocabularyScorer, so a term an expert adds to the vocabulary
-    counts at once. The model's probability p maps onto the same scale (p = MODEL_DECIDES gives
-    `decide`), and raises a topic's score only; its evidence is the words that weighed most, as the
-    line writes them, beside the vocabulary's terms.
+    counts at once. Where the model is sure (p >= MODEL_DECIDES) its probability maps onto the same
+    scale (MODEL_DECIDES gives `decide`) and decides the topic, with the words that weighed most,
+    as the line writes them, beside the vocabulary's terms as evidence. Where it is not sure, the
+    vocabulary's score stands: a weak term alone stays "near".
     """
 
     thresholds = VOCABULARY_THRESHOLDS
@@ -209,20 +210,18 @@ class ModelScorer:
         scores = self.vocabulary.scores(hits, cancelled)
         if not hits or any(not term.spec.weak for term in hits):
             return scores
-        found = model_features(cleaned, kind, hits)
+        sure = self.model.sure(model_features(cleaned, kind, hits), MODEL_DECIDES)
+        if not sure:
+            return scores
         by_topic = {s.topic: s for s in scores}
-        written: dict[str, str] | None = None
-        for judged in self.model.score(found):
-            current = by_topic.get(judged.topic)
+        written = _as_written(text)
+        for judged in sure:
             value = _on_vocabulary_scale(judged.score)
-            if (current is None and value < self.thresholds.decide) or (
-                    current is not None and value <= current.score):
-                continue
-            written = written if written is not None else _as_written(text)
-            words = tuple(written.get(w, w) for w in self.model.evidence(found, judged.topic))
+            words = tuple(written.get(w, w) for w in judged.evidence)
+            current = by_topic.get(judged.topic)
             if current is None:
                 by_topic[judged.topic] = TopicScore(judged.topic, value, words)
-            else:
+            elif value > current.score:
                 evidence = tuple(dict.fromkeys((*current.evidence, *words)))
                 by_topic[judged.topic] = current._replace(score=value, evidence=evidence)
         return list(by_topic.values())
@@ -239,10 +238,8 @@ def model_features(cleaned: str, kind: Kind | None, hits: Sequence[Term]) -> dic
 
 
 def _on_vocabulary_scale(probability: float) -> float:
-    """The model's probability on the scorer's scale: MODEL_DECIDES lands on `decide`."""
+    """A sure probability on the scorer's scale: MODEL_DECIDES lands on `decide`, 1 on 0.99."""
     decide = VOCABULARY_THRESHOLDS.decide
-    if probability < MODEL_DECIDES:
-        return round(probability / MODEL_DECIDES * decide, 2)
     return round(min(0.99, decide + (probability - MODEL_DECIDES) / (1 - MODEL_DECIDES) * decide), 2)
 
 

@@ -100,7 +100,9 @@ def test_the_model_decides_a_weak_only_line_and_names_its_words(classifier: Clas
     judged = classifier.classify(line, "goal")
     assert judged.topics == (BRO,)
     assert "trygghet" in judged.evidence  # the word as written in the line
-    assert "Hållbart" in judged.evidence  # the model's own evidence, not folded
+    # The rest is the vocabulary's term and the model's words, each as the line writes them.
+    words = [e for e in judged.evidence if not e.startswith("{")]
+    assert len(words) >= 2 and all(word in line.split() for word in words)
 
 
 def test_the_model_raises_a_weak_score_only_and_keeps_the_terms(classifier: Classifier) -> None:
