@@ -46,12 +46,15 @@ sina vid under efter mot fran alla samt dessa detta denna var vi man nar hur vil
 """.split())
 
 
-@functools.lru_cache(maxsize=65536)
+_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _SUFFIXES}, reverse=True))
+_SUFFIX_SET = frozenset(_SUFFIXES)
+
+
 def stem(word: str) -> str:
     """A light Swedish stem: the longest listed ending cut while four letters remain."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            return word[: -len(suffix)]
+    for length in _SUFFIX_LENGTHS:
+        if len(word) - length >= _MIN_STEM and word[-length:] in _SUFFIX_SET:
+            return word[:-length]
     return word
 
 
