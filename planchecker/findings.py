@@ -120,6 +120,8 @@ class Report:
     waivers: tuple[tuple[Waiver, str], ...]  # (waiver, "använt" | "oanvänt" | "utgånget" | "okänd regel")
     engine_errors: tuple[str, ...] = ()
     requirements: tuple[Requirement, ...] = field(default_factory=tuple)
+    # Set when the plan was read from a published document: its structure was inferred.
+    notice: str | None = None
 
     @property
     def applicable_rules(self) -> tuple[str, ...]:
@@ -161,6 +163,7 @@ class Report:
                 "as_of": self.as_of.isoformat(),
                 "period": self.period,
                 "rule_packs": [{"id": p.id, "title": p.title} for p in self.packs],
+                **({"inferred_structure": self.notice} if self.notice else {}),
             },
             "verdict": self.verdict,
             "summary": self.summary(),

@@ -234,8 +234,10 @@ def upload_name(raw: str) -> str:
 
 
 def check_upload(settings: Settings, upload: FileStorage, as_of: dt.date | None,
-                 period: str | None) -> tuple[Report | None, list[InputProblem]]:
-    """Read the upload under the limits, then check it; the upload is deleted before checking."""
+                 period: str | None) -> tuple[Report | None, list[InputProblem], Any]:
+    """Read the upload under the limits, then check it; the upload is deleted before checking.
+    The third value is the docimport.Imported of a published document (else None), for its
+    pre-filled template."""
     name = upload_name(upload.filename or "")
     with tempfile.TemporaryDirectory(prefix="planchecker-") as folder:
         path = Path(folder) / name
@@ -245,10 +247,13 @@ def check_upload(settings: Settings, upload: FileStorage, as_of: dt.date | None,
     g.reading_notes = [_renamed(n, name).describe() for n in read.notes]
     if read.plan is None or read.problems:
         # Problems name the file as the user knows it, not our temporary path.
-        return None, [_renamed(p, name) for p in read.problems]
+        return None, [_renamed(p, name) for p in read.problems], None
     checker = settings.checker
     context = checker.context_for(read.plan, as_of, period)
-    return checker.check(read.plan, name, context), []
+    report = checker.check(read.plan, name, context)
+    if read.imported is not None:  # a published document: say that its structure was inferred
+        report = dataclasses.replace(report, notice=read.notice)
+    return report, [], read.imported
 
 
 def _renamed(problem: InputProblem, name: str) -> InputProblem:
@@ -264,13 +269,15 @@ def _check_page(settings: Settings) -> Response:
     form = read_form()
     if form.errors or form.upload is None:
         return _form_page(settings, "Formuläret behöver rättas", list(form.errors), 400)
-    report, problems = check_upload(settings, form.upload, form.as_of, form.period)
+    report, problems, imported = check_upload(settings, form.upload, form.as_of, form.period)
     if report is None:
         errors = [FieldError("plan", p.describe()) for p in problems]
         return _form_page(settings, f"Planen kunde inte läsas ({len(problems)} fel)", errors,
                           status_for(problems))
-    return _page("result.html", 200, **webviews.result_view(report, settings.checker.catalogue),
-                 notes=g.get("reading_notes", []))
+    view = webviews.result_view(report, settings.checker.catalogue)
+    if imported is not None:
+        view["downloads"].insert(0, webviews.imported_download(imported, report))
+    return _page("result.html", 200, **view, notes=g.get("reading_notes", []))
 
 
 def _check_api(settings: Settings) -> Response:
@@ -278,7 +285,7 @@ def _check_api(settings: Settings) -> Response:
     if form.errors or form.upload is None:
         return _json({"error": "Felaktig begäran", "message": " ".join(e.text for e in form.errors),
                       "problems": []}, 400)
-    report, problems = check_upload(settings, form.upload, form.as_of, form.period)
+    report, problems, _ = check_upload(settings, form.upload, form.as_of, form.period)
     if report is None:
         return _json({"error": "Planen kunde inte läsas", "message": InputError(problems).message,
                       "problems": [p.to_record() for p in problems]}, status_for(problems))

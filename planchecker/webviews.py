@@ -58,6 +58,7 @@ def result_view(report: Report, catalogue: Catalogue) -> dict[str, Any]:
         "plan": {"name": report.plan_name, "year": report.plan_year},
         "verdict": report.verdict,
         "verdict_text": writers.verdict_text(report),
+        "notice": report.notice,
         "facts": facts(report),
         "engine_errors": report.engine_errors,
         "downloads": downloads(report),
@@ -108,6 +109,18 @@ def render_format(report: Report, fmt: str) -> bytes:
         return plan_workbook(report)
     text = writers.render_html(report) if fmt == "html" else writers.render_json(report)
     return text.encode("utf-8")
+
+
+def imported_download(imported: Any, report: Report) -> dict[str, str]:
+    """The pre-filled template of a plan read from a published document, as a data: link."""
+    from planchecker.docimport import imported_workbook
+
+    data = imported_workbook(imported)
+    slug = re.sub(r"\W+", "-", report.plan_name.lower()).strip("-")[:60] or "plan"
+    return {"label": "Förifylld Excel-mall med var varje rad stod i dokumentet",
+            "size": megabytes(len(data)), "name": f"plan-{slug}-{report.plan_year}.xlsx",
+            "href": f"data:{XLSX_MIME};base64," + base64.b64encode(data).decode("ascii"),
+            "note": ""}
 
 
 def downloads(report: Report) -> list[dict[str, str]]:
