@@ -245,7 +245,7 @@ Listan skapas från regelfilerna.</p>
 <td data-label="Krav"><strong>{{ rule.title }}</strong><br>{{ rule.message }}
 {%- if rule.area %}<br>Fokusområde: {{ rule.area }}{% endif %}<br>Planår {{ rule.years }}</td>
 <td data-label="Nivå">{{ rule.severity }}</td>
-<td data-label="Källa">{{ source(rule) }}</td></tr>
+<td data-label="Källa">{{ source(rule) }}<br>{{ rule.basis }}: {{ rule.basis_note }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
