@@ -1,0 +1,138 @@
+"""The web page's checks, each in a worker process under the time and memory budgets.
+
+The same design as `review` (see limits.py): a request thread hands the uploaded file to a worker
+process and waits at most PLANCHECKER_MAX_SECONDS; a worker over time is killed and replaced, a
+worker over its memory budget fails that upload alone. So one hostile upload can neither take the
+server's process down nor keep a thread burning CPU after its client has left, and durable_rules
+(not thread-safe, one process-wide lock) runs in the workers, one plan each at a time, while the
+server's threads only move bytes. The number of workers bounds the checks running at once; a
+request that finds none free within `QUEUE_SECONDS` gets 503 rather than a growing queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import queue
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from planchecker import review
+from planchecker.checking import Outcome
+from planchecker.limits import Limits, LimitsError, memory_text
+from planchecker.reading import read_plan
+from planchecker.rulebook import Catalogue
+
+QUEUE_SECONDS = 30.0  # how long a request waits for a free worker before 503
+
+
+class Busy(Exception):
+    """Every worker was busy for QUEUE_SECONDS."""
+
+
+@dataclass
+class CheckPool:
+    """At most `size` checks at a time, each in a worker process of its own."""
+
+    catalogue: Catalogue
+    limits: Limits
+    size: int
+
+    def __post_init__(self) -> None:
+        # A slot is a one-worker pool, started when first needed; None until then or after its
+        # worker had to be killed.
+        self._slots: queue.Queue[ProcessPoolExecutor | None] = queue.Queue()
+        for _ in range(self.size):
+            self._slots.put(None)
+
+    def check(self, path: Path, name: str, as_of: dt.date | None, period: str | None,
+              wait: float = QUEUE_SECONDS) -> Outcome:
+        try:
+            executor = self._slots.get(timeout=wait)
+        except queue.Empty:
+            raise Busy from None
+        try:
+            executor = executor or self._start()
+            options = review.ReviewOptions(as_of, period, float(self.limits.max_seconds),
+                                           self.limits.max_memory)
+            task = functools.partial(_check_upload, name=name, limits=self.limits)
+            future = executor.submit(review._pickled, task, path, options)
+            try:
+                return review._unpickled(future.result(timeout=self.limits.max_seconds),
+                                         self.catalogue)
+            except FutureTimeout:
+                review._stop(executor, clean=False)
+                executor = None
+                return review.failed_outcome(Path(name), review._over_time(options.timeout),
+                                             "over-budget")
+            except BrokenProcessPool:
+                codes = review._stop(executor, clean=False)
+                executor = None
+                return review._crash_outcome(Path(name), codes, options)
+        finally:
+            self._slots.put(executor)
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(1, mp_context=review._process_context(),
+                                   initializer=review._init_worker,
+                                   initargs=(self.catalogue, self.limits.max_memory, os.getpid()))
+
+    def close(self) -> None:
+        while True:
+            try:
+                executor = self._slots.get_nowait()
+            except queue.Empty:
+                return
+            if executor is not None:
+                review._stop(executor, clean=False)
+
+
+def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
+                  limits: Limits) -> Outcome:
+    """In the worker: read the upload under the server's limits and check it; problems and
+    report name the file as the user knows it, not our temporary path."""
+    checker = review._WORKER_CHECKER
+    assert checker is not None, "worker not initialised"
+    out_of_memory = False
+    try:
+        read = read_plan(path, limits=limits)
+        if read.plan is None or read.problems:
+            return Outcome(name, None, tuple(replace(p, location=p.location.model_copy(
+                update={"file": name})) for p in read.problems))
+        context = checker.context_for(read.plan, options.as_of, options.period)
+        return Outcome(name, checker.check(read.plan, name, context))
+    except MemoryError:
+        out_of_memory = True
+    assert out_of_memory
+    return review.failed_outcome(Path(name), memory_text(limits), "over-budget")
+
+
+def _checks_from_env() -> int:
+    text = os.environ.get("PLANCHECKER_WEB_CHECKS", "").strip()
+    if not text:
+        return 0
+    if not text.isdigit() or int(text) < 1:
+        raise LimitsError(f"Miljövariabeln PLANCHECKER_WEB_CHECKS är {text!r}; den ska vara ett "
+                          "positivt heltal, t.ex. 2.")
+    return int(text)
+
+
+_POOLS: dict[tuple[Path | None, Limits, int], CheckPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def pool_for(rules_dir: Path | None, catalogue: Catalogue, limits: Limits,
+             size: int | None = None) -> CheckPool:
+    """The process's pool for these settings, made on first use (after a pre-forking server
+    has forked)."""
+    size = size or _checks_from_env() or review.default_workers()
+    key = (rules_dir, limits, size)
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = CheckPool(catalogue, limits, size)
+        return _POOLS[key]
