@@ -125,12 +125,12 @@ def _busy_cores(before: tuple[int, int] | None, after: tuple[int, int] | None) -
     return (after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1)
 
 
-def measure(args: Sequence[str], timeout: float = 900, env: dict[str, str] | None = None
-            ) -> Sample:
+def measure(args: Sequence[str], timeout: float = 900, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Sample:
     """Run one child process; its wall time (start to exit), CPU time and own peak RSS."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         jiffies, start = _cpu_jiffies(), time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True, env=env)
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True, env=env, cwd=cwd)
         # Files instead of pipes: the child cannot block on a full pipe, so the parent may wait
         # with os.wait4, which returns this child's own rusage (RUSAGE_CHILDREN is a running max).
         killer = threading.Timer(timeout, proc.kill)

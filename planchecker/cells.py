@@ -113,9 +113,16 @@ def _to_ids(value: Any) -> list[str]:
 
 
 def _to_topics(column: Column, value: Any) -> list[model.Topic]:
-    topics, unknown = _cached(_parse_topics, cell_text(value))
+    text = cell_text(value)
+    topics, unknown = _cached(_parse_topics, text)
     if unknown:
-        raise CellError("bad-choice", value=", ".join(unknown), allowed=_allowed(column))
+        first = unknown[0]
+        nearest = model.nearest_fokusomrade(first)
+        where = "" if first == text else f" i {text!r}"
+        hint = f" – menade du {nearest!r}?" if nearest else "."
+        more = f" Även {', '.join(map(repr, unknown[1:]))} är okända." if unknown[1:] else ""
+        raise CellError("unknown-topic", part=first, where=where, hint=hint, more=more,
+                        allowed=_allowed(column))
     return list(topics)
 
 

@@ -31,6 +31,7 @@ class Outcome:
     file: str
     report: Report | None
     problems: tuple[InputProblem, ...] = ()
+    notes: tuple[InputProblem, ...] = ()  # what the reader passed over and the user should know
 
 
 class Checker:
@@ -67,10 +68,11 @@ class Checker:
         with collector_paused():
             read: ReadResult = read_plan(path)
             name = shown_name(path)
+            notes = tuple(read.notes)
             if read.plan is None or read.problems:
-                return Outcome(name, None, tuple(read.problems))
+                return Outcome(name, None, tuple(read.problems), notes)
             context = self.context_for(read.plan, as_of, period)
-            return Outcome(name, self.check(read.plan, name, context))
+            return Outcome(name, self.check(read.plan, name, context), notes=notes)
 
 
 _DEFAULT: Checker | None = None

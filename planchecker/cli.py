@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from planchecker import cli_swedish
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
 from planchecker.filenames import shown
 from planchecker.problems import InputError, PlancheckerError
@@ -24,6 +25,8 @@ from planchecker.rulebook import SEVERITY_RANK
 
 if TYPE_CHECKING:
     from planchecker.findings import Report
+
+cli_swedish.install()  # before any command is defined: some of Click's texts are taken then
 
 EXIT_CODES_HELP = """\b
 Slutkoder:
@@ -46,6 +49,16 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
 
 def _use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width for tables that should fit it; None when output goes elsewhere
+    (a file, a pipe), where the usual layout is kept. COLUMNS wins, as everywhere."""
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def exit_code_for(worst: str | None, fail_on: str) -> int:
@@ -73,11 +86,13 @@ class _Commands(click.Group):
 
             module, attribute = self._lazy[name]
             command: click.Command = getattr(importlib.import_module(module), attribute)
-            return command
-        return super().get_command(ctx, name)
+            return cli_swedish.localise(command)
+        found = super().get_command(ctx, name)
+        return cli_swedish.localise(found) if found is not None else None
 
 
-@click.group(cls=_Commands, epilog=EXIT_CODES_HELP)
+@click.group(cls=_Commands, epilog=EXIT_CODES_HELP, options_metavar=cli_swedish.OPTIONS_METAVAR,
+             subcommand_metavar=cli_swedish.SUBCOMMAND_METAVAR)
 @click.version_option(package_name="planchecker")
 def cli() -> None:
     """Granskar verksamhetsplaner mot Stockholms stads säkerhets- och trygghetsprogram och de
@@ -104,12 +119,26 @@ _RULES = click.option(
     "--rules",
     "rules_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Egen regelkatalog (med index.yaml).",
+    help="Egen regelkatalog (med index.yaml) i stället för den inbyggda.",
 )
+WRITE_EXIT_HELP = """\b
+Slutkoder:
+  0  filen skrevs
+  2  filen kunde inte skrivas eller felaktigt kommando"""
+RULES_EXIT_HELP = """\b
+Slutkoder:
+  0  visat
+  2  okänd regel eller okänt regelpaket, felaktiga regelfiler eller felaktigt kommando"""
+RULES_TEST_EXIT_HELP = """\b
+Slutkoder:
+  0  alla testfall godkända
+  1  minst ett testfall misslyckades
+  2  felaktiga regelfiler eller felaktigt kommando"""
 
 
 def render_report(
-    report: Report, fmt: str, *, colour: bool = False, for_file: bool = False
+    report: Report, fmt: str, *, colour: bool = False, for_file: bool = False,
+    width: int | None = None,
 ) -> str | bytes:
     """The report in the chosen format: text for table/json/markdown/html, bytes for xlsx. JSON
     for a file comes as UTF-8 bytes: decoding a large report only to encode it again costs time."""
@@ -125,7 +154,7 @@ def render_report(
         return writers.render_markdown(report)
     if fmt == "html":
         return writers.render_html(report)
-    return writers.render_table(report, colour=colour)
+    return writers.render_table(report, colour=colour, width=width)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -196,10 +225,14 @@ def _check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.da
     with collector_paused():
         checker = Checker(rules_dir=rules_dir)
         outcome = checker.check_file(plan, as_of=as_of, period=period)
+        for note in outcome.notes:
+            click.echo(f"Obs: {note.describe()}", err=True)
         if outcome.report is None:
             raise InputError(list(outcome.problems))
         report = outcome.report
-        _write_output(render_report(report, fmt, colour=colour, for_file=to_file), output)
+        width = None if to_file else _terminal_width()
+        _write_output(render_report(report, fmt, colour=colour, for_file=to_file, width=width),
+                      output)
     if report.engine_errors:
         raise PlancheckerError("Regelmotorn slutförde inte kontrollen; rapporten är ofullständig.")
     return exit_code_for(report.worst(), fail_on)
@@ -214,7 +247,8 @@ Slutkoder:
 
 
 @cli.command(epilog=REVIEW_EXIT_HELP)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FILER_OCH_MAPPAR...")
 @click.option(
     "--format",
     "fmt",
@@ -261,20 +295,24 @@ def review(
     """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
     läses utan undermappar, i namnordning).
 
-    Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. En fil som inte
-    kan läsas eller kontrolleras blir en felrad; alla andra planer redovisas ändå.
+    Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. Varje fil i en
+    mapp redovisas: en fil som inte kan läsas eller kontrolleras (t.ex. .ods, .xls eller .csv)
+    blir en rad "kunde inte granskas" med orsaken och vad som hjälper; alla andra planer
+    redovisas ändå. Bara Excels låsfiler (~$…), dolda filer och undermappar hoppas över, och de
+    räknas upp.
     """
     from planchecker import writers
     from planchecker.matrix import build_review
-    from planchecker.review import ReviewOptions, collect_plans, review_plans
+    from planchecker.review import ReviewOptions, collect_files, review_plans
     from planchecker.rulebook import load_catalogue
 
-    files = collect_plans(paths)
+    collected = collect_files(paths)
+    files = collected.files
     if not files:
+        skipped = collected.skipped_text()
         raise PlancheckerError(
-            "Inga planer hittades (.xlsx, .json, .yaml, .yml) i "
-            + ", ".join(str(p) for p in paths)
-            + "."
+            "Inga filer att granska i " + ", ".join(str(p) for p in paths) + "."
+            + (f" {skipped}" if skipped else "")
         )
     catalogue = load_catalogue(rules_dir)
     from planchecker.limits import Limits
@@ -287,14 +325,19 @@ def review(
         from planchecker.workbook import review_workbook
 
         _write_output(review_workbook(outcomes), output or Path("granskning.xlsx"))
-        click.echo(writers.render_review_table(result, colour=_use_colour()), nl=False)
+        click.echo(writers.render_review_table(result, colour=_use_colour(),
+                                               width=_terminal_width()), nl=False)
     elif fmt == "json":
         _write_output(writers.render_review_json(outcomes), output)
     elif fmt == "markdown":
         _write_output(writers.render_review_markdown(result), output)
     else:
         colour = _use_colour() and output is None
-        _write_output(writers.render_review_table(result, colour=colour), output)
+        width = _terminal_width() if output is None else None
+        _write_output(writers.render_review_table(result, colour=colour, width=width), output)
+    skipped = collected.skipped_text()
+    if skipped:
+        click.echo(skipped, err=True)
     if result.failed:
         failed = f"{len(result.failed)} av {result.files} filer"
         click.echo(f"Fel: {failed} kunde inte granskas.", err=True)
@@ -312,7 +355,7 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
         yield lambda: bar.update(1)
 
 
-@cli.command()
+@cli.command(epilog=WRITE_EXIT_HELP)
 @click.option(
     "-o",
     "--output",
@@ -329,14 +372,14 @@ def template(output: Path, year: int | None) -> None:
     _write_output(write_template(year=year), output)
 
 
-@cli.group()
+@cli.group(epilog=RULES_TEST_EXIT_HELP)
 def rules() -> None:
     """Visa, testa och dokumentera reglerna."""
 
 
-@rules.command("list")
-@click.option("--source", help="Visa bara regler från detta regelpaket (id).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("list", epilog=RULES_EXIT_HELP)
+@click.option("--source", metavar="PAKET", help="Visa bara regler från detta regelpaket (id).")
+@_RULES
 def rules_list(source: str | None, rules_dir: Path | None) -> None:
     """Lista alla regler."""
     from tabulate import tabulate
@@ -354,9 +397,9 @@ def rules_list(source: str | None, rules_dir: Path | None) -> None:
     click.echo(tabulate(rows, headers=["Id", "Nivå", "Planår", "Rubrik", "Paket"]))
 
 
-@rules.command("show")
-@click.argument("rule_id")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("show", epilog=RULES_EXIT_HELP)
+@click.argument("rule_id", metavar="REGEL")
+@_RULES
 def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     """Visa en regel: text, källa, tillämplighet och exempel."""
     from planchecker.rulebook import load_catalogue
@@ -368,8 +411,8 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     click.echo(rule_section(bound, [c for _, c in load_cases() if c.rule == bound.id]))
 
 
-@rules.command("test")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False))
+@rules.command("test", epilog=RULES_TEST_EXIT_HELP)
+@_RULES
 def rules_test(rules_dir: Path | None) -> None:
     """Kör varje regels egna testfall (tests/rule_cases)."""
     from planchecker.checking import Checker
@@ -388,17 +431,18 @@ def rules_test(rules_dir: Path | None) -> None:
                 f"MISSLYCKADES {file}: {case.name} ({case.rule}): väntat {want}, fick {got}"
                 + (f", motorfel {list(result.engine_errors)}" if result.engine_errors else "")
             )
-    click.echo(f"{len(cases) - failed} passed, {failed} failed")
+    click.echo(f"{len(cases) - failed} godkända, {failed} misslyckade")
     sys.exit(EXIT_GAPS if failed else EXIT_OK)
 
 
-@rules.command("docs")
+@rules.command("docs", epilog=WRITE_EXIT_HELP)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     default=Path("docs/rules.md"),
     show_default=True,
+    help="Filen som ska skrivas.",
 )
 def rules_docs(output: Path) -> None:
     """Generera regelreferensen (docs/rules.md) från regelfilerna."""

@@ -10,6 +10,8 @@ a header means would silently read the wrong column. What a cell of each kind ma
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -72,7 +74,9 @@ def _topics() -> Column:
         "topics",
         "topics",
         "Ett eller flera fokusområden i säkerhets- eller trygghetsprogrammet, åtskilda med komma "
-        "eller semikolon. Lämna tomt om raden inte hör till något fokusområde.",
+        "eller semikolon. Det som står här gäller alltid före tolkningen av radens text. Lämna "
+        "tomt om raden inte hör till något fokusområde; då bedöms texten, och rapporten visar vad "
+        "som avgjorde.",
         aliases=("Fokusområden",),
         labels=model.TOPIC_LABELS,
         width=30,
@@ -86,6 +90,9 @@ def _date(header: str, field_name: str, help_text: str, *aliases: str) -> Column
 def _text(header: str, field_name: str, help_text: str, *aliases: str, **kw: Any) -> Column:
     return Column(header, field_name, "text", help_text, aliases=aliases, **kw)
 
+
+# What the template's Nämnd sheet holds until the nämnd writes its own name: never a name.
+PLACEHOLDER_NAME = "Nämndens namn"
 
 _DATE_HELP = "Datum som ÅÅÅÅ-MM-DD, t.ex. 2026-03-31."
 
@@ -263,7 +270,7 @@ WAIVERS = Sheet(
     "waivers",
     "Beslutade undantag från en regel i planchecker. Ett undantag visas i rapporten.",
     (
-        _text("Regel", "rule", "Regelns id, t.ex. SAK-2020-KRIS-MAL.", "Regel-id", required=True),
+        _text("Regel", "rule", "Regelns id, t.ex. SAK20-KRIS-MAL.", "Regel-id", required=True),
         _text("Motivering", "motivation", "Varför regeln inte gäller.", required=True, width=60),
         _text("Beslutad av", "decided_by", "Vem som beslutade undantaget.", "Beslutat av"),
         _date("Giltig till", "valid_until", _DATE_HELP, "Giltigt till"),
@@ -289,10 +296,34 @@ def match_sheet(title: str) -> Sheet | None:
     return _SHEET_KEYS.get(header_key(title))
 
 
+# "Aktiviteter 2027", "Mål (utkast)", "RSA_v2": a contract name with a year, a version or a note.
+_DECORATED = re.compile(r"[ (\[]")
+
+
+def near_sheet(title: str) -> Sheet | None:
+    """The contract sheet a sheet name not matched by `match_sheet` most likely meant, if any:
+    the name begins with a contract name ("Aktiviteter 2027"), or is a near spelling of one
+    ("Aktivitter"). Only for suggestions: a near name is never read as that sheet."""
+    key = header_key(title)
+    if not key or key in _SHEET_KEYS:
+        return None
+    for name, sheet in _SHEET_KEYS.items():
+        if key.startswith(name) and _DECORATED.match(key, len(name)):
+            return sheet
+    close = difflib.get_close_matches(key, list(_SHEET_KEYS), n=1, cutoff=0.75)
+    return _SHEET_KEYS[close[0]] if close else None
+
+
 def match_column(sheet: Sheet, value: Any) -> Column | None:
     if value is None or isinstance(value, bool):
         return None
     return _COLUMN_KEYS[sheet.name].get(header_key(value))
+
+
+def is_exact_header(column: Column, value: Any) -> bool:
+    """Whether a header cell names the column by its own header, not by an alias ("Id", not
+    "Nr"): an exact name wins over an alias when both stand in one header row."""
+    return header_key(value) == header_key(column.header)
 
 
 def sheet_for(plan_field: str) -> Sheet | None:

@@ -6,6 +6,7 @@ the contract documented in schemas/report.schema.json.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -14,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planchecker.checks import ItemForArea
 from planchecker.engine import RawFinding
 from planchecker.model import Location, Plan, Topic, Waiver
 from planchecker.rulebook import SEVERITY_RANK, BoundRule, Catalogue, Pack, PlanContext
-from planchecker.topics import ItemTopics
+from planchecker.topics import Classification, ItemTopics, TopicScore
 
-REPORT_VERSION = 1
+# 2: items carry topic_scores; findings carry candidates (issue 13).
+REPORT_VERSION = 2
 _KIND_ORDER = {"goal": 0, "indicator": 1, "activity": 2, "risk": 3}
 
 # Coverage states, as codes in JSON and as the Swedish words every other format shows.
@@ -42,6 +45,7 @@ class Requirement:
     area: str | None
     check: str  # the check kind
     item: str | None = None  # goal / activity / indicator for item_for_area and goal_has
+    category: str = ""  # rulebook.CATEGORY_LABELS: what kind of gap a failure of it is
 
     @property
     def counts(self) -> bool:
@@ -52,7 +56,25 @@ class Requirement:
     def of(bound: BoundRule) -> Requirement:
         rule = bound.rule
         item = getattr(rule.check, "item", None)
-        return Requirement(bound.id, rule.severity, rule.area, rule.check.kind, item)
+        return Requirement(bound.id, rule.severity, rule.area, rule.check.kind, item,
+                           rule.category)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item without a Fokusområde whose own text came close to the fokusområde a finding says
+    is missing. Information for the nämnd beside the finding, never part of its verdict: the
+    engine decided the finding; the nämnd confirms a candidate by filling in its Fokusområde."""
+
+    kind: str  # "goal" | "activity"
+    id: str
+    topic: Topic
+    score: float
+    evidence: tuple[str, ...]
+
+
+# The kinds whose rows have a Fokusområde column a nämnd can fill in (indikatorer have none).
+CANDIDATE_KINDS = ("goal", "activity")
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,7 @@ class Finding:
     source: str
     url: str
     waiver: Waiver | None = None
+    candidates: tuple[Candidate, ...] = ()  # closest first; information, not verdict
     # Equality is the dataclass's: every field, wording included, so that a changed severity,
     # category or undantag is never equal to the old finding. A comparison that means to ignore
     # wording says so by comparing `verdict()`.
@@ -141,7 +164,7 @@ class Report:
             },
             "verdict": self.verdict,
             "summary": self.summary(),
-            "items": [self._item_record(i) for i in self.items],
+            "items": self._item_records(),
             "findings": [self._finding_record(f) for f in self.findings],
             "waivers": [_waiver_record(w, state) for w, state in self.waivers],
             "coverage": self.coverage_record(),
@@ -234,16 +257,26 @@ class Report:
                 return found
         return None
 
-    def _item_record(self, item: ItemTopics) -> dict[str, Any]:
-        location = self.locations.get((item.kind, item.id))
-        return {
-            "kind": item.kind,
-            "id": item.id,
-            "topics": list(_topic_codes(item.topics)),
-            "topic_source": item.source,
-            "evidence": list(item.evidence),
-            "location": _location_record(location),
-        }
+    def _item_records(self) -> list[dict[str, Any]]:
+        # One list of score records per distinct judgment, shared by the items whose texts are
+        # the same (the records are only serialised): topic_scores cost an XL report 0.08 s.
+        scores: dict[int, list[dict[str, Any]]] = {}
+        records = []
+        for item in self.items:
+            judged = item.judged
+            topic_scores = scores.get(id(judged))
+            if topic_scores is None:
+                topic_scores = scores[id(judged)] = _score_records(judged)
+            records.append({
+                "kind": item.kind,
+                "id": item.id,
+                "topics": list(_topic_codes(item.topics)),
+                "topic_source": item.source,
+                "evidence": list(item.evidence),
+                "topic_scores": topic_scores,
+                "location": _location_record(self.locations.get((item.kind, item.id))),
+            })
+        return records
 
     def _finding_record(self, finding: Finding) -> dict[str, Any]:
         return {
@@ -260,7 +293,21 @@ class Report:
             "source": finding.source,
             "url": finding.url,
             "waiver": _waiver_record(finding.waiver, None) if finding.waiver else None,
+            "candidates": [
+                {"kind": c.kind, "id": c.id, "topic": c.topic.value, "confidence": c.score,
+                 "evidence": list(c.evidence),
+                 "location": _location_record(self.locations.get((c.kind, c.id)))}
+                for c in finding.candidates
+            ],
         }
+
+
+def _score_records(judged: Classification) -> list[dict[str, Any]]:
+    return [
+        {"topic": score.topic.value, "confidence": score.score, "judgment": judged.judgment(score),
+         "evidence": list(score.evidence), "against": list(score.against)}
+        for score in judged.scores
+    ]
 
 
 def _location_record(location: Location | None) -> dict[str, Any] | None:
@@ -323,7 +370,36 @@ def _match_waivers(
     return valid, expired, unknown
 
 
-def make_finding(bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool) -> Finding:
+class NearMisses:
+    """The untagged mål and aktiviteter whose text came close to a topic, by (kind, topic)."""
+
+    def __init__(self, items: Iterable[ItemTopics]) -> None:
+        self._by: dict[tuple[str, Topic], list[tuple[ItemTopics, TopicScore]]] = {}
+        for item in items:
+            if item.kind in CANDIDATE_KINDS and item.source != "tagged":
+                for score in item.judged.near:
+                    self._by.setdefault((item.kind, score.topic), []).append((item, score))
+
+    def candidates(self, bound: BoundRule) -> tuple[Candidate, ...]:
+        """For a mål/aktivitet-for-the-area rule: the items that came close to one of its
+        topics, each once with its best score, closest first; nothing for any other rule."""
+        check = bound.rule.check
+        if not isinstance(check, ItemForArea) or check.item not in CANDIDATE_KINDS:
+            return ()
+        best: dict[str, tuple[ItemTopics, TopicScore]] = {}
+        for topic in bound.topics:
+            for item, score in self._by.get((check.item, topic), ()):
+                if item.id not in best or score.score > best[item.id][1].score:
+                    best[item.id] = (item, score)
+        found = [Candidate(item.kind, item.id, score.topic, score.score, score.evidence)
+                 for item, score in best.values()]
+        return tuple(sorted(found, key=lambda c: (-c.score, _natural(c.id))))
+
+
+def make_finding(
+    bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool,
+    candidates: tuple[Candidate, ...] = (),
+) -> Finding:
     rule = bound.rule
     return Finding(
         rule_id=rule.id,
@@ -338,13 +414,18 @@ def make_finding(bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | N
         source=rule.source.cite(),
         url=rule.source.url,
         waiver=waiver,
+        candidates=candidates,
     )
 
 
 def build_findings(
-    catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date
+    catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date,
+    items: Iterable[ItemTopics] = (),
 ) -> tuple[list[Finding], list[tuple[Waiver, str]]]:
+    """The engine's findings with their rules' words, waivers and (for a missing mål or aktivitet)
+    the untagged items that came close; `items` are the plan's classified items."""
     valid, expired, unknown = _match_waivers(catalogue, waivers, as_of)
+    near = NearMisses(items)
     findings: list[Finding] = []
     used: set[str] = set()
     for item in raw:
@@ -353,7 +434,7 @@ def build_findings(
         waived = bound.id in valid
         if waiver is not None:
             used.add(bound.id)
-        findings.append(make_finding(bound, item.subjects, waiver, waived))
+        findings.append(make_finding(bound, item.subjects, waiver, waived, near.candidates(bound)))
     states: list[tuple[Waiver, str]] = list(unknown)
     for table, state in ((valid, "använt"), (expired, "utgånget")):
         for rule_id, waiver in table.items():
@@ -372,7 +453,8 @@ def build_report(
     raw: Iterable[RawFinding],
     engine_errors: Sequence[str] = (),
 ) -> Report:
-    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of)
+    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, items)
+    findings = _quote_broken_references(findings, plan, catalogue)
     applicable = catalogue.applicable(plan, context)
     locations: dict[tuple[str, str], Location] = {}
     for kind, collection in (
@@ -400,6 +482,44 @@ def build_report(
         engine_errors=tuple(engine_errors),
         requirements=tuple(Requirement.of(r) for r in applicable),
     )
+
+
+# The column a reference is written in, to name it in the message: "Mål-id 'M9' finns inte".
+_LINK_COLUMNS = {"activity_goal": "Mål-id", "indicator_goal": "Mål-id", "activity_risk": "Risk-id",
+                 "goal_parent": "Överordnat mål"}
+
+
+def _quote_broken_references(findings: list[Finding], plan: Plan, catalogue: Catalogue
+                             ) -> list[Finding]:
+    """A broken reference's message quotes the id that does not resolve ('M9'): the rule's own
+    text cannot, and the subjects only say which rows hold it. The engine reports each
+    unresolved (link, target) with the items referring to it, one finding per set of items."""
+    existing = {"activity_goal": {g.id for g in plan.goals}, "indicator_goal": {g.id for g in plan.goals},
+                "goal_parent": {g.id for g in plan.goals}, "activity_risk": {r.id for r in plan.risks}}
+    targets: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    references = [("goal_parent", g.id, [g.parent]) for g in plan.goals]
+    references += [("activity_goal", a.id, [a.goal_id]) for a in plan.activities]
+    references += [("activity_risk", a.id, list(a.risk_ids)) for a in plan.activities]
+    references += [("indicator_goal", i.id, [i.goal_id]) for i in plan.indicators]
+    sources: dict[tuple[str, str], set[str]] = {}
+    for link, source, wanted in references:
+        for target in wanted:
+            if target and target not in existing[link]:
+                sources.setdefault((link, target), set()).add(source)
+    for (link, target), who in sorted(sources.items()):
+        targets.setdefault((link, tuple(sorted(who))), []).append(target)
+    quoted: list[Finding] = []
+    for finding in findings:
+        check = catalogue.get_rule(finding.rule_id).rule.check
+        named: str | None = getattr(check, "link", None)
+        found = targets.get((named, tuple(sorted(finding.subjects))), []) if named else []
+        if named and found:
+            # the same rows naming several missing ids (A1: R8, R9) are one finding
+            quoted_ids = " och ".join(f"'{target}'" for target in found)
+            message = f"{_LINK_COLUMNS[named]} {quoted_ids} finns inte i planen. {finding.message}"
+            finding = dataclasses.replace(finding, message=message)
+        quoted.append(finding)
+    return quoted
 
 
 _DIGIT_RUNS = re.compile(r"(\d+)")

@@ -88,6 +88,8 @@ class RunDiff:
     new: tuple[Gap, ...]
     closed: tuple[Gap, ...]
     still_open: tuple[Gap, ...]
+    # Plans of the old run that this run has no report for: gone from the folder, or unreadable.
+    missing: tuple[PlanResult, ...] = ()
 
     def by_plan(self) -> dict[str, dict[str, int]]:
         table: dict[str, dict[str, int]] = {}
@@ -208,12 +210,15 @@ class History:
         return sorted(PlanResult(*row) for row in rows)
 
     def diff(self, old_run: int, new_run: int) -> RunDiff:
-        return diff_gaps(self.gaps(old_run), self.plans(new_run), self.gaps(new_run))
+        return diff_gaps(self.gaps(old_run), self.plans(new_run), self.gaps(new_run),
+                         self.plans(old_run))
 
 
-def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps: Sequence[Gap]) -> RunDiff:
+def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps: Sequence[Gap],
+              old_plans: Sequence[PlanResult] = ()) -> RunDiff:
     """Gaps new since the old run, closed since it, and open in both. A plan that could not be read
-    in the new run is left out, so an unreadable file never looks like closed gaps."""
+    in the new run is left out, so an unreadable file never looks like closed gaps; it is listed
+    as missing, with every plan of the old run that this run does not have at all."""
     readable_now = {p.plan for p in new_plans if p.verdict in ("ok", "gaps")}
     old = {g.key(): g for g in old_gaps if g.plan in readable_now}
     new = {g.key(): g for g in new_gaps}
@@ -221,6 +226,8 @@ def diff_gaps(old_gaps: Sequence[Gap], new_plans: Sequence[PlanResult], new_gaps
         new=tuple(sorted(g for k, g in new.items() if k not in old)),
         closed=tuple(sorted(g for k, g in old.items() if k not in new)),
         still_open=tuple(sorted(g for k, g in new.items() if k in old)),
+        missing=tuple(sorted(p for p in old_plans
+                             if p.verdict in ("ok", "gaps") and p.plan not in readable_now)),
     )
 
 

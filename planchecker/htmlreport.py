@@ -13,9 +13,11 @@ from html import escape
 
 from planchecker.findings import COVERAGE_LABELS, Report
 from planchecker.writers import (
+    CANDIDATES_HEADING,
     COVERAGE_HEADERS,
     FINDING_HEADERS,
     WAIVER_HEADERS,
+    candidate_lines,
     coverage_rows,
     fact_rows,
     finding_groups,
@@ -40,6 +42,7 @@ td.met { background: #c6efce; color: #006100; } td.missing { background: #ffc7ce
 td.waived { background: #ffeb9c; color: #9c5700; }
 td.not_applicable { background: #ededed; color: #595959; }
 td.error { color: #9c0006; font-weight: bold; } td.warning { color: #9c5700; }
+p.candidates { margin: 0.5em 0 0.2em; font-style: italic; } ul.candidates { margin: 0; }
 @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
 """.strip()
 
@@ -59,9 +62,25 @@ class _Link:
         return f'<a href="{escape(self.url)}">{escape(self.text)}</a>'
 
 
+@dataclass(frozen=True)
+class _WithList:
+    """Text followed by a headed list (a finding's message and the items that may serve it)."""
+
+    text: str
+    heading: str
+    lines: tuple[str, ...]
+
+    def __str__(self) -> str:
+        if not self.lines:
+            return escape(self.text)
+        items = "".join(f"<li>{escape(line)}</li>" for line in self.lines)
+        return (f"{escape(self.text)}<p class=\"candidates\">{escape(self.heading)}:</p>"
+                f"<ul class=\"candidates\">{items}</ul>")
+
+
 def _cell(value: object, tag: str = "td", css: str | None = None) -> str:
     attr = f' class="{escape(css)}"' if css else ""
-    content = str(value) if isinstance(value, _Link) else escape(str(value))
+    content = str(value) if isinstance(value, _Link | _WithList) else escape(str(value))
     return f"<{tag}{attr}>{content}</{tag}>"
 
 
@@ -98,7 +117,7 @@ def _findings(report: Report) -> list[str]:
             [
                 severity_label(f),
                 f.rule_id,
-                f.message,
+                _WithList(f.message, CANDIDATES_HEADING, tuple(candidate_lines(report, f))),
                 subjects_text(report, f),
                 _Link(f.source, f.url),
             ]

@@ -107,6 +107,15 @@ def _parse(name: str, text: str, unit: int) -> int:
     return size
 
 
+def megabytes_over(size: int) -> str:
+    """A size over a limit, for "21,0 MB; högst 20 MB": one decimal, rounded up, so that a file
+    just over the limit never reads as the limit itself ("20,1 MB", not "20 MB")."""
+    if size < MB // 10:
+        return f"{-(-size // 1024)} kB"
+    tenths = -(-size * 10 // MB)
+    return f"{tenths // 10},{tenths % 10} MB"
+
+
 def time_text(limits: Limits) -> str:
     return (f"Planen tog för lång tid att granska (mer än {limits.max_seconds} s) och "
             "avbröts. Dela upp planen på flera filer, eller höj PLANCHECKER_MAX_SECONDS.")

@@ -1,6 +1,12 @@
-"""Many checked plans as one review: a row per file, a coverage matrix over fokusområden and the
-city-wide share of requirements met. Pure functions of the outcomes; nothing is evaluated here,
-every state is read off a report's findings and its applicable rules (see findings.Report).
+"""Many checked plans as one review: a row per file, a coverage matrix and the city-wide share of
+requirements met. Pure functions of the outcomes; nothing is evaluated here, every state is read
+off a report's findings and its applicable rules (see findings.Report).
+
+The matrix shows every gap, not only fokusområden: a column per fokusområde, with the areas of
+different program generations that mean the same thing in one column ("Förebygga otillåten
+påverkan…" 2018–2021 and "Otillåten påverkan…" 2020–2023 are both Hot och våld), then columns for
+the requirements that belong to no fokusområde: RSA coverage, documents, references, overdue
+activities and the rest.
 """
 
 from __future__ import annotations
@@ -9,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from planchecker.findings import COVERAGE_LABELS, Report
-from planchecker.rulebook import SEVERITY_RANK
+from planchecker.findings import COVERAGE_LABELS, Report, Requirement
+from planchecker.model import TOPIC_LABELS, Topic
+from planchecker.rulebook import CATEGORY_LABELS, SEVERITY_RANK
 
 if TYPE_CHECKING:
     from planchecker.checking import Outcome
@@ -20,12 +27,54 @@ MAX_PROBLEMS_SHOWN = 5
 
 
 @dataclass(frozen=True)
+class MatrixColumn:
+    """One column of the matrix: the fokusområden it joins, or the kinds of gap (categories) of
+    the requirements that belong to no fokusområde."""
+
+    label: str
+    areas: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    def requirements(self, report: Report) -> list[Requirement]:
+        if self.areas:
+            return [r for r in report.requirements if r.counts and r.area in self.areas]
+        return [r for r in report.requirements
+                if r.counts and r.area is None and r.category in self.categories]
+
+    def share(self, report: Report) -> tuple[int, int]:
+        """(met, applicable) requirements of this column in one plan; waived counts as met."""
+        counted = self.requirements(report)
+        return sum(1 for r in counted if report.rule_status(r.rule_id) != "missing"), len(counted)
+
+    @property
+    def key(self) -> str:
+        """What the column holds, for the key under the matrix."""
+        if self.areas == (self.label,):
+            return self.label
+        if self.areas:
+            return f"{self.label}: {'; '.join(self.areas)}"
+        kinds = ", ".join(CATEGORY_LABELS.get(c, c).lower() for c in self.categories)
+        return f"{self.label}: {kinds}" if kinds else self.label
+
+
+# The requirements without a fokusområde, as columns, in this order; the last takes the rest.
+_OTHER_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("RSA-täckning", ("uncovered_risk",)),
+    ("Dokument", ("missing_document", "outdated_document", "expired_document")),
+    ("Hänvisningar", ("broken_reference",)),
+    ("Försenat", ("overdue_activity",)),
+)
+_REST_LABEL = "Övriga krav"
+
+
+@dataclass(frozen=True)
 class ReviewRow:
     """One file of the review: its report, or why it could not be checked."""
 
     file: str
     report: Report | None
     error: str | None = None
+    notes: tuple[str, ...] = ()  # what the reader passed over (an unknown sheet, a second Id)
     # Other files holding the same plan (same nämnd and planår): reported once, from `file`.
     same_plan_in: tuple[str, ...] = ()
     same_result: bool = True  # whether those files gave the same findings and coverage
@@ -34,13 +83,11 @@ class ReviewRow:
     def ok(self) -> bool:
         return self.report is not None and self.error is None
 
-    def status(self, area: str) -> str | None:
-        """The Swedish coverage word for a fokusområde; None when the file was not checked."""
+    def status(self, column: MatrixColumn) -> str | None:
+        """The Swedish coverage word for a column; None when the file was not checked."""
         if not self.ok or self.report is None:
             return None
-        if area not in self.report.areas:
-            return COVERAGE_LABELS["not_applicable"]
-        return COVERAGE_LABELS[self.report.area_status(area)]
+        return COVERAGE_LABELS[self.report.status_of(column.requirements(self.report))]
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -69,7 +116,7 @@ class ReviewRow:
 @dataclass(frozen=True)
 class Review:
     rows: tuple[ReviewRow, ...]
-    areas: tuple[str, ...]
+    columns: tuple[MatrixColumn, ...]
 
     @property
     def failed(self) -> tuple[ReviewRow, ...]:
@@ -79,17 +126,26 @@ class Review:
     def reports(self) -> tuple[Report, ...]:
         return tuple(row.report for row in self.rows if row.ok and row.report is not None)
 
-    def area_share(self, area: str) -> tuple[int, int]:
-        """(met, applicable) requirements of a fokusområde summed over every checked plan."""
+    @property
+    def noted(self) -> tuple[ReviewRow, ...]:
+        return tuple(row for row in self.rows if row.notes)
+
+    @property
+    def area_columns(self) -> tuple[MatrixColumn, ...]:
+        return tuple(c for c in self.columns if c.areas)
+
+    def column_share(self, column: MatrixColumn) -> tuple[int, int]:
+        """(met, applicable) requirements of a column summed over every checked plan."""
         met = total = 0
         for report in self.reports:
-            area_met, area_total = report.requirements_met(area)
-            met, total = met + area_met, total + area_total
+            column_met, column_total = column.share(report)
+            met, total = met + column_met, total + column_total
         return met, total
 
-    def area_waived(self, area: str) -> int:
-        """How many of `area_share`'s met requirements hold only by an undantag."""
-        return sum(report.requirements_waived(area) for report in self.reports)
+    def column_waived(self, column: MatrixColumn) -> int:
+        """How many of `column_share`'s met requirements hold only by an undantag."""
+        return sum(1 for report in self.reports for r in column.requirements(report)
+                   if report.rule_status(r.rule_id) == "waived")
 
     @property
     def files(self) -> int:
@@ -133,15 +189,36 @@ def _where(sheet: str | None, row: int | None) -> str:
 def build_review(outcomes: Sequence[Outcome]) -> Review:
     """Rows sorted by file name, so the review never depends on the order plans finished in."""
     ordered = sorted(outcomes, key=lambda o: o.file)
-    rows = _one_row_per_plan([ReviewRow(o.file, o.report, describe_failure(o)) for o in ordered])
-    areas: dict[str, None] = {}
-    for row in rows:
-        if row.ok and row.report is not None:
-            # A fokusområde no checked plan has a requirement in would be a column of blanks.
-            areas.update(
-                dict.fromkeys(a for a in row.report.areas if row.report.requirements_met(a)[1])
-            )
-    return Review(rows, tuple(areas))
+    rows = _one_row_per_plan([ReviewRow(o.file, o.report, describe_failure(o),
+                                        tuple(f"{n.title}: {n.message}" for n in o.notes))
+                              for o in ordered])
+    reports = [row.report for row in rows if row.ok and row.report is not None]
+    return Review(rows, _columns(reports))
+
+
+def _columns(reports: Sequence[Report]) -> tuple[MatrixColumn, ...]:
+    """The columns some checked plan has a requirement in: a column of blanks says nothing."""
+    by_topic: dict[Topic | str, dict[str, None]] = {}
+    for report in reports:
+        topics = {area: topics for pack in report.packs for area, topics in pack.areas.items()}
+        for area in report.areas:
+            # One column per meaning: areas of different programs whose first topic is the same.
+            meaning: Topic | str = topics[area][0] if topics.get(area) else area
+            by_topic.setdefault(meaning, {})[area] = None
+    order = {topic: n for n, topic in enumerate(Topic)}
+
+    def place(meaning: Topic | str) -> tuple[int, str]:
+        return (order[meaning], "") if isinstance(meaning, Topic) else (len(order), meaning)
+
+    columns = [MatrixColumn(TOPIC_LABELS[m] if isinstance(m, Topic) else m, tuple(areas))
+               for m, areas in sorted(by_topic.items(), key=lambda pair: place(pair[0]))]
+    named = {c for _, cs in _OTHER_COLUMNS for c in cs}
+    rest = tuple(sorted({r.category for report in reports for r in report.requirements
+                         if r.counts and r.area is None and r.category not in named}))
+    columns += [MatrixColumn(label, categories=categories)
+                for label, categories in (*_OTHER_COLUMNS, (_REST_LABEL, rest))]
+    return tuple(c for c in columns
+                 if any(c.requirements(report) for report in reports))
 
 
 def _plan_key(report: Report) -> tuple[str, int]:

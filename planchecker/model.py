@@ -8,6 +8,7 @@ kept as they are: the rules report them, the model does not refuse them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import unicodedata
 from enum import Enum, StrEnum
@@ -210,6 +211,19 @@ def parse_fokusomraden(value: str) -> tuple[list[Topic], list[str]]:
         else:
             topics.extend(t for t in found if t not in topics)
     return topics, unknown
+
+
+_FOKUSOMRADE_NAMES: dict[str, str] = {
+    **{fold(name): name[:1].upper() + name[1:] for name in FOKUSOMRADE_ALIASES},
+    **{fold(label): label for label in TOPIC_LABELS.values()},
+}
+
+
+def nearest_fokusomrade(name: str) -> str | None:
+    """The fokusområde name a mistyped one most likely meant ("Krisberedskp" -> "Krisberedskap"),
+    or None when none is close: only for suggestions, never read as that fokusområde."""
+    close = difflib.get_close_matches(fold(name), list(_FOKUSOMRADE_NAMES), n=1, cutoff=0.7)
+    return _FOKUSOMRADE_NAMES[close[0]] if close else None
 
 
 def split_ids(value: str) -> list[str]:

@@ -30,6 +30,7 @@ class ProblemSink:
         self.name = Path(file).name  # for messages; the Location keeps the path as given
         self.limits = limits
         self.items: list[InputProblem] = []
+        self.notes: list[InputProblem] = []  # worth telling, but the plan is still checked
 
     def problem(self, code: str, *, sheet: str | None = None, row: int | None = None,
                 column: str | None = None, letter: str | None = None, **values: Any
@@ -42,3 +43,8 @@ class ProblemSink:
             self.items.append(self.problem("too-many-problems", limit=self.limits.max_problems))
             raise TooManyProblems
         self.items.append(self.problem(code, **kwargs))
+
+    def note(self, code: str, **kwargs: Any) -> None:
+        """Something the user should know that does not stop the plan being checked."""
+        if len(self.notes) < self.limits.max_problems:
+            self.notes.append(self.problem(code, **kwargs))

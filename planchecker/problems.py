@@ -44,12 +44,37 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Text i stället för arbetsbok",
         "Filen ser ut som {what}, inte som en .xlsx-arbetsbok. Öppna den i Excel och spara som .xlsx.",
     ),
+    "prose-document": (
+        "Plan i dokumentform",
+        "Filen är {what}. planchecker läser planen ur Excel-mallen: skapa mallen med "
+        "`planchecker template -o plan.xlsx`, för in planens mål, aktiviteter, indikatorer och "
+        "RSA-risker där och kontrollera den filen.",
+    ),
     "empty-file": ("Tom fil", "Filen är tom. Spara planen på nytt och skicka den igen."),
     "too-large": ("För stor fil", "{detail}"),
     "hostile-content": ("Otillåtet innehåll", "{detail}"),
     "bad-syntax": ("Felaktig syntax", "Filen kan inte tolkas: {detail}"),
     "bad-structure": ("Felaktig struktur", "{detail}"),
     "missing-sheet": ("Blad saknas", "Bladet {sheet!s} saknas. Det är obligatoriskt."),
+    "unknown-sheet": (
+        "Okänt blad",
+        "Bladet '{title!s}' känns inte igen – menade du '{suggestion!s}'? Byt namn på bladet till "
+        "{suggestion!s}; annars skulle planen granskas som om bladet {suggestion!s} saknades.",
+    ),
+    "unread-sheet": (
+        "Blad som inte läses",
+        "Bladet '{title!s}' känns inte igen och läses inte; bara bladet {read!s} läses. Flytta "
+        "raderna dit eller ta bort bladet.",
+    ),
+    "unknown-sheet-content": (
+        "Blad som inte läses",
+        "Bladet '{title!s}' känns inte igen och läses inte. Planens blad heter {names!s}.",
+    ),
+    "ambiguous-column": (
+        "Två kolumner för samma uppgift",
+        "Kolumnerna '{first!s}' ({first_letter!s}) och '{second!s}' ({second_letter!s}) kan båda "
+        "vara {column!s}; '{used!s}' läses. Byt namn på eller ta bort den andra.",
+    ),
     "empty-workbook": ("Tom arbetsbok", "Arbetsboken innehåller inga ifyllda blad."),
     "missing-column": ("Kolumn saknas", "Kolumnen {column!s} saknas i bladet {sheet!s}."),
     "missing-field": ("Uppgift saknas", "Uppgiften {field!s} saknas."),
@@ -62,6 +87,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "bad-number": ("Felaktigt tal", "{value!r} är inget heltal."),
     "out-of-range": ("Värde utanför intervallet", "{value!s} ligger utanför {low!s}–{high!s}."),
     "bad-choice": ("Okänt värde", "{value!r} är inget giltigt värde. Tillåtna: {allowed!s}."),
+    "unknown-topic": (
+        "Okänt fokusområde",
+        "{part!r}{where!s} är inget fokusområde{hint!s}{more!s} Tillåtna: {allowed!s}.",
+    ),
     "bad-value": ("Felaktigt värde", "{detail}"),
     "formula-without-value": (
         "Formel utan beräknat värde",
@@ -132,6 +161,7 @@ class ReadResult:
 
     plan: Plan | None
     problems: list[InputProblem]
+    notes: list[InputProblem] = field(default_factory=list)  # told, but the plan was checked
 
     @property
     def ok(self) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from planchecker import documents, processes, sheets, sniffing
 from planchecker.filenames import shown
-from planchecker.limits import Limits, LimitsError, megabytes, memory_text
+from planchecker.limits import Limits, LimitsError, megabytes, megabytes_over, memory_text
 from planchecker.model import Plan
 from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
 from planchecker.problems import ReadResult
@@ -52,7 +52,7 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
         budget = processes.memory_budget() or sink.limits.max_memory
         detail = memory_text(dataclasses.replace(sink.limits, max_memory=budget))
         sink.items.append(sink.problem("over-budget", detail=detail))
-    return ReadResult(plan if not sink.items else None, sink.items)
+    return ReadResult(plan if not sink.items else None, sink.items, sink.notes)
 
 
 def _read(path: Path, sink: ProblemSink) -> Plan | None:
@@ -60,6 +60,8 @@ def _read(path: Path, sink: ProblemSink) -> Plan | None:
     if data is None:
         return None
     kind, suffix = sniffing.sniff(data), path.suffix.lower()
+    if kind == sniffing.PDF:
+        return read_prose_document(data, ".pdf", sink)
     if kind == "zip":
         return _read_zip(data, sink)
     if kind in sniffing.PLAIN_TEXT and suffix in _YAML_SUFFIXES:
@@ -97,16 +99,32 @@ def _load_bytes(path: Path, sink: ProblemSink) -> bytes | None:
 
 
 def _too_large(sink: ProblemSink, size: int) -> str:
-    return (f"{sink.name} är {megabytes(size)}; högst {megabytes(sink.limits.max_file_size)} "
+    return (f"{sink.name} är {megabytes_over(size)}; högst {megabytes(sink.limits.max_file_size)} "
             "tas emot. Ta bort bilder och andra blad än planens och spara igen.")
 
 
 def _read_zip(data: bytes, sink: ProblemSink) -> Plan | None:
     try:
         with sniffing.open_archive(data) as archive:
+            if sniffing.is_word_document(archive):
+                return read_prose_document(data, ".docx", sink)
             if not sniffing.archive_is_safe(archive, sink):
                 return None
             return sheets.read_workbook(data, archive, sink)
     except Unreadable as exc:
         sink.add("not-a-workbook", detail=str(exc))
         return None
+
+
+def read_prose_document(data: bytes, suffix: str, sink: ProblemSink) -> Plan | None:
+    """A plan written as a document (.docx, .pdf) rather than in the template.
+
+    Not read yet: the user is told to move the plan into the Excel template. This is the one
+    place a document importer replaces; `data` is the whole file, within the size limit, and for
+    .docx not yet checked by `sniffing.archive_is_safe`.
+    """
+    sink.add("prose-document", what=_PROSE_NAMES[suffix])
+    return None
+
+
+_PROSE_NAMES = {".docx": "ett Word-dokument (.docx)", ".pdf": "en PDF-fil"}

@@ -71,23 +71,67 @@ Task = Callable[[Path, ReviewOptions], Outcome]
 
 
 def collect_plans(paths: Sequence[Path]) -> list[Path]:
-    """Files named directly, plus the plan files directly inside each folder (not sub-folders).
+    """Files named directly, plus the plan files (by suffix) directly inside each folder.
 
-    Hidden files and Excel's lock files (`~$plan.xlsx`) in a folder are skipped: they are not plans.
+    For callers that want plans only; `review` and `schedule run` use `collect_files`, which
+    accounts for every file in a folder.
+    """
+    found = collect_files(paths).files
+    return [p for p in found if p.suffix.lower() in PLAN_SUFFIXES or p in paths]
+
+
+# Why a folder entry is not checked: (singular, plural), for "Hoppade över 2 låsfiler …".
+SKIP_REASONS: dict[str, tuple[str, str]] = {
+    "lock": ("låsfil som Excel skapar medan en fil är öppen (~$…)",
+             "låsfiler som Excel skapar medan en fil är öppen (~$…)"),
+    "hidden": ("dold fil (namnet börjar med punkt)", "dolda filer (namnen börjar med punkt)"),
+    "folder": ("undermapp (ange den för sig för att granska den)",
+               "undermappar (ange dem för sig för att granska dem)"),
+}
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The files to check, and how many entries of the folders were passed over, by reason."""
+
+    files: list[Path]
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skipped_text(self) -> str | None:
+        """The summary line for what was passed over, or None when nothing was."""
+        if not self.skipped:
+            return None
+        total = sum(self.skipped.values())
+        parts = [f"{n} {SKIP_REASONS[reason][0 if n == 1 else 1]}"
+                 for reason, n in self.skipped.items()]
+        return f"Hoppade över {total} {'post' if total == 1 else 'poster'} i mapparna: " + \
+            ", ".join(parts) + "."
+
+
+def collect_files(paths: Sequence[Path]) -> Collected:
+    """Files named directly, plus every file directly inside each folder, sorted by name.
+
+    Every file in a folder is checked, whatever its name ends with, so that an .ods, .xls or
+    .csv gets a row saying why it could not be checked rather than vanishing from the totals.
+    Only Excel's lock files (`~$plan.xlsx`), hidden files and sub-folders are passed over, and
+    they are counted.
     """
     found: list[Path] = []
+    skipped: dict[str, int] = {}
     for path in paths:
-        if path.is_dir():
-            found += [
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in PLAN_SUFFIXES
-                and not p.name.startswith((".", "~$"))
-            ]
-        else:
+        if not path.is_dir():
             found.append(path)
-    return sorted(dict.fromkeys(found), key=lambda p: (p.name, str(p)))
+            continue
+        for entry in path.iterdir():
+            reason = ("lock" if entry.name.startswith("~$") else
+                      "hidden" if entry.name.startswith(".") else
+                      "folder" if entry.is_dir() else None)
+            if reason is None:
+                found.append(entry)
+            else:
+                skipped[reason] = skipped.get(reason, 0) + 1
+    files = sorted(dict.fromkeys(found), key=lambda p: (p.name, str(p)))
+    return Collected(files, {r: skipped[r] for r in SKIP_REASONS if r in skipped})
 
 
 def default_workers() -> int:

@@ -67,6 +67,7 @@ def changes_record(diff: RunDiff | None) -> dict[str, Any] | None:
         "new": [_gap_record(g) for g in diff.new],
         "closed": [_gap_record(g) for g in diff.closed],
         "still_open": [_gap_record(g) for g in diff.still_open],
+        "missing": [{"plan": p.plan, "file": p.file} for p in diff.missing],
         "by_plan": diff.by_plan(),
     }
 
@@ -100,7 +101,8 @@ def run_schedule(
         results, gaps = summarise(outcomes)
         runs = history.runs()
         previous = next((r for r in reversed(runs) if r.period == period), None)
-        diff = diff_gaps(history.gaps(previous.id), results, gaps) if previous else None
+        diff = (diff_gaps(history.gaps(previous.id), results, gaps, history.plans(previous.id))
+                if previous else None)
         written = _write_outputs(outcomes, period, as_of, previous.id if previous else None, diff, outdir, workbook)
         run_id = history.record(label or f"{period} {as_of}", period, as_of, results, gaps)
     return ScheduleResult(run_id, previous.id if previous else None, diff, tuple(outcomes), written)

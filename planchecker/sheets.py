@@ -12,7 +12,7 @@ from typing import Any
 from planchecker import cells, contract
 from planchecker.contract import Column, Sheet
 from planchecker.model import Plan
-from planchecker.problem_sink import ProblemSink
+from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
 from planchecker.sheetrows import Books, SheetRow, SheetSource
 from planchecker.validation import Locator, column_for, field_name, validate
 from planchecker.xlsxparts import SheetPart, column_letter, worksheet_parts
@@ -22,16 +22,20 @@ _HEADER_SEARCH_ROWS = 20  # non-empty rows searched for the header: titles and n
 
 def read_workbook(data: bytes, archive: zipfile.ZipFile, sink: ProblemSink) -> Plan | None:
     """The plan in a workbook whose archive has passed `sniffing.archive_is_safe`."""
-    found = _match_sheets(worksheet_parts(archive), sink)
-    if not found:
-        sink.add("empty-workbook")
-        return None
-    for sheet in contract.SHEETS:
-        if sheet.required and sheet.name not in found:
-            sink.add("missing-sheet", sheet=sheet.name)
-    data_by_field: dict[str, Any] = {}
+    parts = worksheet_parts(archive)
+    found = _match_sheets(parts, sink)
     books = Books(data, archive)
     try:
+        _report_unknown_sheets([p for p in parts if contract.match_sheet(p.title) is None],
+                               found, books, sink)
+        if not found:
+            if not sink.items:
+                sink.add("empty-workbook")
+            return None
+        for sheet in contract.SHEETS:
+            if sheet.required and sheet.name not in found:
+                sink.add("missing-sheet", sheet=sheet.name)
+        data_by_field: dict[str, Any] = {}
         for sheet in contract.SHEETS:
             if sheet.name in found:
                 reader = _SheetReader(SheetSource(books, found[sheet.name], sink), sheet)
@@ -59,6 +63,53 @@ def _match_sheets(parts: list[SheetPart], sink: ProblemSink) -> dict[str, SheetP
         else:
             found[sheet.name] = part
     return found
+
+
+# The template's own sheets: instructions and drop-down lists, never plan content.
+_TEMPLATE_SHEETS = frozenset(contract.header_key(name) for name in ("Instruktioner", "Listor"))
+
+
+def _report_unknown_sheets(parts: list[SheetPart], found: dict[str, SheetPart], books: Books,
+                           sink: ProblemSink) -> None:
+    """A sheet the contract does not name is never passed over in silence when it looks like plan
+    content. When it looks like a contract sheet the workbook lacks ("Aktiviteter 2027" and no
+    "Aktiviteter"), the plan is not checked: it would be judged as if it had no such rows."""
+    for part in parts:
+        if contract.header_key(part.title) in _TEMPLATE_SHEETS:
+            continue
+        guess, content = _look_at(part, books, sink)
+        if guess is not None and guess.name not in found:
+            sink.add("unknown-sheet", sheet=part.title, title=part.title, suggestion=guess.name)
+        elif guess is not None:
+            sink.note("unread-sheet", sheet=part.title, title=part.title, read=guess.name)
+        elif content:
+            sink.note("unknown-sheet-content", sheet=part.title, title=part.title,
+                      names=", ".join(s.name for s in contract.SHEETS))
+
+
+def _look_at(part: SheetPart, books: Books, sink: ProblemSink) -> tuple[Sheet | None, bool]:
+    """The contract sheet an unknown sheet looks like (by its header row, else by its name), and
+    whether it has rows under a header row. Only its first rows are looked at."""
+    by_name = contract.near_sheet(part.title)
+    quiet = ProblemSink(sink.file, sink.limits)  # an extra sheet's own faults are not the plan's
+    rows: list[SheetRow] = []
+    try:
+        for row in SheetSource(books, part, quiet).rows():
+            if not row.is_empty():
+                rows.append(row)
+                if len(rows) > _HEADER_SEARCH_ROWS:
+                    break
+    except (Unreadable, TooManyProblems):
+        return by_name, True
+    for at, row in enumerate(rows):
+        best, hits = None, 1
+        for sheet in contract.SHEETS:
+            named = {contract.match_column(sheet, v) for v in row.values.values()} - {None}
+            if len(named) > hits:
+                best, hits = sheet, len(named)
+        if best is not None:
+            return best, at + 1 < len(rows)
+    return by_name, len(rows) >= 2
 
 
 # --- cells -> plan fields -----------------------------------------------------------------------
@@ -116,7 +167,10 @@ class _SheetReader:
         if self._unreadable(row, at, column):
             return
         value = row.values.get(at)
-        if not cells.is_empty(value):
+        if column.field == "name" and _is_placeholder(value):
+            self._add("bad-value", row.number, column, at, detail=f"'{value}' är mallens "
+                      "platshållare; skriv nämndens eller bolagets namn.")
+        elif not cells.is_empty(value):
             self._put(item, row.number, at, column, value, cells.converter(column))
         elif column.required:
             self._add("missing-value", row.number, column, at)
@@ -131,11 +185,7 @@ class _SheetReader:
         for row in rows:
             if row.is_empty():
                 continue
-            columns: dict[int, Column] = {}
-            for at in sorted(row.values):
-                column = contract.match_column(self.sheet, row.values[at])
-                if column is not None and column not in columns.values():
-                    columns[at] = column
+            columns = self._header_columns(row)
             if len(columns) >= 2:
                 return row.number, columns
             seen += 1
@@ -145,6 +195,32 @@ class _SheetReader:
             if column.required:
                 self._add("missing-column", None, column)
         return None
+
+    def _header_columns(self, row: SheetRow) -> dict[int, Column]:
+        """The known columns of a header row. Two cells naming one field: the one naming it
+        exactly wins ("Id" over "Nr"), else the leftmost, and the user is told of both."""
+        by_field: dict[str, list[int]] = {}
+        for at in sorted(row.values):
+            column = contract.match_column(self.sheet, row.values[at])
+            if column is not None:
+                by_field.setdefault(column.field, []).append(at)
+        columns: dict[int, Column] = {}
+        for field_name, places in by_field.items():
+            column = self.sheet.column(field_name)
+            assert column is not None
+            used = next((at for at in places if contract.is_exact_header(column, row.values[at])),
+                        places[0])
+            columns[used] = column
+            if len(places) > 1 and len(by_field) >= 2:  # a header row, not a stray title
+                other = next(at for at in places if at != used)
+                first, second = sorted((used, other))
+                self.sink.note("ambiguous-column", sheet=self.title, row=row.number,
+                               column=column.header, first=cells.cell_text(row.values[first]),
+                               first_letter=column_letter(first),
+                               second=cells.cell_text(row.values[second]),
+                               second_letter=column_letter(second),
+                               used=cells.cell_text(row.values[used]))
+        return dict(sorted(columns.items()))
 
     def _item(self, row: SheetRow, columns: dict[int, Column],
               converters: dict[int, Callable[[Any], Any]]) -> dict[str, Any] | None:
@@ -210,6 +286,11 @@ class _SheetReader:
         letter = None if at is None else column_letter(at)
         self.sink.add(code, sheet=self.title, row=row, column=column.header, letter=letter,
                       **values)
+
+
+def _is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and contract.header_key(value) == contract.header_key(
+        contract.PLACEHOLDER_NAME)
 
 
 def _excel_locator(data: dict[str, Any], titles: dict[str, str]) -> Locator:

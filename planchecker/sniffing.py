@@ -22,7 +22,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from planchecker.limits import megabytes
+from planchecker.limits import megabytes, megabytes_over
 from planchecker.problem_sink import ProblemSink, Unreadable
 
 # --- what kind of file is it ------------------------------------------------------------------
@@ -32,11 +32,14 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # OLE directory entries are UTF-16LE names. An encrypted .xlsx holds these two streams.
 _ENCRYPTED_STREAMS = tuple(n.encode("utf-16-le") for n in ("EncryptionInfo", "EncryptedPackage"))
 _OTHER_OLE = {"WordDocument": "ett Word-dokument", "PowerPoint Document": "en PowerPoint-fil"}
-_MAGIC = {b"%PDF-": "en PDF-fil", b"\x89PNG": "en bild (PNG)", b"\xff\xd8\xff": "en bild (JPEG)",
+PDF = "en PDF-fil"
+_MAGIC = {b"%PDF-": PDF, b"\x89PNG": "en bild (PNG)", b"\xff\xd8\xff": "en bild (JPEG)",
           b"{\\rtf": "ett RTF-dokument", b"\x1f\x8b": "en gzip-packad fil",
           b"7z\xbc\xaf": "ett 7-Zip-arkiv", b"Rar!": "ett RAR-arkiv"}
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"})
 DOCUMENT_SUFFIXES = frozenset({".json", ".yaml", ".yml"})
+# Names a spreadsheet's text export may have (Excel's "Unicode text" is .txt), or none at all.
+_SPREADSHEET_TEXT_SUFFIXES = EXCEL_SUFFIXES | {".csv", ".tsv", ".txt", ".prn", ""}
 PLAIN_TEXT = frozenset({"json", "csv", "text"})  # what a .json/.yaml plan may sniff as
 _LOOKS_LIKE = {
     "html": "en webbsida (HTML)",
@@ -98,6 +101,9 @@ def refusal(kind: str, suffix: str, data: bytes) -> tuple[str, dict[str, Any]]:
     if suffix in DOCUMENT_SUFFIXES:
         what = _LOOKS_LIKE.get(kind, "binära data" if kind == "binary" else kind)
         return "bad-syntax", {"detail": f"filen innehåller {what}, inte {_document_name(suffix)}"}
+    if kind == "text" and suffix not in _SPREADSHEET_TEXT_SUFFIXES:
+        # prose with its own suffix (README.md, notes.rtf): not a spreadsheet saved wrongly
+        return "unsupported-format", {"suffix": suffix}
     if kind in _LOOKS_LIKE:
         return "text-disguised", {"what": _LOOKS_LIKE[kind]}
     if suffix in EXCEL_SUFFIXES:
@@ -143,6 +149,14 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
         raise Unreadable(_TRUNCATED_ZIP if truncated else _BROKEN_ZIP) from exc
 
 
+def is_word_document(archive: zipfile.ZipFile) -> bool:
+    """An Office Open XML word-processing document (.docx), by its parts, not its name."""
+    try:
+        return "word/document.xml" in archive.namelist()
+    except ZIP_ERRORS:
+        return False
+
+
 def archive_is_safe(archive: zipfile.ZipFile, sink: ProblemSink) -> bool:
     """False, with the reason in `sink`, for an archive that must not be given to a reader."""
     try:
@@ -186,7 +200,7 @@ def _directory_refused(infos: list[zipfile.ZipInfo], sink: ProblemSink) -> bool:
                  f"({_ratio(info):.0f}:1), vilket tyder på en zip-bomb. Filen läses inte.")
     total = sum(info.file_size for info in infos)
     if not bombs and total > limits.max_uncompressed:
-        sink.add("too-large", detail=f"{name} är {megabytes(total)} uppackad; högst "
+        sink.add("too-large", detail=f"{name} är {megabytes_over(total)} uppackad; högst "
                  f"{megabytes(limits.max_uncompressed)} tas emot. Ta bort bilder och andra "
                  "blad än planens och spara igen.")
     return bool(bombs) or total > limits.max_uncompressed

@@ -26,7 +26,7 @@ from planchecker.contract import Column, Sheet
 from planchecker.model import TOPIC_LABELS, Namnd, NamndType, Plan
 
 TEMPLATE_YEAR = 2026
-PLACEHOLDER_NAME = "Nämndens namn"
+PLACEHOLDER_NAME = contract.PLACEHOLDER_NAME
 INSTRUCTIONS_SHEET = "Instruktioner"
 LISTS_SHEET = "Listor"
 DATE_FORMAT = "yyyy-mm-dd"

@@ -9,27 +9,111 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, NamedTuple, Protocol
 
 from planchecker import regexcache
 from planchecker.model import Plan, Topic
 from planchecker.vocabulary import KINDS, Kind, Negatives, Scanner, Term, fold_text, load_vocabulary
 
 _TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
+Judgment = Literal["serves", "near", "below"]
 
 
 @dataclass(frozen=True)
-class Classification:
-    """The topics a line serves and the vocabulary terms that showed it."""
+class Thresholds:
+    """Where a topic score in [0, 1] becomes a judgment; each scorer ships its own."""
 
-    topics: tuple[Topic, ...]
+    decide: float  # score >= decide: the line serves the topic
+    near: float  # near <= score < decide: it came close (named beside a "saknas" finding)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.near < self.decide <= 1:
+            raise ValueError(f"tröskelvärdena måste uppfylla 0 < near < decide <= 1: {self}")
+
+
+class TopicScore(NamedTuple):
+    """How strongly one line spoke for one topic it was judged against, and why.
+
+    `evidence` are the terms or features that spoke for the topic, `against` those that were
+    found but spoke against it (for the vocabulary: terms cancelled by their `unless` context).
+    """
+
+    topic: Topic
+    score: float  # in [0, 1], rounded to two decimals so that reports are byte-stable
     evidence: tuple[str, ...]
+    against: tuple[str, ...] = ()
 
 
-NONE = Classification((), ())
+class TopicScorer(Protocol):
+    """What the Classifier needs from a scoring model: one call per distinct normalised line.
+
+    `score` returns a TopicScore for every topic with any evidence either way (a topic left out
+    scores 0), in any order; the Classifier sorts and judges them against `thresholds`.
+    """
+
+    @property
+    def thresholds(self) -> Thresholds: ...
+
+    def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]: ...
 
 
-class Classifier:
-    """Topic inference from the vocabulary; one instance serves any number of plans."""
+class Classification(NamedTuple):
+    """A line's scores for the topics it was judged against, in topic order, the thresholds, and
+    what they make of the scores: the `topics` it serves (with the `evidence` that decided them)
+    and the scores that came `near`. Build one with `Classification.of`."""
+
+    # Tuples, not frozen dataclasses: an XL plan builds 22,000 of these and 9,000 scores, and a
+    # frozen dataclass (or a cached_property, which takes a lock on Python 3.11) cost the
+    # classify stage a fifth of its time.
+    scores: tuple[TopicScore, ...]
+    thresholds: Thresholds
+    topics: tuple[Topic, ...]
+    near: tuple[TopicScore, ...]
+    evidence: tuple[str, ...]  # of the topics served, sorted, each once
+
+    @classmethod
+    def of(cls, scores: tuple[TopicScore, ...], thresholds: Thresholds) -> Classification:
+        decide = thresholds.decide
+        if len(scores) == 1:  # the common case, without the general one's comprehensions
+            only = scores[0]
+            if only.score < decide:
+                near = scores if only.score >= thresholds.near else ()
+                return cls(scores, thresholds, (), near, ())
+            evidence = only.evidence
+            if len(evidence) > 1:
+                evidence = tuple(sorted(set(evidence)))
+            return cls(scores, thresholds, (only.topic,), (), evidence)
+        served = [s for s in scores if s.score >= decide]
+        return cls(scores, thresholds, tuple(s.topic for s in served),
+                   tuple(s for s in scores if thresholds.near <= s.score < decide),
+                   tuple(sorted({e for s in served for e in s.evidence})))
+
+    def judgment(self, score: TopicScore) -> Judgment:
+        """`serves`, `near` or `below`: what the thresholds make of one of these scores."""
+        if score.score >= self.thresholds.decide:
+            return "serves"
+        return "near" if score.score >= self.thresholds.near else "below"
+
+
+# The vocabulary's scores, from what its matching already knows. A strong term decides its topic;
+# every further distinct term of the topic (strong or weak) makes that surer, but a dictionary
+# match is never certain. A weak term alone (belysning, polis, tillbud, skalskydd) is the classic
+# near miss: by itself it does not decide, and it is what a säkerhetssamordnare would look at.
+# A term cancelled by its `unless` context alone was found and judged against: below near.
+VOCABULARY_THRESHOLDS = Thresholds(decide=0.5, near=0.3)
+_STRONG_SCORES = (0.7, 0.85, 0.95)  # one, two, three or more distinct terms with a strong one
+_WEAK_SCORES = (0.35, 0.45)  # one, two or more distinct weak terms and no strong one
+_CANCELLED_SCORE = 0.15
+
+
+# No scores at all: the judgment of a tagged item, whose text is not classified.
+NONE = Classification.of((), VOCABULARY_THRESHOLDS)
+
+
+class VocabularyScorer:
+    """Scores from the vocabulary (rules/vocabulary/*.yaml): deterministic, a few µs a line."""
+
+    thresholds = VOCABULARY_THRESHOLDS
 
     def __init__(self, terms: Sequence[Term], negatives: Negatives) -> None:
         self._negatives = negatives
@@ -41,6 +125,56 @@ class Classifier:
             for kind in KINDS
             if (limited := [t for t in terms if t.spec.kinds and kind in t.spec.kinds])
         }
+
+    def score(self, text: str, kind: Kind | None) -> list[TopicScore]:
+        cleaned = self._negatives.cut(fold_text(text))
+        hits, cancelled = self._general.judged(text, cleaned)
+        if kind in self._extra:
+            more, more_cancelled = self._extra[kind].judged(text, cleaned)
+            hits, cancelled = hits + more, cancelled + more_cancelled
+        if not cancelled:
+            if not hits:
+                return []
+            if len(hits) == 1:  # most lines that say anything say it with one term
+                term = hits[0]
+                scale = _WEAK_SCORES if term.spec.weak else _STRONG_SCORES
+                return [TopicScore(term.topic, scale[0], (term.spec.term,))]
+        found: dict[Topic, list[Term]] = {}
+        for term in hits:
+            found.setdefault(term.topic, []).append(term)
+        against: dict[Topic, list[Term]] = {}
+        for term in cancelled:
+            against.setdefault(term.topic, []).append(term)
+        return [
+            _vocabulary_score(topic, found.get(topic, ()), against.get(topic, ()))
+            for topic in (found.keys() | against.keys() if against else found)
+        ]
+
+
+def _vocabulary_score(topic: Topic, hits: Sequence[Term], cancelled: Sequence[Term]) -> TopicScore:
+    against = tuple(sorted({t.spec.term for t in cancelled})) if cancelled else ()
+    if not hits:
+        return TopicScore(topic, _CANCELLED_SCORE, (), against)
+    names: set[str] = set()
+    strong = False
+    for term in hits:  # a loop, not two comprehensions: a fifth of the lines of a plan get here
+        names.add(term.spec.term)
+        strong = strong or not term.spec.weak
+    terms = tuple(sorted(names)) if len(names) > 1 else tuple(names)
+    scale = _STRONG_SCORES if strong else _WEAK_SCORES
+    return TopicScore(topic, scale[min(len(terms), len(scale)) - 1], terms, against)
+
+
+class Classifier:
+    """Topic judgment of single lines by a TopicScorer; one instance serves any number of plans.
+
+    The vocabulary scorer is the default (`load`); another model plugs in as `Classifier(scorer)`.
+    """
+
+    def __init__(self, scorer: TopicScorer) -> None:
+        self.scorer = scorer
+        self.thresholds = scorer.thresholds
+        self.unjudged = Classification.of((), self.thresholds)
         # Plans repeat texts (one activity text under many goals), so results are cached per
         # distinct normalised text and row kind.
         self._cached = functools.lru_cache(maxsize=131072)(self._classify)
@@ -48,37 +182,64 @@ class Classifier:
     @classmethod
     def load(cls, vocabulary_dir: Path) -> Classifier:
         """Read and validate every vocabulary file; a bad file raises ValueError naming it."""
-        classifier = cls(*load_vocabulary(vocabulary_dir))
+        classifier = cls(VocabularyScorer(*load_vocabulary(vocabulary_dir)))
         regexcache.default().save()  # the next process reads the scanners instead of compiling
         return classifier
 
     def classify(self, text: str, kind: Kind | None = None) -> Classification:
-        """Topics served by one line; `kind` adds the terms limited to that row kind."""
+        """Scores and judgments for one line; `kind` adds what is limited to that row kind."""
         normalised = " ".join(unicodedata.normalize("NFC", text).split())
-        return self._cached(normalised, kind) if normalised else NONE
+        return self._cached(normalised, kind) if normalised else self.unjudged
 
-    def _classify(self, raw: str, kind: Kind | None) -> Classification:
-        cleaned = self._negatives.cut(fold_text(raw))
-        hits = self._general.hits(raw, cleaned)
-        if kind in self._extra:
-            hits += self._extra[kind].hits(raw, cleaned)
-        strong = {term.topic for term in hits if term.strong}
-        if not strong:
-            return NONE
-        topics = tuple(sorted(strong, key=_TOPIC_ORDER.__getitem__))
-        evidence = tuple(sorted({t.spec.term for t in hits if t.topic in strong}))
-        return Classification(topics, evidence)
+    def _classify(self, text: str, kind: Kind | None) -> Classification:
+        scores = self.scorer.score(text, kind)
+        if not scores:
+            return self.unjudged
+        if len(scores) == 1:
+            return Classification.of((_two_decimals(scores[0]),), self.thresholds)
+        checked = sorted(map(_two_decimals, scores), key=_topic_rank)
+        return Classification.of(tuple(checked), self.thresholds)
+
+
+def _topic_rank(score: TopicScore) -> int:
+    return _TOPIC_ORDER[score.topic]
+
+
+def _two_decimals(score: TopicScore) -> TopicScore:
+    # Reports print scores, so a model's 0.30000000000000004 must not reach them; a score outside
+    # [0, 1] is a bug in the model, not something to clip quietly.
+    value = score.score
+    if value in _EXACT:
+        return score
+    if not 0 <= value <= 1:
+        raise ValueError(f"poäng utanför 0–1 för {score.topic.value}: {value}")
+    return score._replace(score=round(value, 2))
+
+
+_EXACT = frozenset(round(hundredths / 100, 2) for hundredths in range(101))
 
 
 @dataclass(frozen=True)
 class ItemTopics:
-    """The topics of one plan item and how they were decided."""
+    """The topics of one plan item, how they were decided, and what its own text scored."""
 
     kind: str  # "goal" | "indicator" | "activity" | "risk"
     id: str
     topics: tuple[Topic, ...]
     source: str  # "tagged" | "inferred" | "inherited" | "none"
-    evidence: tuple[str, ...]
+    # The text's judgment (every topic it was judged against, with evidence and thresholds); an
+    # empty one for a tagged item, whose text is not classified.
+    judged: Classification
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The terms that decided inferred topics (none for tagged or inherited ones)."""
+        return self.judged.evidence if self.source == "inferred" else ()
+
+    def near(self, topics: Iterable[Topic]) -> tuple[TopicScore, ...]:
+        """Scores of these topics that came close without deciding; never for a tagged item."""
+        wanted = set(topics)
+        return tuple(s for s in self.judged.near if s.topic in wanted)
 
 
 def _decide(
@@ -86,16 +247,17 @@ def _decide(
     inherited: tuple[Topic, ...] = (),
 ) -> ItemTopics:
     # Tagged and inherited topics carry no evidence: the plan, or the goal's row, says why. A
-    # tagged item's text is not classified at all (a fifth of a generated plan's aktiviteter).
+    # tagged item's text is not classified at all (a fifth of a generated plan's aktiviteter), so
+    # it is never named as "came close" either: the nämnd has already said what it serves.
     tags = tuple(sorted(set(tagged), key=_TOPIC_ORDER.__getitem__))
     if tags:
-        return ItemTopics(kind, item_id, tags, "tagged", ())
-    inferred = classifier.classify(text, kind)
-    if inferred.topics:
-        return ItemTopics(kind, item_id, inferred.topics, "inferred", inferred.evidence)
+        return ItemTopics(kind, item_id, tags, "tagged", NONE)
+    judged = classifier.classify(text, kind)
+    if judged.topics:
+        return ItemTopics(kind, item_id, judged.topics, "inferred", judged)
     if inherited:
-        return ItemTopics(kind, item_id, inherited, "inherited", ())
-    return ItemTopics(kind, item_id, (), "none", ())
+        return ItemTopics(kind, item_id, inherited, "inherited", judged)
+    return ItemTopics(kind, item_id, (), "none", judged)
 
 
 def classify_plan(plan: Plan, classifier: Classifier) -> list[ItemTopics]:

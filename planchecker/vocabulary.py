@@ -13,7 +13,7 @@ A term is written the way a säkerhetssamordnare would write it, and compiled he
   case-sensitive unless `case_sensitive: false`, which matches the folded text instead);
 - `kinds` limits a term to some row kinds (RSA hazards count only on risk rows), `unless` lists
   phrases that cancel the term in that line, and a `weak` term counts only beside a strong term of
-  the same topic (KIA, tillbud, polis).
+  the same topic (KIA, tillbud, polis); alone it only comes close (see topics.VocabularyScorer).
 
 Negatives are phrases cut out of the folded line, whole words at a time, before terms are sought.
 All spellings are compiled into character tries, one regex per scan, so a line costs a few
@@ -345,13 +345,20 @@ class Scanner:
         return cls(_finder(entries), _finder([(t.spellings(), "abbr") for t in raw], r"(?!\w)"),
                    folded, raw)
 
-    def hits(self, raw: str, cleaned: str) -> list[Term]:
+    def judged(self, raw: str, cleaned: str) -> tuple[list[Term], list[Term]]:
+        """(terms found, terms found but cancelled by their `unless` context) in one line."""
         found: list[Term] = []
         for finder, text, terms in ((self.folded, cleaned, self.folded_terms),
                                     (self.raw, raw, self.raw_terms)):
             if finder is not None:
                 found += [terms[i] for _, _, entries in finder.find(text) for i in entries]
-        return [t for t in found if t.unless is None or not t.unless.search(cleaned)]
+        if not found:
+            return found, []
+        cancelled = [t for t in found if t.unless is not None and t.unless.search(cleaned)]
+        if not cancelled:
+            return found, cancelled
+        gone = {id(t) for t in cancelled}
+        return [t for t in found if id(t) not in gone], cancelled
 
 
 class Negatives:

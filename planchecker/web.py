@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, Response, current_app, render_template, request, send_file
+from flask import Flask, Response, current_app, g, render_template, request, send_file
 from jinja2 import DictLoader
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
@@ -36,7 +36,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 from planchecker import webpool, webviews, writers
 from planchecker.checking import Checker
 from planchecker.findings import Report
-from planchecker.limits import Limits, megabytes
+from planchecker.limits import Limits, megabytes, megabytes_over
 from planchecker.model import Location
 from planchecker.problems import InputError, InputProblem, PlancheckerError
 from planchecker.processes import Stopped, stop_on_signals
@@ -255,6 +255,8 @@ def check_upload(settings: Settings, upload: FileStorage, as_of: dt.date | None,
         upload.save(path)
         upload.close()  # werkzeug keeps a large upload in a temporary file of its own: gone now
         outcome = pool.check(path, name, as_of, period)
+    # What the reader passed over (an unknown sheet, a second Id column): shown on the result page.
+    g.reading_notes = [n.describe() for n in outcome.notes]
     return outcome.report, list(outcome.problems)
 
 
@@ -272,7 +274,8 @@ def _check_page(settings: Settings) -> Response:
         errors = [FieldError("plan", p.describe()) for p in problems]
         return _form_page(settings, f"Planen kunde inte läsas ({len(problems)} fel)", errors,
                           status_for(problems))
-    return _page("result.html", 200, **webviews.result_view(report, settings.checker.catalogue))
+    return _page("result.html", 200, **webviews.result_view(report, settings.checker.catalogue),
+                 notes=g.get("reading_notes", []))
 
 
 def _check_api(settings: Settings) -> Response:
@@ -334,8 +337,10 @@ def _error_page(status: int) -> Response:
 def _too_large() -> Response:
     """The body exceeded MAX_CONTENT_LENGTH: refused before any of it was read or stored."""
     limit = _settings().limits.max_file_size
-    detail = (f"Filen är för stor: högst {megabytes(limit)} tas emot. Ta bort bilder och andra "
-              "blad än planens och spara igen.")
+    sent = request.content_length  # the whole request, a little more than the file
+    size = f"omkring {megabytes_over(sent)}; " if sent and sent > limit else ""
+    detail = (f"Filen är för stor: {size}högst {megabytes(limit)} tas emot. Ta bort bilder och "
+              "andra blad än planens och spara igen.")
     problem = InputProblem("too-large", Location(file="Uppladdningen"), {"detail": detail})
     if _wants_json():
         return _json({"error": "Planen kunde inte läsas", "message": InputError([problem]).message,
@@ -368,7 +373,10 @@ _HEADER_BYTES = 64 * 1024
 _CONNECTIONS = 200
 
 
-@click.command("serve")
+@click.command("serve", epilog="""\b
+Slutkoder:
+  0  servern avslutades med Ctrl+C eller SIGTERM
+  2  servern kunde inte starta (t.ex. porten upptagen) eller felaktigt kommando""")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port att lyssna på (0: valfri ledig port).")

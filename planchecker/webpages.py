@@ -136,8 +136,14 @@ RESULT = """\
 {% block main %}
 <h1>Granskning av {{ plan.name }}, planår {{ plan.year }}</h1>
 <p class="verdict verdict-{{ verdict }}">{{ verdict_text }}</p>
+{% if notes %}
+<section class="notes" aria-labelledby="notes-heading">
+<h2 id="notes-heading">Att observera</h2>
+<ul>{% for note in notes %}<li>{{ note }}</li>{% endfor %}</ul>
+</section>
+{% endif %}
 
-<table class="facts">
+<table class="facts stack">
 <caption>Om granskningen</caption>
 <tbody>
 {% for label, value in facts %}<tr><th scope="row">{{ label }}</th><td>{{ value }}</td></tr>
@@ -163,14 +169,14 @@ godkänt.</p>
 
 {% if coverage %}
 <h2>Täckning per fokusområde</h2>
-<table class="coverage">
+<table class="coverage stack">
 <caption>Har planen mål, aktiviteter och indikatorer för varje fokusområde?</caption>
 <thead><tr>{% for header in coverage_headers %}<th scope="col">{{ header }}</th>{% endfor %}
 </tr></thead>
 <tbody>
 {% for row in coverage %}<tr><th scope="row">{{ row.area }}</th>
-{%- for cell in row.cells %}<td class="status-{{ cell.state }}">{{ cell.text }}</td>{% endfor %}
-<td>{{ row.share }}</td></tr>
+{%- for cell in row.cells %}<td class="status-{{ cell.state }}" data-label="{{ coverage_headers[loop.index] }}">{{ cell.text }}</td>{% endfor %}
+<td data-label="{{ coverage_headers[-1] }}">{{ row.share }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
@@ -189,6 +195,9 @@ godkänt.</p>
 {% if f.subjects %}<dt>Gäller</dt><dd>{{ f.subjects }}</dd>{% endif %}
 <dt>Källa</dt><dd>{{ source(f) }}</dd>
 {% if f.waiver %}<dt>Undantag</dt><dd>{{ f.waiver }}</dd>{% endif %}
+{% if f.candidates %}<dt>{{ candidates_heading }}</dt><dd><ul class="candidates">
+{% for line in f.candidates %}<li>{{ line }}</li>{% endfor %}
+</ul></dd>{% endif %}
 {% if f.description %}<dt>Vad kravet innebär</dt><dd>{{ f.description }}</dd>{% endif %}
 </dl>
 </li>
@@ -198,13 +207,13 @@ godkänt.</p>
 
 {% if waivers %}
 <h2>Undantag i planen</h2>
-<table class="waivers">
+<table class="waivers stack">
 <caption>Undantag som planen anger och hur de användes</caption>
 <thead><tr>{% for header in waiver_headers %}<th scope="col">{{ header }}</th>{% endfor %}
 </tr></thead>
 <tbody>
 {% for row in waivers %}<tr><th scope="row">{{ row[0] }}</th>
-{%- for cell in row[1:] %}<td>{{ cell }}</td>{% endfor %}</tr>
+{%- for cell in row[1:] %}<td data-label="{{ waiver_headers[loop.index] }}">{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}
 </tbody>
 </table>
@@ -225,16 +234,16 @@ Listan skapas från regelfilerna.</p>
 <section aria-labelledby="pack-{{ loop.index }}">
 <h2 id="pack-{{ loop.index }}">{{ pack.title }}</h2>
 <p>Källa: {{ source(pack) }}. Gäller planår {{ pack.years }}.</p>
-<table class="rules">
+<table class="rules stack">
 <caption>Regler i {{ pack.title }}</caption>
 <thead><tr><th scope="col">Regel</th><th scope="col">Krav</th><th scope="col">Nivå</th>
 <th scope="col">Källa</th></tr></thead>
 <tbody>
 {% for rule in pack.rules %}<tr><th scope="row" class="rule-id">{{ rule.id }}</th>
-<td><strong>{{ rule.title }}</strong><br>{{ rule.message }}
+<td data-label="Krav"><strong>{{ rule.title }}</strong><br>{{ rule.message }}
 {%- if rule.area %}<br>Fokusområde: {{ rule.area }}{% endif %}<br>Planår {{ rule.years }}</td>
-<td>{{ rule.severity }}</td>
-<td>{{ source(rule) }}</td></tr>
+<td data-label="Nivå">{{ rule.severity }}</td>
+<td data-label="Källa">{{ source(rule) }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
@@ -310,6 +319,8 @@ button:hover { background: #062f52; }
 .verdict { font-weight: bold; font-size: 1.15rem; padding: 0.75rem 1rem;
   border-left: 8px solid #595959;
   background: #f3f3f3; }
+.notes { border-left: 8px solid #8a5300; padding: 0.25rem 1rem; margin: 1rem 0; }
+.notes h2 { margin-top: 0.5rem; font-size: 1.2rem; }
 .verdict-gaps { border-color: #b10e1e; }
 .verdict-ok { border-color: #0b5d1e; }
 .verdict-engine-error { border-color: #8a5300; }
@@ -343,10 +354,20 @@ ul.downloads li { margin: 0.4rem 0; }
 a.download { font-weight: bold; }
 @media (max-width: 40rem) {
   h1 { font-size: 1.6rem; }
-  /* At 200 % zoom a six-column table must still fit: tighter cells, and long compounds such as
-     "informationssäkerhet" may break (hyphenated where the browser knows Swedish). */
-  th, td { padding: 0.25rem 0.3rem; font-size: 0.9rem; hyphens: auto; }
-  table.coverage th[scope="row"], td a { overflow-wrap: anywhere; }
+  h2 { font-size: 1.3rem; }
+  /* On a phone, or at 200 % zoom, a table with several columns cannot fit without breaking
+     words such as "informationssäkerhet" mid-word: each row becomes a card instead, every cell
+     on its own line after its column's name (data-label). The header row stays for screen
+     readers, out of sight. */
+  table.stack, table.stack tbody, table.stack tr, table.stack th, table.stack td {
+    display: block; width: 100%; }
+  table.stack thead { position: absolute; left: -9999px; }
+  table.stack caption { display: block; }
+  table.stack tr { border: 1px solid #8c8c8c; margin: 0 0 0.75rem; }
+  table.stack th, table.stack td { border: 0; border-top: 1px solid #d0d0d0; }
+  table.stack tr > :first-child { border-top: 0; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: bold;
+    color: #1a1a1a; }
   dl { grid-template-columns: 1fr; }
   dd { margin-bottom: 0.4rem; }
 }

@@ -25,6 +25,7 @@ from pathlib import Path
 from planchecker import review
 from planchecker.checking import Outcome
 from planchecker.limits import Limits, LimitsError, memory_text
+from planchecker.problems import InputProblem
 from planchecker.reading import read_plan
 from planchecker.rulebook import Catalogue
 
@@ -101,11 +102,11 @@ def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
     out_of_memory = False
     try:
         read = read_plan(path, limits=limits)
+        notes = tuple(_renamed(n, name) for n in read.notes)
         if read.plan is None or read.problems:
-            return Outcome(name, None, tuple(replace(p, location=p.location.model_copy(
-                update={"file": name})) for p in read.problems))
+            return Outcome(name, None, tuple(_renamed(p, name) for p in read.problems), notes)
         context = checker.context_for(read.plan, options.as_of, options.period)
-        return Outcome(name, checker.check(read.plan, name, context))
+        return Outcome(name, checker.check(read.plan, name, context), notes=notes)
     except MemoryError:
         out_of_memory = True
     assert out_of_memory
@@ -120,6 +121,10 @@ def _checks_from_env() -> int:
         raise LimitsError(f"Miljövariabeln PLANCHECKER_WEB_CHECKS är {text!r}; den ska vara ett "
                           "positivt heltal, t.ex. 2.")
     return int(text)
+
+
+def _renamed(problem: InputProblem, name: str) -> InputProblem:
+    return replace(problem, location=problem.location.model_copy(update={"file": name}))
 
 
 _POOLS: dict[tuple[Path | None, Limits, int], CheckPool] = {}

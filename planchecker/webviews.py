@@ -63,6 +63,7 @@ def result_view(report: Report, catalogue: Catalogue) -> dict[str, Any]:
         "downloads": downloads(report),
         "coverage": coverage(report),
         "coverage_headers": writers.COVERAGE_HEADERS,
+        "candidates_heading": writers.CANDIDATES_HEADING,
         "groups": [{"area": area, "findings": [finding_view(report, catalogue, f) for f in found]}
                    for area, found in groups],
         "waivers": writers.waiver_rows(report),
@@ -95,6 +96,7 @@ def finding_view(report: Report, catalogue: Catalogue, finding: Finding) -> dict
         "source": finding.source,
         "url": link(finding.url),
         "waiver": writers.waiver_text(finding),
+        "candidates": writers.candidate_lines(report, finding),
         "description": bound.rule.description.strip() if bound else "",
     }
 

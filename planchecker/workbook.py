@@ -11,15 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planchecker import xlsxkit
 from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
-from planchecker.matrix import Review, ReviewRow, build_review
+from planchecker.matrix import MatrixColumn, Review, ReviewRow, build_review
 from planchecker.rulebook import SEVERITY_LABELS
 from planchecker.writers import (
+    CANDIDATES_HEADING,
     ITEM_LABELS,
     STATUS_LABELS,
+    candidate_lines,
     report_share,
     subjects_text,
     type_label,
@@ -41,6 +44,7 @@ FINDING_HEADERS = [
     "Gäller (rad)",
     "Källa",
     "Undantag",
+    CANDIDATES_HEADING,
 ]
 REVIEW_SUMMARY_HEADERS = [
     "Fil",
@@ -101,6 +105,8 @@ def _plan_summary(ws: Worksheet, report: Report) -> None:
         put(ws, number, 1, "Motorfel", font=BOLD)
         put(ws, number, 2, error)
     xlsxkit.fit_columns(ws, maximum=90, fixed={1: 26})  # the title in A1 may spill over
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws, title_rows=None)
 
 
 def _plan_coverage(ws: Worksheet, report: Report) -> None:
@@ -125,6 +131,8 @@ def _plan_coverage(ws: Worksheet, report: Report) -> None:
     xlsxkit.add_status_formatting(ws, ranges)
     ws.freeze_panes = "B2"
     xlsxkit.fit_columns(ws)
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
 
 
 # --- findings sheet (shared) ----------------------------------------------------------------
@@ -143,6 +151,7 @@ def _finding_values(report: Report, finding: Finding) -> list[Any]:
         subjects_text(report, finding),
         finding.source,
         waiver_text(finding),
+        "\n".join(candidate_lines(report, finding)),
     ]
 
 
@@ -155,6 +164,8 @@ def _findings_sheet(ws: Worksheet, rows: Sequence[FindingRow], lead: Sequence[st
     ws.auto_filter.ref = xlsxkit.table_range(1, 1, len(headers), max(len(rows) + 1, 2))
     ws.freeze_panes = f"{get_column_letter(len(lead) + 1)}2"  # the header and the lead columns
     xlsxkit.fit_columns(ws)
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
 
 
 # --- the central review ------------------------------------------------------------------------
@@ -218,6 +229,8 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
     ws.auto_filter.ref = xlsxkit.table_range(1, 1, len(REVIEW_SUMMARY_HEADERS), max(last, 2))
     ws.freeze_panes = "C2"
     xlsxkit.fit_columns(ws, fixed={share_column: 12})
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
     put(
         ws,
         last + 2,
@@ -231,35 +244,47 @@ def _review_summary(ws: Worksheet, review: Review) -> None:
 
 
 def _review_matrix(ws: Worksheet, review: Review) -> None:
-    """Rows: nämnder; columns: fokusområden; cells: the four status words, coloured by rules."""
-    write_header(ws, 1, ["Fil", "Nämnd", *review.areas])
+    """Rows: nämnder; columns: fokusområden, then the gaps outside them (RSA coverage,
+    documents, references, overdue); cells: the four status words, coloured by rules."""
+    write_header(ws, 1, ["Fil", "Nämnd", *(c.label for c in review.columns)])
     for number, row in enumerate(review.rows, start=2):
         name = row.report.plan_name if row.report is not None else ""
         if not row.ok:
             name = f"{name} (kunde inte granskas)".strip()
-        write_row(ws, number, [row.file, name, *(row.status(area) for area in review.areas)])
-    last_row, last_column = len(review.rows) + 1, len(review.areas) + 2
+        write_row(ws, number, [row.file, name, *(row.status(c) for c in review.columns)])
+    last_row, last_column = len(review.rows) + 1, len(review.columns) + 2
     legend_column = last_column + 2
     ranges = [xlsxkit.write_legend(ws, 1, legend_column)]
-    if review.areas and review.rows:
+    if review.columns and review.rows:
         ranges.append(xlsxkit.table_range(3, 2, last_column, last_row))
     xlsxkit.add_status_formatting(ws, ranges)
     ws.freeze_panes = "C2"
     xlsxkit.fit_columns(ws, maximum=40)
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws)
+
+
+def _column_scope(column: MatrixColumn) -> str:
+    what = column.key.removeprefix(f"{column.label}: ")
+    return f"Fokusområde: {what}" if column.areas else f"Krav utan fokusområde: {what}"
 
 
 def _review_chart(ws: Worksheet, review: Review) -> None:
-    """Share of requirements met per fokusområde across every checked plan, as a bar chart."""
-    write_header(ws, 1, ["Fokusområde", "Andel uppfyllda krav", "Uppfyllda", "Krav", "Varav med undantag"])
-    shares = [(area, *review.area_share(area)) for area in review.areas]
-    shares = [(area, met, total) for area, met, total in shares if total]
-    for number, (area, met, total) in enumerate(shares, start=2):
-        write_row(ws, number, [area, met / total, met, total, review.area_waived(area)])
+    """Share of requirements met per matrix column across every checked plan, as a bar chart."""
+    # The last column says what each matrix column holds: the program areas it joins, or the
+    # kinds of gap outside the fokusområden.
+    write_header(ws, 1, ["Kolumn", "Andel uppfyllda krav", "Uppfyllda", "Krav",
+                         "Varav med undantag", "Omfattar"])
+    shares = [(c, *review.column_share(c)) for c in review.columns]
+    shares = [(column, met, total) for column, met, total in shares if total]
+    for number, (column, met, total) in enumerate(shares, start=2):
+        write_row(ws, number, [column.label, met / total, met, total,
+                               review.column_waived(column), _column_scope(column)])
         ws.cell(row=number, column=2).number_format = PERCENT
     xlsxkit.fit_columns(ws, maximum=50)
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Andel uppfyllda krav per fokusområde (hela staden)"
+    chart.title = "Andel uppfyllda krav (hela staden)"
     chart.y_axis.title = "Andel uppfyllda krav"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
@@ -274,4 +299,9 @@ def _review_chart(ws: Worksheet, review: Review) -> None:
     chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
     chart.width, chart.height = 22, 4 + 1.2 * max(len(shares), 1)
-    ws.add_chart(chart, "F2")
+    # Below the table and after a page break: in print the chart has a page of its own.
+    chart_row = last + 2
+    ws.add_chart(chart, f"A{chart_row}")
+    ws.row_breaks.append(Break(id=chart_row - 1))
+    xlsxkit.fit_rows(ws)
+    xlsxkit.print_setup(ws, title_rows=None)  # the table's header is not the chart's

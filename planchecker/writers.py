@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
+from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, REPORT_VERSION, Finding, Report
 from planchecker.model import NAMND_TYPE_LABELS, NamndType
 from planchecker.rulebook import SEVERITY_LABELS
 
@@ -71,8 +71,9 @@ def json_text(data: Any) -> str:
     tuple and dict values, escapes included (compared for every code point). What orjson refuses
     (a key that is not a str, an int beyond 64 bits, a lone surrogate, deep nesting, other types)
     goes to json, which writes it, or refuses it, as before. The records passed here hold nothing
-    else: no floats (orjson writes 1e-7 for 1e-07 and null for NaN), no plain Enum or UUID
-    (orjson writes those, json refuses them).
+    else: no plain Enum or UUID (orjson writes those, json refuses them), and floats only as the
+    two-decimal scores in [0, 1] (both write those alike, tests/test_writers.py; orjson writes
+    1e-7 for 1e-07 and null for NaN).
     """
     try:
         return orjson.dumps(data, option=_ORJSON_OPTIONS).decode("utf-8")
@@ -168,6 +169,43 @@ def waiver_text(finding: Finding) -> str:
     return f"{waiver.motivation}{by}{until}"
 
 
+# Beside a finding, the closest candidates are named; the rest are counted (all are in the JSON).
+CANDIDATES_NAMED = 5
+CANDIDATES_HEADING = "Kan gälla fokusområdet"
+_ALTERNATIVES = re.compile(r"\{([^{},]*)[^{}]*\}")
+
+
+def term_label(term: str) -> str:
+    """A vocabulary term as a reader would say it: `{hot*,våld*} mot anställd*` → `hot mot
+    anställd` (the first alternative, no wildcards)."""
+    return " ".join(_ALTERNATIVES.sub(r"\1", term).replace("*", "").split())
+
+
+def percent(score: float) -> str:
+    return f"{round(100 * score)} %"
+
+
+def candidate_lines(report: Report, finding: Finding) -> list[str]:
+    """One sentence per untagged item that came close to the missing fokusområde, closest first:
+    `A3 (rad 4) kan gälla Krisberedskap – ange fokusområdet i kolumnen Fokusområde om så är
+    fallet (stöd i texten: belysning, 35 %).`"""
+    area = finding.area or ", ".join(t.value for t in finding.topics)
+    lines = []
+    for candidate in finding.candidates[:CANDIDATES_NAMED]:
+        location = report.locations.get((candidate.kind, candidate.id))
+        where = f" (rad {location.row})" if location and location.row else ""
+        terms = ", ".join(dict.fromkeys(term_label(t) for t in candidate.evidence))
+        lines.append(
+            f"{candidate.id}{where} kan gälla {area} – ange fokusområdet i kolumnen Fokusområde "
+            f"om så är fallet (stöd i texten: {terms}, {percent(candidate.score)})."
+        )
+    rest = len(finding.candidates) - CANDIDATES_NAMED
+    if rest > 0:
+        lines.append(f"Ytterligare {rest} {'post' if rest == 1 else 'poster'} kan gälla "
+                     "fokusområdet (alla finns i JSON-rapporten).")
+    return lines
+
+
 def finding_groups(report: Report) -> dict[str, list[Finding]]:
     """Findings by fokusområde in report order (already sorted by area, then severity)."""
     groups: dict[str, list[Finding]] = {}
@@ -202,6 +240,11 @@ FINDING_HEADERS = ["Nivå", "Regel", "Brist", "Gäller", "Källa"]
 # --- terminal table ------------------------------------------------------------------------------
 
 
+# What a terminal table writes for ej tillämpligt, to keep its columns narrow.
+_TERMINAL_WORDS = {COVERAGE_LABELS["not_applicable"]: "–"}
+_ANSI = re.compile(r"\033\[[0-9;]*m")  # a colour code: no width on a terminal
+
+
 def _paint(text: str, key: str, colour: bool) -> str:
     return f"{_COLOURS[key]}{text}{_RESET}" if colour and key in _COLOURS else text
 
@@ -225,36 +268,81 @@ def _wrap_rows(
     ]
 
 
-def render_table(report: Report, *, colour: bool = False) -> str:
-    """Findings grouped by fokusområde then severity, the coverage, and a one-line verdict."""
+def _finding_widths(rows: Sequence[Sequence[object]], width: int | None) -> list[int | None]:
+    """Wrap widths for Brist, Gäller and Källa that fit a terminal `width` characters wide
+    (None: a file or a pipe, the usual widths). Nivå and Regel are never wrapped."""
+    if width is None:
+        return _WRAP_FINDINGS
+    fixed = sum(max(len(_ANSI.sub("", str(row[i]))) for row in [FINDING_HEADERS, *rows])
+                for i in (0, 1))
+    spare = width - fixed - 2 * (len(FINDING_HEADERS) - 1)
+    wanted = [w for w in _WRAP_FINDINGS if w is not None]  # 60, 24, 40
+    if spare >= sum(wanted):
+        return _WRAP_FINDINGS
+    shares = [max(12, spare * w // sum(wanted)) for w in wanted]
+    while sum(shares) > spare and max(shares) > 12:  # the minimum of 12 took more than there was
+        shares[shares.index(max(shares))] -= 1
+    return [None, None, *shares]
+
+
+def _coverage_list(rows: Sequence[Sequence[object]], width: int) -> str:
+    """The coverage table for a narrow terminal: each area on a line of its own, its states on
+    the lines under it, wrapped between words, never inside one."""
+    out: list[str] = []
+    for row in rows:
+        out.append(str(row[0]))
+        # a no-break space keeps each "Mål uppfyllt" and "(100 %)" on one line
+        states = " · ".join(f"{header} {cell}".replace(" ", _NBSP) for header, cell in
+                            zip(COVERAGE_HEADERS[1:-1], row[1:-1], strict=True))
+        states += f" · {COVERAGE_HEADERS[-1]}: {str(row[-1]).replace(' %', _NBSP + '%')}"
+        out += textwrap.wrap(states, width, initial_indent="  ", subsequent_indent="  ",
+                             break_long_words=False, break_on_hyphens=False)
+    return "\n".join(out).replace(_NBSP, " ")
+
+
+_NBSP = "\u00a0"
+
+
+def render_table(report: Report, *, colour: bool = False, width: int | None = None) -> str:
+    """Findings grouped by fokusområde then severity, the coverage, and a one-line verdict;
+    the long texts wrapped to fit a terminal `width` characters wide when it is given."""
     # Imported here, not with the module: `check --format json` needs this module but not
     # tabulate, and every process start counts (issue 7).
     from tabulate import tabulate
 
     out = header_lines(report)
+    if width is not None:
+        out = [textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False)
+               for line in out]
     for area, findings in finding_groups(report).items():
         rows = [
             [
                 _paint(severity_label(f), "waived" if f.status == "waived" else f.severity, colour),
                 f.rule_id,
-                f.message,
+                "\n".join([f.message, *(plain(line) for line in candidate_lines(report, f))]),
                 plain(subjects_text(report, f)),
                 f.source,
             ]
             for f in findings
         ]
-        table = tabulate(_wrap_rows(rows, _WRAP_FINDINGS), headers=FINDING_HEADERS)
+        table = tabulate(_wrap_rows(rows, _finding_widths(rows, width)), headers=FINDING_HEADERS)
         out += ["", f"== {area} ==", table]
     if report.engine_errors:
         out += ["", "Motorfel:"] + [f"  - {e}" for e in report.engine_errors]
     if not report.findings:
         out += ["", "Inga brister hittades."]
     if report.areas:
-        rows = [
-            [row[0], *(_paint(c, c, colour) for c in row[1:5]), row[5]]
-            for row in coverage_rows(report)
-        ]
-        out += ["", "Täckning per fokusområde", tabulate(rows, headers=COVERAGE_HEADERS)]
+        words = _TERMINAL_WORDS if width is not None else {}
+        coverage = [[row[0], *(_paint(words.get(c, c), c, colour) for c in row[1:5]), row[5]]
+                    for row in coverage_rows(report)]
+        share_width = None if width is None else 16  # "2 av 2, varav 1 / med undantag / (100 %)"
+        table = tabulate(_wrap_rows(coverage, [None] * 5 + [share_width]),
+                         headers=COVERAGE_HEADERS)
+        if width is not None and max(len(_ANSI.sub("", line)) for line in table.splitlines()) > width:
+            table = _coverage_list(coverage, width)  # too narrow for a table: one area a block
+        out += ["", "Täckning per fokusområde", table]
+        if words:
+            out.append("– = ej tillämpligt")
     out += ["", verdict_text(report)]
     return "\n".join(out) + "\n"
 
@@ -309,6 +397,10 @@ def render_markdown(report: Report) -> str:
             for f in findings
         ]
         out += ["", f"### {md(area)}", ""] + md_table(FINDING_HEADERS, rows)
+        for f in findings:
+            if f.candidates:
+                out += ["", f"{CANDIDATES_HEADING} ({md(f.rule_id)}):", ""]
+                out += [f"- {md(line)}" for line in candidate_lines(report, f)]
     if report.waivers:
         out += ["", "## Undantag i planen", ""] + md_table(WAIVER_HEADERS, waiver_rows(report))
     return "\n".join(out) + "\n"
@@ -340,15 +432,16 @@ def render_html(report: Report) -> str:
 # --- many plans ------------------------------------------------------------------------------
 
 
-_TERMINAL_WORDS = {COVERAGE_LABELS["not_applicable"]: "–"}
 
 
 def review_rows(
-    review: Review, *, short: bool = False, colour: bool = False
+    review: Review, *, short: bool = False, colour: bool = False, numbered: bool | None = None
 ) -> tuple[list[str], list[list[str]]]:
-    """The matrix, a row per file. `short` numbers the fokusområden and writes `–` for ej
-    tillämpligt (for a terminal)."""
-    columns = [str(n) for n in range(1, len(review.areas) + 1)] if short else list(review.areas)
+    """The matrix, a row per file. `short` writes `–` for ej tillämpligt (for a terminal) and,
+    unless `numbered` says otherwise, numbers the columns (the key is printed below)."""
+    numbered = short if numbered is None else numbered
+    columns = ([str(n) for n in range(1, len(review.columns) + 1)] if numbered
+               else [c.label for c in review.columns])
     headers = ["Fil", "Nämnd", *columns, "Uppfyllda krav"]
     rows = []
     for row in review.rows:
@@ -357,9 +450,9 @@ def review_rows(
             reason = (
                 "kunde inte granskas (se nedan)" if short else f"kunde inte granskas: {row.error}"
             )
-            rows.append([plain(row.file), reason] + [""] * (len(review.areas) + 1))
+            rows.append([plain(row.file), reason] + [""] * (len(review.columns) + 1))
             continue
-        states = [row.status(a) or "" for a in review.areas]
+        states = [row.status(c) or "" for c in review.columns]
         cells = [_paint(_TERMINAL_WORDS.get(s, s) if short else s, s, colour) for s in states]
         name = plain(report.plan_name)
         rows.append([plain(row.file), name, *cells, report_share(report)])
@@ -375,23 +468,44 @@ def review_verdict(review: Review) -> str:
     return text + (f", {len(review.failed)} kunde inte granskas." if review.failed else ".")
 
 
-def render_review_table(review: Review, *, colour: bool = False) -> str:
-    """The matrix for a terminal: numbered fokusområden with a key below, and the verdict."""
+def render_review_table(review: Review, *, colour: bool = False, width: int | None = None
+                        ) -> str:
+    """The matrix for a terminal `width` characters wide: the columns named in their headers
+    when that fits, otherwise numbered with a key below; always numbered when the width is
+    unknown (output to a file or a pipe). Then the files that could not be checked, the
+    verdict."""
     from tabulate import tabulate  # see render_table
 
-    headers, rows = review_rows(review, short=True, colour=colour)
-    wrap = [None, 40, *([None] * len(review.areas)), None]
-    out = [tabulate(_wrap_rows(rows, wrap), headers=headers), ""]
-    out += [f"{n:>3}  {area}" for n, area in enumerate(review.areas, start=1)]
-    out += ["     – = ej tillämpligt"]
+    wrap = [None, 30, *([None] * len(review.columns)), None]
+    table = None
+    if width is not None:
+        headers, rows = review_rows(review, short=True, colour=colour, numbered=False)
+        named_wrap = [*wrap[:-1], 16]  # "29 av 31, varav 1 / med undantag (94 %)"
+        named = tabulate(_wrap_rows(rows, named_wrap), headers=[_wrap_header(h) for h in headers])
+        if max(len(_ANSI.sub("", line)) for line in named.splitlines()) <= width:
+            table = [named]
+    if table is None:
+        headers, rows = review_rows(review, short=True, colour=colour)
+        table = [tabulate(_wrap_rows(rows, wrap), headers=headers), ""]
+        table += [f"{n:>3}  {c.key}" for n, c in enumerate(review.columns, start=1)]
+    out = [*table, "     – = ej tillämpligt"]
     if review.failed:
         out += ["", "Kunde inte granskas:"] + [
             f"  {plain(row.file)}: {plain(row.error or '')}" for row in review.failed
+        ]
+    if review.noted:
+        out += ["", "Att observera:"] + [
+            f"  {plain(row.file)}: {plain(note)}" for row in review.noted for note in row.notes
         ]
     if review.warnings:
         out += ["", "Varningar:"] + [f"  {plain(w)}" for w in review.warnings]
     out += ["", review_verdict(review)]
     return "\n".join(out) + "\n"
+
+
+def _wrap_header(text: str) -> str:
+    """A header on as many lines as it has words over 12 characters; never a word broken."""
+    return textwrap.fill(text, 12, break_long_words=False, break_on_hyphens=False)
 
 
 def render_review_markdown(review: Review) -> str:
@@ -403,12 +517,16 @@ def render_review_markdown(review: Review) -> str:
         "",
         md(review_verdict(review)),
     ]
+    if review.noted:
+        out += ["", "## Att observera", ""]
+        out += [f"- {md(row.file)}: {md(note)}" for row in review.noted for note in row.notes]
     if review.warnings:
         out += ["", "## Varningar", ""] + [f"- {md(w)}" for w in review.warnings]
-    out += ["", "## Andel uppfyllda krav per fokusområde (hela staden)", ""]
+    shares = [(c, *review.column_share(c), review.column_waived(c)) for c in review.columns]
+    out += ["", "## Andel uppfyllda krav per kolumn (hela staden)", ""]
     out += md_table(
-        ["Fokusområde", "Uppfyllda krav"],
-        [[a, share_text(*review.area_share(a), review.area_waived(a))] for a in review.areas],
+        ["Kolumn", "Omfattar", "Uppfyllda krav"],
+        [[c.label, c.key, share_text(m, t, w)] for c, m, t, w in shares],
     )
     return "\n".join(out) + "\n"
 
@@ -434,4 +552,4 @@ def render_review_json(outcomes: Sequence[Outcome]) -> str:
         record | ({"same_plan_as": counted_as[record["file"]]} if record["file"] in counted_as else {})
         for record in outcome_records(outcomes)
     ]
-    return json_text({"report_version": 1, "plans": plans, "warnings": list(review.warnings)})
+    return json_text({"report_version": REPORT_VERSION, "plans": plans, "warnings": list(review.warnings)})

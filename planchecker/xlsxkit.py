@@ -129,6 +129,42 @@ def fit_columns(
                     cell.alignment = WRAP
 
 
+# Calibri 11, Excel's default: about 15 points a line, and a column width counts characters.
+LINE_HEIGHT = 15.0
+
+
+def fit_rows(ws: Worksheet) -> None:
+    """Row heights for wrapped text, so that every line shows in Excel and LibreOffice and in
+    print: neither sets them itself for a file written by a program (Excel shows one line)."""
+    widths = {key: dim.width for key, dim in ws.column_dimensions.items() if dim.width}
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            # a little less than the width: words wrap whole, so lines end short of it
+            room = max(int(widths.get(cell.column_letter, 8.43)) - 2, 1)
+            text = str(cell.value)
+            lines = max(lines, sum(-(-max(len(part), 1) // room) for part in text.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * LINE_HEIGHT + 3
+
+
+def print_setup(ws: Worksheet, *, title_rows: str | None = "1:1") -> None:
+    """Landscape A4, every column on one page wide, the header row on every page, page numbers."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "Sida &P av &N"
+    ws.oddHeader.center.text = "&A"  # the sheet's name
+
+
 def add_status_formatting(ws: Worksheet, ranges: Iterable[str]) -> None:
     """Colour the status words by conditional formatting rules (filters and edits keep them)."""
     sqref = " ".join(ranges)

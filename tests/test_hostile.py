@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import stat
 import struct
 import time
 import tracemalloc
@@ -164,7 +165,7 @@ CORPUS = [
          "not-a-workbook", ".xlsb"),
     Case("docx", "plan.xlsx", lambda: zip_of({"[Content_Types].xml": b"<Types/>",
                                               "word/document.xml": b"<w:document/>"}),
-         "not-a-workbook", "ett Word-dokument"),
+         "prose-document", "ett Word-dokument (.docx). planchecker läser planen ur Excel-mallen"),
     Case("csv", "plan.xlsx",
          lambda: "Id;Mål;Nivå\nM1;Trygg stad;KF-mål\nM2;Säker stad;KF-mål\n".encode("cp1252"),
          "text-disguised", "CSV"),
@@ -178,7 +179,7 @@ CORPUS = [
          lambda: b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook '
                  b'xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
          "text-disguised", "Excel 2003 XML"),
-    Case("pdf", "plan.xlsx", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "not-a-workbook", "PDF"),
+    Case("pdf", "plan.xlsx", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "prose-document", "Filen är en PDF-fil"),
     Case("png", "plan.xlsx", lambda: b"\x89PNG\r\n\x1a\n" + bytes(64), "not-a-workbook", "bild"),
     Case("truncated", "plan.xlsx", lambda: valid_workbook()[:4000], "not-a-workbook", "avkortad"),
     Case("corrupt-member", "plan.xlsx",
@@ -519,3 +520,19 @@ def test_hostile_benchmark_prints_time_and_memory_for_each_case(
         row = next(line for line in out.splitlines() if label in line)
         assert code in row and len(row.split()) > 8, row
     assert "peak RSS MB" in out
+
+
+def test_write_atomic_honours_the_umask(tmp_path: Path) -> None:
+    target = tmp_path / "rapport.json"
+    old = os.umask(0o022)
+    try:
+        outputs.write_atomic(target, b"{}")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        os.umask(0o077)
+        outputs.write_atomic(tmp_path / "privat.json", b"{}")
+        assert stat.S_IMODE((tmp_path / "privat.json").stat().st_mode) == 0o600
+        target.chmod(0o640)
+        outputs.write_atomic(target, b"[]")  # a report written over another keeps its mode
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

@@ -162,7 +162,7 @@ def valid_xlsx(tmp_path: Path) -> bytes:
         ("plan.xlsx", "Id;Mål;Nivå\nM1;Trygg stad;KF-mål\nM2;Säker stad;KF-mål\n",
          "text-disguised"),
         ("plan.xlsx", '{"namnd": {}}', "text-disguised"),
-        ("plan.pdf", b"%PDF-1.4\x00\x01", "unsupported-format"),
+        ("plan.pdf", b"%PDF-1.4\x00\x01", "prose-document"),
         ("plan.json", '{"namnd": {"name": "X",, }', "bad-syntax"),
         ("plan.yaml", "namnd: [unclosed\n", "bad-syntax"),
         ("plan.yaml", "- en lista\n- inte en plan\n", "bad-structure"),
@@ -329,7 +329,7 @@ def test_formula_in_an_ignored_column_is_fine(tmp_path: Path) -> None:
          ("bad-choice", "Aktiviteter", 2, "Status")),
         ("Aktiviteter", [["Id", "Aktivitet", "Fokusområde"],
                          ["A1", "Öva", "Krisberedskap, Rymden"]],
-         ("bad-choice", "Aktiviteter", 2, "Fokusområde")),
+         ("unknown-topic", "Aktiviteter", 2, "Fokusområde")),
         ("Dokument", [["Dokument", "Typ"], ["Plan", "Receptsamling"]],
          ("bad-choice", "Dokument", 2, "Typ")),
     ],
@@ -345,8 +345,42 @@ def test_unknown_choice(tmp_path: Path, sheet: str, rows: list[list[Any]],
 def test_unknown_fokusomrade_lists_the_labels(tmp_path: Path) -> None:
     goals = [["Id", "Mål", "Fokusområde"], ["M1", "Trygg stad", "Rymden"]]
     result = read_plan(workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": goals}))
-    assert result.problems[0].message.startswith("'Rymden' är inget giltigt värde. Tillåtna: ")
+    assert result.problems[0].message.startswith("'Rymden' är inget fokusområde. Tillåtna: ")
     assert "Civilt försvar" in result.problems[0].message
+
+
+def test_fokusomrade_typo_names_the_wrong_part_and_suggests_the_nearest(tmp_path: Path) -> None:
+    goals = [["Id", "Mål", "Fokusområde"], ["M1", "Trygg stad", "Krisberedskap; Civilt forsvr"]]
+    result = read_plan(workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": goals}))
+    assert result.flatten() == [("unknown-topic", "Mål", 2, "Fokusområde")]
+    assert result.problems[0].message.startswith(
+        "'Civilt forsvr' i 'Krisberedskap; Civilt forsvr' är inget fokusområde – menade du "
+        "'Civilt försvar'? Tillåtna: Krisberedskap, ")
+
+
+def test_size_limit_message_gives_the_real_size(tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.xlsx", b"PK\x03\x04" + b"x" * (21 * MB - 4))
+    result = read_plan(path, limits=Limits(max_file_size=20 * MB))
+    assert result.problems[0].message.startswith("plan.xlsx är 21,0 MB; högst 20 MB tas emot.")
+    path = write(tmp_path, "plan.xlsx", b"PK\x03\x04" + b"x" * (20 * MB + 10))
+    result = read_plan(path, limits=Limits(max_file_size=20 * MB))
+    assert result.problems[0].message.startswith("plan.xlsx är 20,1 MB; högst 20 MB tas emot.")
+
+
+@pytest.mark.parametrize("name, what", [("plan.pdf", "en PDF-fil"),
+                                        ("plan.docx", "ett Word-dokument (.docx)")])
+def test_a_plan_as_a_document_is_told_to_use_the_template(tmp_path: Path, name: str,
+                                                          what: str) -> None:
+    if name.endswith(".pdf"):
+        data = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj <<>> endobj\n"
+    else:
+        data = zip_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"})
+    result = read_plan(write(tmp_path, name, data))
+    assert result.flatten() == [("prose-document", None, None, None)]
+    assert result.problems[0].message == (
+        f"Filen är {what}. planchecker läser planen ur Excel-mallen: skapa mallen med "
+        "`planchecker template -o plan.xlsx`, för in planens mål, aktiviteter, indikatorer och "
+        "RSA-risker där och kontrollera den filen.")
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
@@ -665,3 +699,59 @@ def test_limits_table_in_the_docs_matches_the_defaults() -> None:
         default = getattr(Limits(), field_name)
         shown = f"{default // MB} MB" if unit == MB else str(default)
         assert re.search(rf"\|\s*{re.escape(shown)}(?::1)?\s*\|\s*`{name}`", doc), name
+
+
+ACTIVITY_ROWS: list[list[Any]] = [["Id", "Mål-id", "Aktivitet"], ["A1", "M1", "Öva krisledning"]]
+
+
+def test_renamed_contract_sheet_is_refused_with_a_suggestion(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": GOAL_ROWS,
+                               "Aktiviteter 2027": ACTIVITY_ROWS})
+    result = read_plan(path)
+    assert result.plan is None
+    assert result.flatten() == [("unknown-sheet", "Aktiviteter 2027", None, None)]
+    assert result.problems[0].message.startswith(
+        "Bladet 'Aktiviteter 2027' känns inte igen – menade du 'Aktiviteter'?")
+
+
+def test_unknown_sheet_is_recognised_by_its_header_row(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": GOAL_ROWS, "Blad3": ACTIVITY_ROWS})
+    result = read_plan(path)
+    assert result.flatten() == [("unknown-sheet", "Blad3", None, None)]
+    assert "menade du 'Aktiviteter'?" in result.problems[0].message
+
+
+def test_unknown_sheet_beside_its_contract_sheet_is_a_note(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": GOAL_ROWS,
+                               "Aktiviteter": ACTIVITY_ROWS, "Aktiviteter 2025": ACTIVITY_ROWS,
+                               "Anteckningar": [["Datum", "Vad"], ["3 mars", "möte"]],
+                               "Instruktioner": [["Så fyller du i"], ["Bladet Mål..."]]})
+    result = read_plan(path)
+    assert result.ok
+    assert [(n.code, n.location.sheet) for n in result.notes] == [
+        ("unread-sheet", "Aktiviteter 2025"), ("unknown-sheet-content", "Anteckningar")]
+    assert result.notes[0].message == (
+        "Bladet 'Aktiviteter 2025' känns inte igen och läses inte; bara bladet Aktiviteter läses. "
+        "Flytta raderna dit eller ta bort bladet.")
+
+
+def test_an_extra_leftmost_column_never_takes_over_id(tmp_path: Path) -> None:
+    goals = [["Nr", "Id", "Mål"], [1, "M1", "En trygg och säker stad"]]
+    activities = [["Nr", "Id", "Mål-id", "Aktivitet"], [1, "A1", "M1", "Öva krisledning"]]
+    path = workbook(tmp_path, {"Nämnd": NAMND_ROWS, "Mål": goals, "Aktiviteter": activities})
+    result = read_plan(path)
+    assert result.ok, result.problems
+    assert result.plan is not None
+    assert [g.id for g in result.plan.goals] == ["M1"]
+    assert [(a.id, a.goal_id) for a in result.plan.activities] == [("A1", "M1")]
+    assert [(n.code, n.location.sheet, n.location.row) for n in result.notes] == [
+        ("ambiguous-column", "Mål", 1), ("ambiguous-column", "Aktiviteter", 1)]
+    assert result.notes[0].message == ("Kolumnerna 'Nr' (A) och 'Id' (B) kan båda vara Id; 'Id' "
+                                       "läses. Byt namn på eller ta bort den andra.")
+
+
+def test_prose_with_its_own_suffix_is_an_unsupported_format(tmp_path: Path) -> None:
+    result = read_plan(write(tmp_path, "LÄSMIG.md", "# Planerna\n\nHär ligger nämndernas planer.\n"))
+    assert result.problems[0].message == ("Filformatet .md stöds inte. Spara planen som .xlsx, "
+                                          ".json eller .yaml.")
+    assert flat(write(tmp_path, "plan.txt", "bara text\n")) == [("text-disguised", None, None, None)]

@@ -102,12 +102,35 @@ def test_unreadable_file_is_a_row_with_its_problems(tmp_path: Path) -> None:
 def test_review_shares_and_worst() -> None:
     review = build_review(sample_outcomes())
     assert review.worst() == "error"
-    for area in review.areas:
-        met, total = review.area_share(area)
+    for column in review.columns:
+        met, total = review.column_share(column)
         assert 0 <= met <= total and total > 0
-        assert (met, total) == tuple(
-            map(sum, zip(*(r.requirements_met(area) for r in review.reports), strict=True))
-        )
+        by_area = [r.requirements_met(a) for r in review.reports for a in column.areas]
+        if column.areas:  # a fokusområde column sums the areas it joins
+            assert (met, total) == tuple(map(sum, zip(*by_area, strict=True)))
+    # every applicable requirement of every plan is in exactly one column
+    for report in review.reports:
+        counted = [r.rule_id for c in review.columns for r in c.requirements(report)]
+        assert sorted(counted) == sorted(r.rule_id for r in report.requirements if r.counts)
+
+
+def test_the_matrix_shows_every_gap_and_joins_program_generations() -> None:
+    review = build_review(sample_outcomes())
+    labels = [c.label for c in review.columns]
+    hot = next(c for c in review.columns if c.label == "Hot och våld")
+    assert set(hot.areas) >= {"Förebygga otillåten påverkan samt hot och våld mot anställda",
+                              "Otillåten påverkan samt hot och våld mot anställda"}
+    assert labels[-5:] == ["RSA-täckning", "Dokument", "Hänvisningar", "Försenat", "Övriga krav"]
+    assert len(labels) == len(set(labels))
+    by_file = {row.file: row for row in review.rows}
+    # a plan whose only gaps lie outside the fokusområden still shows them
+    for row in by_file.values():
+        assert row.report is not None
+        failing = {f.rule_id for f in row.report.findings if f.status == "fail"
+                   and f.category != "notice"}
+        shown = {r.rule_id for c in review.columns if row.status(c) == "saknas"
+                 for r in c.requirements(row.report)}
+        assert failing <= shown, row.file
 
 
 def test_engine_error_is_a_failed_row() -> None:
@@ -116,7 +139,7 @@ def test_engine_error_is_a_failed_row() -> None:
     broken = Outcome(outcome.file, _with_engine_error(outcome.report))
     row = build_review([broken]).rows[0]
     assert not row.ok and row.error == "Motorfel: sentinel did not fire"
-    assert row.status("Krisberedskap") is None
+    assert all(row.status(c) is None for c in build_review([outcome]).columns)
 
 
 def _with_engine_error(report: object) -> object:

@@ -51,12 +51,14 @@ def test_a_plan_in_two_formats_is_one_row_with_a_warning(outcomes: list[Outcome]
 def test_city_wide_shares_count_each_plan_once(outcomes: list[Outcome]) -> None:
     once = build_review([o for o in outcomes if o.file != "skarpnack-sdn-2021.xlsx"])
     twice = build_review(outcomes)
-    for area in once.areas:
-        assert twice.area_share(area) == once.area_share(area)
+    assert twice.columns == once.columns
+    for column in once.columns:
+        assert twice.column_share(column) == once.column_share(column)
     skarpnack = _outcome(outcomes, "skarpnack-sdn-2021.json").report
     assert skarpnack is not None
     area = "Civilt försvar"
-    assert once.area_share(area)[1] == sum(r.requirements_met(area)[1] for r in once.reports)
+    column = next(c for c in once.columns if c.label == area)
+    assert once.column_share(column)[1] == sum(r.requirements_met(area)[1] for r in once.reports)
 
 
 def test_the_warning_is_in_every_review_format(outcomes: list[Outcome]) -> None:
@@ -149,8 +151,9 @@ def test_undantag_wording_in_every_review_format(outcomes: list[Outcome]) -> Non
     markdown = writers.render_review_markdown(review)
     assert share in markdown
     civil = "Civilt försvar"
-    assert review.area_waived(civil) == 1
-    assert f"| {civil} | {writers.share_text(*review.area_share(civil), 1)} |" in markdown
+    column = next(c for c in review.columns if c.label == civil)
+    assert review.column_waived(column) == 1
+    assert f"| {civil} | {civil} | {writers.share_text(*review.column_share(column), 1)} |" in markdown
     book = openpyxl.load_workbook(io.BytesIO(review_workbook(outcomes)))
     rows = list(book["Sammanfattning"].iter_rows(values_only=True))
     column = rows[0].index("Varav med undantag")
@@ -158,4 +161,4 @@ def test_undantag_wording_in_every_review_format(outcomes: list[Outcome]) -> Non
     assert by_file["sodermalm-sdn-2020.xlsx"][column] == 1
     assert by_file["alvsjo-sdn-2018.xlsx"][column] == 0
     chart = {row[0]: row for row in book["Diagram"].iter_rows(values_only=True)}
-    assert chart["Fokusområde"][4] == "Varav med undantag" and chart[civil][4] == 1
+    assert chart["Kolumn"][4] == "Varav med undantag" and chart[civil][4] == 1

@@ -171,3 +171,45 @@ def test_schedule_commands_from_the_command_line(tmp_path: Path) -> None:
     assert "Kvarstående brister (3)" in diff.output and "Nya brister (0)" in diff.output
     missing = runner.invoke(cli, ["schedule", "diff", "1", "9", "--history", str(db)])
     assert missing.exit_code == 2 and "Körning 9 finns inte" in missing.output
+
+
+def test_a_scheduled_run_speaks_swedish_and_accounts_for_every_plan(tmp_path: Path) -> None:
+    import re
+
+    from click.testing import CliRunner
+
+    from planchecker.cli import cli
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("skarpnack-sdn-2021.yaml", "alvsjo-sdn-2018.yaml"):
+        shutil.copy(SOURCES / name, plans)
+    (plans / "trasig.xlsx").write_bytes(b"ingen arbetsbok")
+    db, out = tmp_path / "historik.db", tmp_path / "ut"
+    args = ["schedule", "run", str(plans), "--period", "T2", "--history", str(db), "-o", str(out),
+            "--workers", "1"]
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 2, first.output
+    assert not re.search(r"\b(gaps|warning|error|ok|engine-error)\b", first.output), first.output
+    assert re.search(r"^Skarpnäcks stadsdelsnämnd +brister ", first.output, re.M)
+    # the reason is in the terminal, not only in junit.xml
+    assert "\nKunde inte läsas eller kontrolleras:\n  trasig.xlsx: Text i stället för arbetsbok" \
+        in first.output
+    # without --as-of each plan is judged within its own year, as `check` does
+    as_of = {p["file"]: p["report"]["plan"]["as_of"]
+             for p in json.loads((out / "granskning.json").read_text())["plans"] if "report" in p}
+    assert as_of == {"alvsjo-sdn-2018.yaml": "2018-12-31", "skarpnack-sdn-2021.yaml": "2021-12-31"}
+    (plans / "alvsjo-sdn-2018.yaml").unlink()
+    second = runner.invoke(cli, args)
+    assert "\nSaknas i denna körning (1), fanns i körning 1:\n  Älvsjö stadsdelsnämnd " \
+           "(alvsjo-sdn-2018.yaml)\n" in second.output
+    listed = runner.invoke(cli, ["schedule", "history", "--history", str(db)])
+    assert f"T2 per {dt.date.today().isoformat()} (högst planåret): {plans}" in listed.output
+    diff = runner.invoke(cli, ["schedule", "diff", "1", "2", "--history", str(db)])
+    assert "\nSaknas i denna körning (1):\n" in diff.output
+    assert re.search(r"^Älvsjö stadsdelsnämnd +alvsjo-sdn-2018.yaml +brister", diff.output, re.M)
+    assert "Åtgärdade brister (" in diff.output
+    assert not re.search(r"\b(error|warning)\b", diff.output), diff.output
+    help_text = " ".join(runner.invoke(cli, ["schedule", "diff", "--help"]).output.split())
+    assert "den skapas bara av `schedule run`" in help_text and "Slutkoder:" in help_text

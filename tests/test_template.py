@@ -33,15 +33,36 @@ def load(data: bytes) -> Any:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def test_template_reads_back_as_a_valid_empty_plan(tmp_path: Path) -> None:
+def test_template_reads_back_with_only_the_placeholder_name_refused(tmp_path: Path) -> None:
     path = tmp_path / "mall.xlsx"
     path.write_bytes(write_template(year=2027))
     result = read_plan(path)
-    assert result.problems == []
+    assert result.flatten() == [("bad-value", "Nämnd", 2, "Nämnd")]
+    assert result.problems[0].message == ("'Nämndens namn' är mallens platshållare; skriv "
+                                          "nämndens eller bolagets namn.")
+    book = openpyxl.load_workbook(path)
+    book["Nämnd"]["B2"] = "Skarpnäcks stadsdelsnämnd"
+    book.save(path)
+    result = read_plan(path)
+    assert result.problems == [] and result.notes == []
     assert result.plan is not None
-    assert result.plan.namnd == Namnd(name="Nämndens namn", type=NamndType.stadsdelsnamnd,
-                                      year=2027)
+    assert result.plan.namnd == Namnd(name="Skarpnäcks stadsdelsnämnd",
+                                      type=NamndType.stadsdelsnamnd, year=2027)
     assert (result.plan.goals, result.plan.activities, result.plan.risks) == ([], [], [])
+
+
+def test_every_rule_id_the_template_gives_as_an_example_exists() -> None:
+    import re
+
+    from planchecker.rulebook import load_catalogue
+
+    catalogue = load_catalogue()
+    texts = [c.help for s in contract.SHEETS for c in s.columns] + [s.help for s in contract.SHEETS]
+    with zipfile.ZipFile(io.BytesIO(write_template())) as archive:
+        texts += [archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml")]
+    examples = {m for t in texts for m in re.findall(r"\b[A-Z]{2,}\d*(?:-[A-Z0-9]+){2,}\b", t)}
+    assert examples, "the template no longer gives a rule id as an example"
+    assert {e for e in examples if catalogue.find(e) is None} == set()
 
 
 def test_template_bytes_are_deterministic() -> None:

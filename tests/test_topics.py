@@ -11,7 +11,8 @@ import pytest
 from planchecker.model import Activity, Goal, Indicator, Namnd, Plan, Risk, Topic
 from planchecker.topics import (
     Classifier,
-    ItemTopics,
+    Thresholds,
+    TopicScore,
     classify_plan,
     default_vocabulary_dir,
     fold_text,
@@ -276,10 +277,16 @@ def test_classify_plan_evidence() -> None:
                     probability=1, consequence=5)],
     )
     items = classify_plan(plan, Classifier.load(default_vocabulary_dir()))
-    assert items[0] == ItemTopics("goal", "M1", (KRIS,), "inferred", ("kontinuitetsplan",))
-    assert items[1] == ItemTopics("activity", "A1", (KRIS,), "inherited", ())
-    evidence = ("dataintrång", "säkerhetskopi")
-    assert items[2] == ItemTopics("risk", "R1", (INFO,), "inferred", evidence)
+    got = [(i.kind, i.id, i.topics, i.source, i.evidence) for i in items]
+    assert got == [
+        ("goal", "M1", (KRIS,), "inferred", ("kontinuitetsplan",)),
+        ("activity", "A1", (KRIS,), "inherited", ()),
+        ("risk", "R1", (INFO,), "inferred", ("dataintrång", "säkerhetskopi")),
+    ]
+    assert items[0].judged.scores == (TopicScore(KRIS, 0.7, ("kontinuitetsplan",)),)
+    assert items[1].judged.scores == ()
+    assert items[2].judged.scores == (
+        TopicScore(INFO, 0.85, ("dataintrång", "säkerhetskopi")),)
 
 
 # --- vocabulary validation -------------------------------------------------------------------
@@ -343,3 +350,88 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
     path.write_text(text.replace("topic: civilt_forsvar", "topic: krisberedskap"), encoding="utf-8")
     with pytest.raises(ValueError, match=r"civilt_forsvar\.yaml: topic: filen gäller civilt_"):
         Classifier.load(vocabulary)
+
+
+# --- scores, judgments and the scorer interface ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # One strong term decides; more distinct terms of the topic make it surer.
+        ("Kontinuitetsplanerna ses över", None, [(KRIS, 0.7, "serves", "kontinuitetsplan", "")]),
+        ("Hot mot personal rapporteras i KIA", None, [(HOT, 0.85, "serves", "KIA", "")]),
+        # A weak term alone comes close: the lines a säkerhetssamordnare should look at.
+        ("Belysningen i parken ses över", None, [(BRO, 0.35, "near", "belysning", "")]),
+        ("Tillbud rapporteras i KIA", None, [(HOT, 0.45, "near", "tillbud", "")]),
+        # A term its context cancels was judged, and lost.
+        ("Trygghetsinsatser för brukare i hemtjänsten", None,
+         [(BRO, 0.15, "below", "", "trygghetsinsats")]),
+        ("Brand i tillagningsköket", "risk",
+         [(KRIS, 0.7, "serves", "brand", ""), (OLY, 0.7, "serves", "{brand,branden}", "")]),
+        ("Ekonomi i balans", None, []),
+    ],
+)
+def test_scores_and_judgments(
+    classifier: Classifier, text: str, kind: str | None,
+    expected: list[tuple[Topic, float, str, str, str]],
+) -> None:
+    """(topic, score, judgment, one of its evidence terms, one term against it) per topic."""
+    result = classifier.classify(text, kind)  # type: ignore[arg-type]
+    assert [(s.topic, s.score, result.judgment(s)) for s in result.scores] == [
+        (topic, score, judgment) for topic, score, judgment, _, _ in expected]
+    for got, (_, _, _, evidence, against) in zip(result.scores, expected, strict=True):
+        assert (evidence in got.evidence) if evidence else got.evidence == ()
+        assert (against in got.against) if against else got.against == ()
+    assert result.topics == tuple(t for t, _, judgment, _, _ in expected if judgment == "serves")
+    assert [s.topic for s in result.near] == [t for t, _, j, _, _ in expected if j == "near"]
+
+
+def test_scores_are_deterministic_across_loads(classifier: Classifier) -> None:
+    texts = [row.text for row in load_labelled(LABELLED)]
+    again = Classifier.load(default_vocabulary_dir())
+    assert [classifier.classify(t) for t in texts] == [again.classify(t) for t in texts]
+    near = [t for t in texts if classifier.classify(t).near]
+    assert near, "the labelled lines include some that only came close"
+
+
+class _FixedScorer:
+    """A stand-in model: what a learned scorer hands the Classifier."""
+
+    thresholds = Thresholds(decide=0.6, near=0.2)
+
+    def score(self, text: str, kind: str | None) -> list[TopicScore]:
+        if "övning" in text:
+            return [TopicScore(BRO, 0.25, ("övning",)), TopicScore(KRIS, 0.6000000001, ("övning",))]
+        return [TopicScore(INFO, 1.5, ("fel",))] if "fel" in text else []
+
+
+def test_another_scorer_plugs_in_with_its_own_thresholds() -> None:
+    classifier = Classifier(_FixedScorer())
+    result = classifier.classify("Gemensam övning")
+    # Sorted in topic order, rounded to two decimals, judged by the scorer's thresholds.
+    assert [(s.topic, s.score) for s in result.scores] == [(KRIS, 0.6), (BRO, 0.25)]
+    assert result.topics == (KRIS,)
+    assert [s.topic for s in result.near] == [BRO]
+    assert classifier.classify("Ingenting").scores == ()
+    with pytest.raises(ValueError, match="utanför 0–1"):
+        classifier.classify("Något fel")
+
+
+def test_thresholds_must_be_ordered() -> None:
+    with pytest.raises(ValueError):
+        Thresholds(decide=0.3, near=0.5)
+    with pytest.raises(ValueError):
+        Thresholds(decide=1.2, near=0.5)
+
+
+def test_a_tagged_item_keeps_no_judgment_of_its_text() -> None:
+    plan = Plan(
+        namnd=Namnd(name="Exempelnämnden", type="facknamnd", year=2025),
+        goals=[Goal(id="M1", text="Belysningen ses över", topics=["krisberedskap"]),
+               Goal(id="M2", text="Belysningen ses över")],
+    )
+    tagged, untagged = classify_plan(plan, Classifier.load(default_vocabulary_dir()))
+    assert tagged.judged.scores == () and tagged.near([BRO]) == ()
+    assert [s.topic for s in untagged.near([BRO, KRIS])] == [BRO]
+    assert untagged.near([KRIS]) == ()

@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from planchecker import web, webpool, writers
 from planchecker.checking import Checker
@@ -131,7 +132,7 @@ def test_result_page_shows_the_same_report_as_the_cli(
     for pack in expected.packs:
         assert pack.title in html
     for finding in expected.findings:
-        assert finding.rule_id in html and finding.message in html
+        assert finding.rule_id in html and escape(finding.message) in html
     for row in writers.coverage_rows(expected):
         assert f'<th scope="row">{row[0]}</th>' in html
     assert '<caption>' in html and html.count("<h1>") == 1
@@ -173,8 +174,10 @@ def test_template_download_is_a_readable_plan_workbook(client: FlaskClient, tmp_
     assert disposition == "attachment; filename=verksamhetsplan-mall-2027.xlsx"
     path = tmp_path / "mall.xlsx"
     path.write_bytes(response.data)
-    read = read_plan(path)
-    assert read.ok and read.plan is not None and read.plan.namnd.year == 2027
+    read = read_plan(path)  # a readable workbook whose only fault is the placeholder name
+    assert [p.code for p in read.problems] == ["bad-value"]
+    assert "'Nämndens namn' är mallens platshållare" in read.problems[0].message
+    assert openpyxl.load_workbook(path)["Nämnd"]["B4"].value == 2027
     assert client.get("/template.xlsx?year=1800").status_code == 400
 
 
@@ -278,7 +281,8 @@ def test_a_body_over_max_content_length_is_refused_before_reading(url: str) -> N
     assert response.status_code == 413
     api = url.startswith("/api")
     text = response.get_json()["message"] if api else error_texts(response.data)[0]
-    assert "Uppladdningen: För stor fil: Filen är för stor: högst 1 MB tas emot." in text
+    assert ("Uppladdningen: För stor fil: Filen är för stor: omkring 2,1 MB; högst 1 MB tas emot."
+            in text)
 
 
 # --- escaping ----------------------------------------------------------------------------------
@@ -441,3 +445,19 @@ def test_serve_says_so_when_the_port_is_taken() -> None:
         result = CliRunner().invoke(web.serve_command, ["--port", str(port)])
     assert result.exit_code == 2
     assert f"Fel: Kan inte lyssna på 127.0.0.1:{port}: porten används redan" in result.output
+
+
+def test_the_result_page_tells_what_the_reader_passed_over(client: FlaskClient) -> None:
+    book = openpyxl.load_workbook(SODERMALM)
+    book.copy_worksheet(book["Aktiviteter"]).title = "Aktiviteter (gammal)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(client, buffer.getvalue(), "plan.xlsx")
+    assert response.status_code == 200
+    html = response.data.decode()
+    assert '<h2 id="notes-heading">Att observera</h2>' in html
+    assert str(escape("plan.xlsx, blad Aktiviteter (gammal): Blad som inte läses: Bladet "
+                      "'Aktiviteter (gammal)' känns inte igen och läses inte; bara bladet "
+                      "Aktiviteter läses.")) in html
+    plain = upload(client, SODERMALM.read_bytes(), SODERMALM.name).data.decode()
+    assert "Att observera" not in plain

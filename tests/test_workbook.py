@@ -42,7 +42,9 @@ def review_book(outcomes: list[Outcome]) -> Any:
 def _matrix(ws: Any) -> dict[str, dict[str, Any]]:
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
-    return {row[0]: dict(zip(header[2:], row[2:], strict=True)) for row in rows[1:] if row[0]}
+    # only the matrix's own columns: the legend and the column key stand beside it
+    return {row[0]: {k: v for k, v in zip(header[2:], row[2:], strict=True) if k}
+            for row in rows[1:] if row[0]}
 
 
 @pytest.mark.parametrize("name", sorted(PLANS))
@@ -75,18 +77,27 @@ def test_review_matrix_values(review_book: Any, outcomes: list[Outcome]) -> None
     # Skarpnäck's plan is in sample_plans/ as .json and as .xlsx: one row, from the first file.
     assert list(matrix) == sorted(o.file for o in outcomes if o.file != "skarpnack-sdn-2021.xlsx")
     assert matrix["sodermalm-sdn-2020.xlsx"]["Civilt försvar"] == "undantag"
-    assert matrix["alvsjo-sdn-2018.xlsx"]["Bygga ett gott säkerhetsskydd"] == "saknas"
-    assert matrix["alvsjo-sdn-2018.xlsx"]["Krisberedskap"] == "ej tillämpligt"
+    # 2018's "Bygga ett gott säkerhetsskydd" and 2020's säkerhetsskydd areas share a column
+    assert matrix["alvsjo-sdn-2018.xlsx"]["Säkerhetsskydd"] == "saknas"
     assert matrix["stockholm-vatten-2022.xlsx"]["Säkerhetsskydd"] == "uppfyllt"
+    # gaps outside the fokusområden have columns too
+    assert matrix["alvsjo-sdn-2018.xlsx"]["RSA-täckning"] == "ej tillämpligt"
+    assert matrix["alvsjo-sdn-2018.xlsx"]["Dokument"] == "saknas"
+    assert matrix["sodermalm-sdn-2020.xlsx"]["Hänvisningar"] == "saknas"
     allowed = {"uppfyllt", "saknas", "undantag", "ej tillämpligt"}
-    assert {v for row in matrix.values() for k, v in row.items() if k} <= allowed | {None}
+    assert {v for row in matrix.values() for v in row.values()} <= allowed | {None}
+    key = {row[0]: row[5] for row in review_book["Diagram"].iter_rows(min_row=2, values_only=True)
+           if row[0]}
+    assert key["Hot och våld"] == ("Fokusområde: Förebygga otillåten påverkan samt hot och våld "
+                                   "mot anställda; Otillåten påverkan samt hot och våld mot anställda")
+    assert key["Hänvisningar"] == "Krav utan fokusområde: felaktig hänvisning"
 
 
 def test_review_matrix_formatting_and_legend(review_book: Any, outcomes: list[Outcome]) -> None:
     ws = review_book["Täckning"]
-    areas = build_review(outcomes).areas
-    last_column = openpyxl.utils.get_column_letter(len(areas) + 2)
-    legend_column = openpyxl.utils.get_column_letter(len(areas) + 4)
+    columns = build_review(outcomes).columns
+    last_column = openpyxl.utils.get_column_letter(len(columns) + 2)
+    legend_column = openpyxl.utils.get_column_letter(len(columns) + 4)
     rules = {
         (str(cf.sqref), r.formula[0], r.dxf.fill.fgColor.rgb)
         for cf in ws.conditional_formatting
@@ -110,7 +121,7 @@ def test_findings_sheet_has_filter_panes_and_widths(
 ) -> None:
     ws = review_book["Brister"]
     count = sum(len(report.findings) for report in build_review(outcomes).reports)
-    assert ws.auto_filter.ref == f"A1:J{count + 1}"
+    assert ws.auto_filter.ref == f"A1:K{count + 1}"
     assert ws.freeze_panes == "C2"
     header = [c.value for c in ws[1]]
     assert header == [
@@ -124,6 +135,7 @@ def test_findings_sheet_has_filter_panes_and_widths(
         "Gäller (rad)",
         "Källa",
         "Undantag",
+        "Kan gälla fokusområdet",
     ]
     widths = {k: v.width for k, v in ws.column_dimensions.items()}
     assert widths["C"] == max(len(str(c.value)) for c in ws["C"]) + 2
@@ -155,8 +167,9 @@ def test_chart_of_share_met_per_area(review_book: Any, outcomes: list[Outcome]) 
     assert [type(c).__name__ for c in ws._charts] == ["BarChart"]
     review = build_review(outcomes)
     table = {row[0]: row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
-    assert list(table) == [a for a in review.areas if review.area_share(a)[1]]
-    met, total = review.area_share("Civilt försvar")
+    assert list(table) == [c.label for c in review.columns if review.column_share(c)[1]]
+    column = next(c for c in review.columns if c.label == "Civilt försvar")
+    met, total = review.column_share(column)
     assert table["Civilt försvar"] == pytest.approx(met / total)
 
 
@@ -253,4 +266,4 @@ def test_plan_workbook_sheets_and_coverage() -> None:
     assert coverage["Civilt försvar"] == ("uppfyllt", "undantag", "ej tillämpligt", "undantag")
     ranges = {str(cf.sqref) for cf in book["Täckning"].conditional_formatting}
     assert ranges == {f"B2:E{len(report.areas) + 1} H2:H5"}
-    assert book["Brister"].auto_filter.ref == f"A1:H{len(report.findings) + 1}"
+    assert book["Brister"].auto_filter.ref == f"A1:I{len(report.findings) + 1}"

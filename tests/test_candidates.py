@@ -1,0 +1,195 @@
+"""Items that came close: a missing mål or aktivitet finding names the untagged items whose text
+came close to the fokusområde, in every report format and on the web page, without changing
+any verdict."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planchecker import web, writers
+from planchecker.findings import Candidate, Finding, Report
+from planchecker.model import Activity, Goal, Namnd, NamndType, Plan, Topic
+from planchecker.template import write_plan_xlsx
+from planchecker.workbook import plan_workbook
+from tests.golden_cases import checker
+from tests.web_support import multipart
+
+HOT, SAK = Topic.hot_och_vald, Topic.sakerhetsskydd
+HOT_AREA = "Otillåten påverkan samt hot och våld mot anställda"
+SSK_AREA = "Säkerhetsskydd och informationssäkerhet"
+# Weak terms of hot_och_vald and sakerhetsskydd: alone they come close without deciding.
+DEBRIEF = "Avlastningssamtal efter svåra möten med besökare"
+ACCESS = "Tillträdeskontroll vid entréerna"
+SENTENCE = "A1 (rad {row}) kan gälla {area} – ange fokusområdet i kolumnen Fokusområde om så är fallet"
+
+
+def _plan(*activities: Activity) -> Plan:
+    return Plan(
+        namnd=Namnd(name="Provnämnden", type=NamndType.stadsdelsnamnd, year=2020),
+        goals=[Goal(id="M1", text="Ekonomi i balans"),
+               Goal(id="M2", text="Tillbud rapporteras i KIA")],
+        activities=[*activities],
+    )
+
+
+NEAR_PLAN = _plan(
+    Activity(id="A1", goal_id="M1", text=DEBRIEF),
+    Activity(id="A2", goal_id="M1", text=ACCESS),
+    # The same text as A1, but the nämnd has said what it serves: never a candidate.
+    Activity(id="A3", goal_id="M1", text=DEBRIEF, topics=[Topic.krisberedskap]),
+)
+
+
+def _report(plan: Plan, folder: Path, name: str = "plan.xlsx") -> Report:
+    path = folder / name
+    path.write_bytes(write_plan_xlsx(plan))
+    report = checker().check_file(path).report
+    assert report is not None
+    return report
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    return _report(NEAR_PLAN, tmp_path_factory.mktemp("near"))
+
+
+def _finding(report: Report, rule_id: str) -> Finding:
+    return next(f for f in report.findings if f.rule_id == rule_id)
+
+
+def _row(report: Report, item_id: str) -> int:
+    location = report.location_of(item_id)
+    assert location is not None and location.row is not None
+    return location.row
+
+
+def test_missing_activity_names_the_untagged_items_that_came_close(report: Report) -> None:
+    hot = _finding(report, "SAK20-HOT-AKT")
+    assert hot.candidates == (Candidate("activity", "A1", HOT, 0.35, ("avlastningssamtal",)),)
+    ssk = _finding(report, "SAK20-SSK-AKT")
+    assert ssk.candidates == (Candidate("activity", "A2", SAK, 0.35, ("tillträdeskontroll",)),)
+    goal = _finding(report, "SAK20-HOT-MAL")
+    assert goal.candidates == (Candidate("goal", "M2", HOT, 0.45, ("KIA", "tillbud")),)
+    # Other findings (documents, other areas) name nobody.
+    named = {"SAK20-HOT-AKT", "SAK20-SSK-AKT", "SAK20-HOT-MAL"}
+    assert all(not f.candidates for f in report.findings if f.rule_id not in named)
+
+
+def test_a_tagged_item_is_never_a_candidate(report: Report) -> None:
+    assert all(c.id != "A3" for f in report.findings for c in f.candidates)
+    a3 = next(i for i in report.items if i.id == "A3")
+    assert a3.source == "tagged" and a3.judged.scores == ()
+
+
+def test_no_candidate_when_the_area_is_covered(tmp_path: Path) -> None:
+    covered = _report(_plan(
+        Activity(id="A1", goal_id="M1", text=DEBRIEF),
+        Activity(id="A4", goal_id="M1", text="Handlingsplan mot hot och våld mot anställda"),
+    ), tmp_path)
+    assert not any(f.rule_id == "SAK20-HOT-AKT" for f in covered.findings)
+    assert all(c.id != "A1" for f in covered.findings for c in f.candidates)
+    assert "A1 (rad" not in writers.render_markdown(covered)
+
+
+def test_candidates_do_not_change_any_verdict(report: Report, tmp_path: Path) -> None:
+    plain = _report(_plan(
+        Activity(id="A1", goal_id="M1", text="Ekonomin följs upp"),
+        Activity(id="A2", goal_id="M1", text="Ekonomin följs upp igen"),
+        Activity(id="A3", goal_id="M1", text=DEBRIEF, topics=[Topic.krisberedskap]),
+    ), tmp_path)
+    assert report.verdict == plain.verdict
+    assert ([(f.rule_id, f.status, f.subjects) for f in report.findings]
+            == [(f.rule_id, f.status, f.subjects) for f in plain.findings])
+    assert report.coverage_record() == plain.coverage_record()
+
+
+def _sentences(report: Report) -> list[str]:
+    return [SENTENCE.format(row=_row(report, "A1"), area=HOT_AREA),
+            SENTENCE.format(row=_row(report, "A2"), area=SSK_AREA).replace("A1", "A2", 1),
+            "stöd i texten: avlastningssamtal, 35 %"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_candidates_are_named_in_every_text_format(report: Report, fmt: str) -> None:
+    render = {"table": writers.render_table, "markdown": writers.render_markdown,
+              "html": writers.render_html}[fmt]
+    text = render(report)
+    # The terminal table wraps its cells: compare with the line breaks taken out.
+    flat = " ".join(text.split()) if fmt == "table" else text
+    for sentence in _sentences(report):
+        assert sentence in flat
+
+
+def test_candidates_and_scores_are_in_the_json_report(report: Report) -> None:
+    record = json.loads(writers.render_json(report))
+    assert record["report_version"] == 2
+    hot = next(f for f in record["findings"] if f["rule_id"] == "SAK20-HOT-AKT")
+    assert hot["candidates"] == [{
+        "kind": "activity", "id": "A1", "topic": "hot_och_vald", "confidence": 0.35,
+        "evidence": ["avlastningssamtal"],
+        "location": {"file": "plan.xlsx", "sheet": "Aktiviteter", "row": _row(report, "A1")},
+    }]
+    items = {i["id"]: i for i in record["items"]}
+    assert items["A1"]["topic_source"] == "none"
+    assert items["A1"]["topic_scores"] == [{
+        "topic": "hot_och_vald", "confidence": 0.35, "judgment": "near",
+        "evidence": ["avlastningssamtal"], "against": []}]
+    assert items["A3"]["topic_scores"] == []
+
+
+def test_candidates_are_in_the_workbook(report: Report) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(report)), read_only=True)
+    rows = list(book["Brister"].iter_rows(values_only=True))
+    column = rows[0].index(writers.CANDIDATES_HEADING)
+    by_rule = {row[0]: row[column] or "" for row in rows[1:]}
+    first, second, evidence = _sentences(report)
+    assert first in by_rule["SAK20-HOT-AKT"] and evidence in by_rule["SAK20-HOT-AKT"]
+    assert second in by_rule["SAK20-SSK-AKT"]
+    assert by_rule["LEH-RSA-DOK"] == ""
+
+
+def test_candidates_are_on_the_web_result_page(tmp_path: Path) -> None:
+    client = web.create_app().test_client()
+    body, content_type = multipart({}, {"plan": ("plan.xlsx", write_plan_xlsx(NEAR_PLAN))})
+    response = client.post("/check", data=body, content_type=content_type)
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert writers.CANDIDATES_HEADING in page
+    report = _report(NEAR_PLAN, tmp_path)
+    for sentence in _sentences(report):
+        assert sentence in page
+
+
+def test_many_candidates_are_counted_beyond_the_named_ones(tmp_path: Path) -> None:
+    many = _report(_plan(*(Activity(id=f"A{n}", goal_id="M1", text=f"{DEBRIEF} {n}")
+                           for n in range(1, 9))), tmp_path)
+    hot = _finding(many, "SAK20-HOT-AKT")
+    assert [c.id for c in hot.candidates] == [f"A{n}" for n in range(1, 9)]
+    lines = writers.candidate_lines(many, hot)
+    assert len(lines) == writers.CANDIDATES_NAMED + 1
+    assert lines[-1] == "Ytterligare 3 poster kan gälla fokusområdet (alla finns i JSON-rapporten)."
+
+
+def test_evidence_is_written_as_a_reader_would_say_it() -> None:
+    assert writers.term_label("{hot*,våld*} mot {anställd*,personal*}") == "hot mot anställd"
+    assert writers.term_label("{arbetar,arbeta,arbetet} ensam*") == "arbetar ensam"
+    assert writers.term_label("KIA") == "KIA"
+
+
+def test_a_hostile_candidate_id_is_neither_a_formula_nor_markup(tmp_path: Path) -> None:
+    hostile = "=HYPERLINK(\"http://x\")<b>"
+    report = _report(_plan(Activity(id=hostile, goal_id="M1", text=DEBRIEF)), tmp_path)
+    assert _finding(report, "SAK20-HOT-AKT").candidates[0].id == hostile
+    book = openpyxl.load_workbook(io.BytesIO(plan_workbook(report)), read_only=True)
+    rows = list(book["Brister"].iter_rows(values_only=True))
+    column = rows[0].index(writers.CANDIDATES_HEADING)
+    cell = next(row[column] for row in rows[1:] if row[0] == "SAK20-HOT-AKT")
+    assert cell.startswith("\u200b=HYPERLINK")
+    html = writers.render_html(report)
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert "\\<b\\>" in writers.render_markdown(report)
