@@ -84,13 +84,17 @@ class CheckPool:
                                    initargs=(self.catalogue, self.limits.max_memory, os.getpid()))
 
     def close(self) -> None:
+        """End the workers that are idle; the pool stays usable (a slot starts a new worker)."""
+        idle = []
         while True:
             try:
-                executor = self._slots.get_nowait()
+                idle.append(self._slots.get_nowait())
             except queue.Empty:
-                return
+                break
+        for executor in idle:
             if executor is not None:
                 review._stop(executor, clean=False)
+            self._slots.put(None)
 
 
 def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
