@@ -245,9 +245,11 @@ def upload_name(raw: str) -> str:
 
 
 def check_upload(settings: Settings, upload: FileStorage, as_of: dt.date | None,
-                 period: str | None) -> tuple[Report | None, list[InputProblem]]:
+                 period: str | None) -> tuple[Report | None, list[InputProblem], Any]:
     """Read the upload under the limits and check it, in a worker process under the time and
-    memory budgets (webpool); the upload is deleted as soon as the worker is done with it."""
+    memory budgets (webpool); the upload is deleted as soon as the worker is done with it.
+    The third value is the docimport.Imported of a published document (else None), for its
+    pre-filled template."""
     name = upload_name(upload.filename or "")
     pool = webpool.pool_for(settings.rules_dir, settings.checker.catalogue, settings.limits)
     with tempfile.TemporaryDirectory(prefix="planchecker-") as folder:
@@ -257,7 +259,7 @@ def check_upload(settings: Settings, upload: FileStorage, as_of: dt.date | None,
         outcome = pool.check(path, name, as_of, period)
     # What the reader passed over (an unknown sheet, a second Id column): shown on the result page.
     g.reading_notes = [n.describe() for n in outcome.notes]
-    return outcome.report, list(outcome.problems)
+    return outcome.report, list(outcome.problems), outcome.imported
 
 
 def status_for(problems: list[InputProblem]) -> int:
@@ -269,13 +271,15 @@ def _check_page(settings: Settings) -> Response:
     form = read_form()
     if form.errors or form.upload is None:
         return _form_page(settings, "Formuläret behöver rättas", list(form.errors), 400)
-    report, problems = check_upload(settings, form.upload, form.as_of, form.period)
+    report, problems, imported = check_upload(settings, form.upload, form.as_of, form.period)
     if report is None:
         errors = [FieldError("plan", p.describe()) for p in problems]
         return _form_page(settings, f"Planen kunde inte läsas ({len(problems)} fel)", errors,
                           status_for(problems))
-    return _page("result.html", 200, **webviews.result_view(report, settings.checker.catalogue),
-                 notes=g.get("reading_notes", []))
+    view = webviews.result_view(report, settings.checker.catalogue)
+    if imported is not None:
+        view["downloads"].insert(0, webviews.imported_download(imported, report))
+    return _page("result.html", 200, **view, notes=g.get("reading_notes", []))
 
 
 def _check_api(settings: Settings) -> Response:
@@ -283,7 +287,7 @@ def _check_api(settings: Settings) -> Response:
     if form.errors or form.upload is None:
         return _json({"error": "Felaktig begäran", "message": " ".join(e.text for e in form.errors),
                       "problems": []}, 400)
-    report, problems = check_upload(settings, form.upload, form.as_of, form.period)
+    report, problems, _ = check_upload(settings, form.upload, form.as_of, form.period)
     if report is None:
         return _json({"error": "Planen kunde inte läsas", "message": InputError(problems).message,
                       "problems": [p.to_record() for p in problems]}, status_for(problems))

@@ -21,6 +21,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from planchecker import review
 from planchecker.checking import Outcome
@@ -30,6 +31,14 @@ from planchecker.reading import read_plan
 from planchecker.rulebook import Catalogue
 
 QUEUE_SECONDS = 30.0  # how long a request waits for a free worker before 503
+
+
+@dataclass(frozen=True)
+class UploadOutcome(Outcome):
+    """An Outcome with what the web page also shows: the structure read from a published
+    document (docimport.Imported), for its pre-filled template."""
+
+    imported: Any = None
 
 
 class Busy(Exception):
@@ -52,7 +61,7 @@ class CheckPool:
             self._slots.put(None)
 
     def check(self, path: Path, name: str, as_of: dt.date | None, period: str | None,
-              wait: float = QUEUE_SECONDS) -> Outcome:
+              wait: float = QUEUE_SECONDS) -> UploadOutcome:
         try:
             executor = self._slots.get(timeout=wait)
         except queue.Empty:
@@ -64,17 +73,20 @@ class CheckPool:
             task = functools.partial(_check_upload, name=name, limits=self.limits)
             future = executor.submit(review._pickled, task, path, options)
             try:
-                return review._unpickled(future.result(timeout=self.limits.max_seconds),
-                                         self.catalogue)
+                outcome = review._unpickled(future.result(timeout=self.limits.max_seconds),
+                                            self.catalogue)
             except FutureTimeout:
                 review._stop(executor, clean=False)
                 executor = None
-                return review.failed_outcome(Path(name), review._over_time(options.timeout),
-                                             "over-budget")
+                outcome = review.failed_outcome(Path(name), review._over_time(options.timeout),
+                                                "over-budget")
             except BrokenProcessPool:
                 codes = review._stop(executor, clean=False)
                 executor = None
-                return review._crash_outcome(Path(name), codes, options)
+                outcome = review._crash_outcome(Path(name), codes, options)
+            if isinstance(outcome, UploadOutcome):
+                return outcome
+            return UploadOutcome(outcome.file, outcome.report, outcome.problems, outcome.notes)
         finally:
             self._slots.put(executor)
 
@@ -98,7 +110,7 @@ class CheckPool:
 
 
 def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
-                  limits: Limits) -> Outcome:
+                  limits: Limits) -> UploadOutcome:
     """In the worker: read the upload under the server's limits and check it; problems and
     report name the file as the user knows it, not our temporary path."""
     checker = review._WORKER_CHECKER
@@ -108,13 +120,18 @@ def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
         read = read_plan(path, limits=limits)
         notes = tuple(_renamed(n, name) for n in read.notes)
         if read.plan is None or read.problems:
-            return Outcome(name, None, tuple(_renamed(p, name) for p in read.problems), notes)
+            return UploadOutcome(name, None, tuple(_renamed(p, name) for p in read.problems),
+                                 notes)
         context = checker.context_for(read.plan, options.as_of, options.period)
-        return Outcome(name, checker.check(read.plan, name, context), notes=notes)
+        report = checker.check(read.plan, name, context)
+        if read.imported is not None:  # a published document: say that its structure was inferred
+            report = replace(report, notice=read.notice)
+        return UploadOutcome(name, report, notes=notes, imported=read.imported)
     except MemoryError:
         out_of_memory = True
     assert out_of_memory
-    return review.failed_outcome(Path(name), memory_text(limits), "over-budget")
+    failed = review.failed_outcome(Path(name), memory_text(limits), "over-budget")
+    return UploadOutcome(failed.file, None, failed.problems)
 
 
 def _checks_from_env() -> int:
