@@ -500,3 +500,15 @@ def test_serve_runs_waitress_and_the_development_server_only_with_debug() -> Non
     assert "--debug" in CliRunner().invoke(web.serve_command, ["--help"]).output
     source = Path(web.__file__).read_text(encoding="utf-8")
     assert "from waitress.server import create_server" in source
+
+
+# --- 7. small things -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_nan_and_infinity_are_named_as_not_a_number(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(f"namnd: {{name: Skarpnäck, type: stadsdelsnamnd, year: {value}}}\n",
+                    encoding="utf-8")
+    [problem] = read_plan(path).problems
+    assert "Värdet är inget tal (NaN eller oändligt); skriv ett vanligt tal." in problem.describe()
