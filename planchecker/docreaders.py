@@ -529,7 +529,8 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
             level = heading_sizes.index(entry["size"]) + 1 if entry["size"] in heading_sizes \
                 else len(heading_sizes) + 1
             if pending and pending["kind"] == "heading" and pending["level"] == level \
-                    and previous is not None and _continues(previous, entry):
+                    and previous is not None and _continues(previous, entry) \
+                    and not _new_sentence(previous["text"], text):
                 pending["text"] += " " + text
             else:
                 flush()
@@ -598,6 +599,13 @@ def _body_size(lines: list[dict[str, Any]]) -> float:
 def _is_label(text: str) -> bool:
     """ "Måluppfyllelse:", "Indikatorer:": a short line ending in a colon stands alone."""
     return text.rstrip().endswith(":") and len(text) <= 40
+
+
+def _new_sentence(previous: str, text: str) -> bool:
+    """A bold line that ends a sentence, then one that starts with a capital: two bold lines (two
+    goals set in bold one under the other), not one heading wrapped."""
+    previous, text = previous.rstrip(), text.lstrip()
+    return previous.endswith((".", "!", "?")) and text[:1].isupper()
 
 
 def _continues(previous: dict[str, Any], line: dict[str, Any]) -> bool:

@@ -532,7 +532,8 @@ def _target(text: str) -> str | None:
 _FILLERS = {fold(word) for word in (
     "och", "samt", "för", "med", "nämndens", "våra", "planerade", "prioriterade", "mål",
     "indikatorer", "indikator", "aktiviteter", "aktivitet", "uppdrag", "åtgärder",
-    "måluppfyllelse", "mätetal", "nyckeltal", "insatser", "år", "uppföljning", "av")}
+    "måluppfyllelse", "mätetal", "nyckeltal", "insatser", "år", "uppföljning", "av",
+    "inriktning")}  # "Mål och inriktning", a common section heading above a plan's goals
 
 
 def _only_label(text: str) -> bool:

@@ -51,6 +51,7 @@ def gold(spec: Spec) -> list[Gold]:
         for text in goal.get("activities", []):
             suffix = f" (bidrar till mål {goal['number']})" if spec["layout"] == "sections" else ""
             items.append(Gold("activity", text + suffix, goal["text"]))
+    items += [Gold("activity", text, None) for text in spec.get("activities", [])]
     for risk in spec.get("risks", []):
         items.append(Gold("risk", risk[0], None))
         if risk[3]:
@@ -196,7 +197,22 @@ def _indented(spec: Spec) -> list[Block]:
     return blocks
 
 
+def _goallist(spec: Spec) -> list[Block]:
+    """The goals as a plain bulleted list under one heading, as most web pages and programmes
+    show them (the real-text corpus: Värmdö, Umeå, Lund, Skara, Huddinge …)."""
+    blocks = [Block("heading", spec["title"], level=1),
+              Block("heading", spec.get("heading") or "Mål", level=2)]
+    blocks += [Block("list", goal["text"], marker="•") for goal, _, _ in _goals(spec)]
+    return blocks
+
+
+def _activitylist(spec: Spec) -> list[Block]:
+    """Only the title: the uppdrag, löften or åtgärder follow as the free activity list."""
+    return [Block("heading", spec["title"], level=1)]
+
+
 LAYOUTS: dict[str, Callable[[Spec], list[Block]]] = {
+    "goallist": _goallist, "activitylist": _activitylist,
     "indented": _indented,
     "lettered": _lettered, "tree": _tree, "tables": _tables, "sections": _sections,
     "ils": _ils, "formaga": _formaga, "bold": _bold}
@@ -225,6 +241,10 @@ def layout(spec: Spec) -> list[Block]:
     """The spec laid out as published; with "noise", the introduction, budget and follow-up
     sections that real plans have around their goals (their lists are not plan items)."""
     blocks = LAYOUTS[spec["layout"]](spec)
+    if spec.get("activities"):  # activities under no goal: a bulleted list under its heading
+        heading = spec.get("heading") if spec["layout"] == "activitylist" else ""
+        blocks.append(Block("heading", heading or "Aktiviteter", level=2))
+        blocks += [Block("list", text, marker="•") for text in spec["activities"]]
     if spec.get("noise"):
         blocks = blocks[:1] + _PREAMBLE + blocks[1:] + _FOLLOWUP
     if spec.get("risks"):
