@@ -3,7 +3,15 @@ and safety programs and the laws behind them, with declarative rules run on dura
 
 from __future__ import annotations
 
-from planchecker.checking import Checker as Checker
+import os
+
+# python-docx (for Word plans) brings lxml, and openpyxl switches its own parsing to lxml when
+# lxml is installed. The workbook readers are hardened and measured on openpyxl's standard path
+# (defusedxml over expat; a formula cell with a cached value reads differently under lxml), so
+# keep that path unless someone asks otherwise. Set before any module imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+from planchecker.checking import Checker as Checker  # noqa: E402
 from planchecker.checking import check_plan as check_plan
 from planchecker.findings import Finding as Finding
 from planchecker.findings import Report as Report

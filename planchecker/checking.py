@@ -6,6 +6,7 @@ call to `check` runs one plan in its own engine session.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Iterator
@@ -72,7 +73,10 @@ class Checker:
             if read.plan is None or read.problems:
                 return Outcome(name, None, tuple(read.problems), notes)
             context = self.context_for(read.plan, as_of, period)
-            return Outcome(name, self.check(read.plan, name, context), notes=notes)
+            report = self.check(read.plan, name, context)
+            if read.notice:  # a document whose structure was inferred: the report says so
+                report = dataclasses.replace(report, notice=read.notice)
+            return Outcome(name, report, notes=notes)
 
 
 _DEFAULT: Checker | None = None

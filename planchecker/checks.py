@@ -51,12 +51,15 @@ class DocumentCurrent(BaseModel):
 
     `within: mandate_period` means decided on or after the start of the mandate period the plan
     year lies in; a number means decided at most that many whole months before the as-of date.
+    `unless_older_than` makes a warning band below an error rule: the rule stays silent when even
+    the newest document is older than that many months (or undated), which the error rule reports.
     """
 
     model_config = _STRICT
     kind: Literal["document_current"]
     document: DocumentType
     within: Literal["mandate_period"] | Annotated[int, Field(ge=1, le=120)]
+    unless_older_than: Annotated[int, Field(ge=2, le=240)] | None = None
 
 
 class ReferencesResolve(BaseModel):

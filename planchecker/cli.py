@@ -75,6 +75,7 @@ class _Commands(click.Group):
     _lazy = {
         "serve": ("planchecker.web", "serve_command"),
         "schedule": ("planchecker.cli_schedule", "schedule"),
+        "import": ("planchecker.cli_import", "import_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -187,7 +188,8 @@ def check(
     period: str | None,
     rules_dir: Path | None,
 ) -> None:
-    """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml).
+    """Kontrollera en verksamhetsplan (.xlsx, .json eller .yaml), eller en publicerad plan
+    (.docx, .pdf med textlager, .html) vars struktur då tolkas; rapporten säger det överst.
 
     Tabellen visas i färg i en terminal, utan färg när utdata skickas vidare eller när
     miljövariabeln NO_COLOR är satt.
@@ -292,8 +294,8 @@ def review(
     workers: int | None,
     timeout: float | None,
 ) -> None:
-    """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml; en mapp
-    läses utan undermappar, i namnordning).
+    """Granska många planer på en gång: filer och mappar (.xlsx, .json, .yaml, .yml, och
+    publicerade planer som .docx, .pdf, .html; en mapp läses utan undermappar, i namnordning).
 
     Varje plan kontrolleras i en egen process, parallellt över processorkärnorna. Varje fil i en
     mapp redovisas: en fil som inte kan läsas eller kontrolleras (t.ex. .ods, .xls eller .csv)

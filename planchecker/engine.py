@@ -126,8 +126,11 @@ def _check_patterns(rule: BoundRule) -> list[dict[str, Any]]:
             else {"$lte": {"age": check.within}}
         )
         doc = [{"kind": "document"}, {"dtype": check.document.value}]
+        doctype: list[dict[str, Any]] = [{"kind": "doctype"}, {"dtype": check.document.value}]
+        if check.unless_older_than is not None:
+            doctype.append({"$lte": {"newest": check.unless_older_than}})
         return [
-            {"d": {"$and": [{"kind": "doctype"}, {"dtype": check.document.value}]}},
+            {"d": {"$and": doctype}},
             {"n$not": {"$and": [*doc, recent]}},
         ]
     if isinstance(check, ReferencesResolve):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from planchecker.model import Plan, Status, Topic
-from planchecker.rulebook import PlanContext, mandate_period, mandate_year, plan_day
+from planchecker.rulebook import PlanContext, is_sakerhetskanslig, mandate_start, mandate_year, plan_day
 
 Fact = dict[str, Any]
 
@@ -36,15 +36,14 @@ def _months_between(earlier_year: int, earlier_month: int, year: int, month: int
 
 
 def plan_fact(plan: Plan, context: PlanContext) -> Fact:
-    first, _ = mandate_period(plan.namnd.year)
     return {
         "kind": "plan",
         "ntype": plan.namnd.type.value,
         "year": plan.namnd.year,
-        "sk": int(plan.namnd.sakerhetskanslig),
+        "sk": int(is_sakerhetskanslig(plan)),
         "period": context.period or "",
-        # Mandate periods start after the September election; see rulebook.mandate_period.
-        "mandate_start": _ordinal(first, 1, 1),
+        # The mandate period begins when the new fullmäktige takes office; see rulebook.mandate_start.
+        "mandate_start": mandate_start(plan.namnd.year).toordinal(),
         "myear": mandate_year(plan.namnd.year),
         "as_of": context.as_of.toordinal(),
         "day": plan_day(plan.namnd.year, context.as_of),
@@ -69,12 +68,27 @@ def topic_facts(item_topics: Iterable[HasTopics]) -> list[Fact]:
     return facts + goal_topics
 
 
+def with_ancestors(goal_ids: Iterable[str], plan: Plan) -> set[str]:
+    """The goals and every goal above them via Överordnat mål (cycles and dangling parents stop).
+
+    A KF- or nämndmål is served by the aktiviteter and indikatorer of its sub-goals: a goal tree
+    links work to the lowest goal, and the goal above it is not "utan aktivitet".
+    """
+    parent = {g.id: g.parent for g in plan.goals}
+    found: set[str] = set()
+    for goal_id in goal_ids:
+        current: str | None = goal_id
+        while current is not None and current in parent and current not in found:
+            found.add(current)
+            current = parent[current]
+    return found
+
+
 def link_facts(plan: Plan) -> list[Fact]:
-    goal_ids = {g.id for g in plan.goals}
     risk_ids = {r.id for r in plan.risks}
     links: set[tuple[str, str]] = set()
-    links.update(("activity", a.goal_id) for a in plan.activities if a.goal_id in goal_ids)
-    links.update(("indicator", i.goal_id) for i in plan.indicators if i.goal_id in goal_ids)
+    links.update(("activity", g) for g in with_ancestors((a.goal_id for a in plan.activities if a.goal_id), plan))
+    links.update(("indicator", g) for g in with_ancestors((i.goal_id for i in plan.indicators if i.goal_id), plan))
     covered = sorted({rid for a in plan.activities for rid in a.risk_ids if rid in risk_ids})
     facts: list[Fact] = [{"kind": "goal_link", "item": k, "goal": g} for k, g in sorted(links)]
     facts += [{"kind": "risk", "risk": r.id, "score": r.score, "subjects": [r.id]} for r in plan.risks]
@@ -110,6 +124,7 @@ def reference_facts(plan: Plan) -> list[Fact]:
 
 def document_facts(plan: Plan, context: PlanContext) -> list[Fact]:
     facts: list[Fact] = []
+    newest: dict[str, int] = {}
     for doc in plan.documents:
         if doc.decided is None:
             decided, age = 0, UNKNOWN_AGE
@@ -119,7 +134,8 @@ def document_facts(plan: Plan, context: PlanContext) -> list[Fact]:
         valid_until = doc.valid_until.toordinal() if doc.valid_until else 0
         facts.append({"kind": "document", "dtype": doc.type.value, "decided": decided, "age": age,
                       "valid_until": valid_until, "subjects": [doc.name]})
-    facts += [{"kind": "doctype", "dtype": t} for t in sorted({d.type.value for d in plan.documents})]
+        newest[doc.type.value] = min(age, newest.get(doc.type.value, UNKNOWN_AGE))
+    facts += [{"kind": "doctype", "dtype": t, "newest": age} for t, age in sorted(newest.items())]
     return facts
 
 

@@ -53,10 +53,10 @@ class Requirement:
         return self.check != "notice"
 
     @staticmethod
-    def of(bound: BoundRule) -> Requirement:
+    def of(bound: BoundRule, plan: Plan) -> Requirement:
         rule = bound.rule
         item = getattr(rule.check, "item", None)
-        return Requirement(bound.id, rule.severity, rule.area, rule.check.kind, item,
+        return Requirement(bound.id, bound.severity_for(plan), rule.area, rule.check.kind, item,
                            rule.category)
 
 
@@ -120,6 +120,8 @@ class Report:
     waivers: tuple[tuple[Waiver, str], ...]  # (waiver, "använt" | "oanvänt" | "utgånget" | "okänd regel")
     engine_errors: tuple[str, ...] = ()
     requirements: tuple[Requirement, ...] = field(default_factory=tuple)
+    # Set when the plan was read from a published document: its structure was inferred.
+    notice: str | None = None
 
     @property
     def applicable_rules(self) -> tuple[str, ...]:
@@ -161,6 +163,7 @@ class Report:
                 "as_of": self.as_of.isoformat(),
                 "period": self.period,
                 "rule_packs": [{"id": p.id, "title": p.title} for p in self.packs],
+                **({"inferred_structure": self.notice} if self.notice else {}),
             },
             "verdict": self.verdict,
             "summary": self.summary(),
@@ -398,12 +401,12 @@ class NearMisses:
 
 def make_finding(
     bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool,
-    candidates: tuple[Candidate, ...] = (),
+    candidates: tuple[Candidate, ...] = (), plan: Plan | None = None,
 ) -> Finding:
     rule = bound.rule
     return Finding(
         rule_id=rule.id,
-        severity=rule.severity,
+        severity=bound.severity_for(plan) if plan is not None else rule.severity,
         status="waived" if waived else "fail",
         category=rule.category,
         area=rule.area,
@@ -412,7 +415,7 @@ def make_finding(
         title=rule.title,
         message=rule.message,
         source=rule.source.cite(),
-        url=rule.source.url,
+        url=rule.source.url or "",
         waiver=waiver,
         candidates=candidates,
     )
@@ -420,7 +423,7 @@ def make_finding(
 
 def build_findings(
     catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date,
-    items: Iterable[ItemTopics] = (),
+    items: Iterable[ItemTopics] = (), plan: Plan | None = None,
 ) -> tuple[list[Finding], list[tuple[Waiver, str]]]:
     """The engine's findings with their rules' words, waivers and (for a missing mål or aktivitet)
     the untagged items that came close; `items` are the plan's classified items."""
@@ -434,7 +437,7 @@ def build_findings(
         waived = bound.id in valid
         if waiver is not None:
             used.add(bound.id)
-        findings.append(make_finding(bound, item.subjects, waiver, waived, near.candidates(bound)))
+        findings.append(make_finding(bound, item.subjects, waiver, waived, near.candidates(bound), plan))
     states: list[tuple[Waiver, str]] = list(unknown)
     for table, state in ((valid, "använt"), (expired, "utgånget")):
         for rule_id, waiver in table.items():
@@ -453,7 +456,7 @@ def build_report(
     raw: Iterable[RawFinding],
     engine_errors: Sequence[str] = (),
 ) -> Report:
-    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, items)
+    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, items, plan)
     findings = _quote_broken_references(findings, plan, catalogue)
     applicable = catalogue.applicable(plan, context)
     locations: dict[tuple[str, str], Location] = {}
@@ -480,7 +483,7 @@ def build_report(
         findings=tuple(findings),
         waivers=tuple(waiver_states),
         engine_errors=tuple(engine_errors),
-        requirements=tuple(Requirement.of(r) for r in applicable),
+        requirements=tuple(Requirement.of(r, plan) for r in applicable),
     )
 
 

@@ -141,6 +141,8 @@ def render_html(report: Report) -> str:
         "</head>",
         "<body>",
         f"<h1>{escape(title)}</h1>",
+        *([f'<p class="notice"><strong>Obs!</strong> {escape(report.notice)}</p>']
+          if report.notice else []),
         *_facts(report),
         f'<p class="verdict {escape(report.verdict)}">{escape(verdict_text(report))}</p>',
     ]

@@ -17,8 +17,16 @@ first bytes of each part, before any parser sees them.
 | values in a JSON/YAML plan (aliases     | 1000000   | -                             |
 | counted expanded)                       |           |                               |
 | problems reported per file              | 200       | -                             |
+| pages in a PDF                          | 200       | -                             |
+| objects in a PDF                        | 200000    | -                             |
+| size of a saved web page (.html)        | 10 MB     | -                             |
+| element nesting in a web page           | 200       | -                             |
 | time to check one plan (seconds)        | 120       | `PLANCHECKER_MAX_SECONDS`     |
 | memory to check one plan                | 1024 MB   | `PLANCHECKER_MAX_MEMORY_MB`   |
+
+A Word document (.docx) is a zip like a workbook and is held to the same zip limits. A PDF's
+streams are unpacked with a cap before the PDF reader sees them and count against the unpacked
+size limit. The paragraphs of a document count as rows.
 
 MB is 1024 * 1024 bytes; the MB variables take decimals ("0.5"). 32,767 characters is Excel's own
 cap on a cell. The last two are budgets rather than limits on the file: every check of one plan
@@ -62,6 +70,11 @@ class Limits:
     max_merged_ranges: int = 100_000  # merged cell ranges per sheet
     max_nodes: int = 1_000_000  # values in a JSON/YAML document, YAML aliases counted expanded
     max_problems: int = 200  # problems reported before `too-many-problems`
+    # pages in a PDF: plans run to 20-80 pages; pdfminer reads 0.05-0.4 s a page on this machine
+    max_pages: int = 200
+    max_pdf_objects: int = 200_000  # "n 0 obj" in a PDF; real plans have a few thousand
+    max_html_size: int = 10 * MB  # a saved web page
+    max_nesting: int = 200  # open elements in a web page; real pages nest 20-40 deep
     max_seconds: int = 120  # wall-clock time to read and check one plan
     max_memory: int = 1024 * MB  # address space one plan's check may add to its process
 

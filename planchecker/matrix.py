@@ -65,6 +65,7 @@ _OTHER_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Försenat", ("overdue_activity",)),
 )
 _REST_LABEL = "Övriga krav"
+_WHOLE_PROGRAM = "Programmet som helhet"
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,18 @@ def _columns(reports: Sequence[Report]) -> tuple[MatrixColumn, ...]:
     """The columns some checked plan has a requirement in: a column of blanks says nothing."""
     by_topic: dict[Topic | str, dict[str, None]] = {}
     for report in reports:
-        topics = {area: topics for pack in report.packs for area, topics in pack.areas.items()}
+        # An area name several packs share (a law's area named like the program's) is the program's.
+        topics: dict[str, list[Topic]] = {}
+        for pack in report.packs:
+            for area, area_topics in pack.areas.items():
+                topics.setdefault(area, area_topics)
         for area in report.areas:
-            # One column per meaning: areas of different programs whose first topic is the same.
-            meaning: Topic | str = topics[area][0] if topics.get(area) else area
+            # One column per meaning: areas of different programs whose first topic is the same;
+            # a program's own-mål area (all its topics) is a column of its own.
+            meaning: Topic | str = (
+                _WHOLE_PROGRAM if len(topics.get(area, ())) > 2
+                else topics[area][0] if topics.get(area) else area
+            )
             by_topic.setdefault(meaning, {})[area] = None
     order = {topic: n for n, topic in enumerate(Topic)}
 

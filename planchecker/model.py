@@ -83,6 +83,10 @@ class DocumentType(StrEnum):
     atgardsplan_brott = "atgardsplan_brott"
     samverkansoverenskommelse = "samverkansoverenskommelse"
     informationssakerhetspolicy = "informationssakerhetspolicy"
+    reglemente_krisledningsnamnd = "reglemente_krisledningsnamnd"
+    styrdokument_krisberedskap = "styrdokument_krisberedskap"
+    handlingsprogram_lso = "handlingsprogram_lso"
+    krigsorganisation = "krigsorganisation"
     ovrigt = "ovrigt"
 
 
@@ -125,6 +129,10 @@ DOCUMENT_TYPE_LABELS: dict[DocumentType, str] = {
     DocumentType.atgardsplan_brott: "Åtgärdsplan brottsförebyggande",
     DocumentType.samverkansoverenskommelse: "Samverkansöverenskommelse med polisen",
     DocumentType.informationssakerhetspolicy: "Informationssäkerhetspolicy",
+    DocumentType.reglemente_krisledningsnamnd: "Reglemente för krisledningsnämnden",
+    DocumentType.styrdokument_krisberedskap: "Styrdokument för krisberedskap",
+    DocumentType.handlingsprogram_lso: "Handlingsprogram enligt LSO",
+    DocumentType.krigsorganisation: "Beslut om krigsorganisation och krigsplacering",
     DocumentType.ovrigt: "Övrigt",
 }
 
@@ -150,6 +158,16 @@ TOPIC_LABELS: dict[Topic, str] = {
 FOKUSOMRADE_ALIASES: dict[str, tuple[Topic, ...]] = {
     "säkerhetsskydd och informationssäkerhet": (Topic.sakerhetsskydd, Topic.informationssakerhet),
     "bygga ett gott säkerhetsskydd": (Topic.sakerhetsskydd,),
+    # The programs as a whole (a goal for the program's safety work without a single area).
+    "hela säkerhetsprogrammet": (
+        Topic.krisberedskap, Topic.civilt_forsvar, Topic.sakerhetsskydd, Topic.informationssakerhet,
+        Topic.forebygga_olyckor, Topic.hot_och_vald,
+    ),
+    "hela trygghets- och säkerhetsprogrammet 2013–2016": (Topic.krisberedskap, Topic.brottsforebyggande),
+    "hela trygghets- och säkerhetsprogrammet 2018–2021": (
+        Topic.forebygga_olyckor, Topic.brottsforebyggande, Topic.hot_och_vald, Topic.krisberedskap,
+        Topic.sakerhetsskydd, Topic.informationssakerhet,
+    ),
     "bygga motståndskraft och krishanteringsförmåga": (Topic.krisberedskap,),
     "motståndskraft och krishanteringsförmåga": (Topic.krisberedskap,),
     "förebygga brott": (Topic.brottsforebyggande,),

@@ -46,9 +46,9 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     ),
     "prose-document": (
         "Plan i dokumentform",
-        "Filen är {what}. planchecker läser planen ur Excel-mallen: skapa mallen med "
-        "`planchecker template -o plan.xlsx`, för in planens mål, aktiviteter, indikatorer och "
-        "RSA-risker där och kontrollera den filen.",
+        "Filen är {what} men heter som en arbetsbok eller JSON/YAML-plan. Ge den dess egen "
+        "filändelse (.docx eller .pdf): då tolkas planen ur dokumentet, och "
+        "`planchecker import` skriver den som en förifylld Excel-mall att kontrollera.",
     ),
     "empty-file": ("Tom fil", "Filen är tom. Spara planen på nytt och skicka den igen."),
     "too-large": ("För stor fil", "{detail}"),
@@ -95,6 +95,17 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "formula-without-value": (
         "Formel utan beräknat värde",
         "Cellen innehåller en formel utan sparat värde. Öppna filen i Excel, spara och försök igen.",
+    ),
+    "no-plan-structure": ("Ingen planstruktur", "{detail}"),
+    "document-question": ("Uppgift saknas i dokumentet", "{detail}"),
+    "scanned-document": (
+        "Inget textlager",
+        "{detail}. Kör dokumentet genom textigenkänning (OCR) eller skicka originalet "
+        "(Word eller PDF exporterad från planeringssystemet).",
+    ),
+    "encrypted-document": (
+        "Lösenordsskyddat dokument",
+        "{detail}. Ta bort lösenordet och spara igen.",
     ),
     "too-many-problems": (
         "För många fel",
@@ -162,6 +173,14 @@ class ReadResult:
     plan: Plan | None
     problems: list[InputProblem]
     notes: list[InputProblem] = field(default_factory=list)  # told, but the plan was checked
+    # Set when the plan was read from a published document (.docx, .pdf, .html) whose structure
+    # was inferred: a docimport.Imported (what was found, where, and what to check).
+    imported: Any = None
+
+    @property
+    def notice(self) -> str | None:
+        """The line a report opens with when the structure was inferred; else None."""
+        return self.imported.notice() if self.imported is not None else None
 
     @property
     def ok(self) -> bool:

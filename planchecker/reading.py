@@ -9,6 +9,7 @@ none. The work is done by:
 - `xlsxparts`, `sheetrows`, `sheets`: the Excel sheets (which part is which sheet, calamine or
   openpyxl for its rows), header search, cells to plan fields;
 - `documents`: JSON and YAML;
+- `docimport`: published plan documents (.docx, .pdf, .html), whose structure is inferred;
 - `validation`: the plan model's own checks, as located problems;
 - `limits`: how much a file may hold (`Limits`, configurable through `PLANCHECKER_MAX_*`).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planchecker import documents, processes, sheets, sniffing
 from planchecker.filenames import shown
@@ -26,22 +28,27 @@ from planchecker.model import Plan
 from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
 from planchecker.problems import ReadResult
 
+if TYPE_CHECKING:
+    from planchecker.docimport import Imported, NamndHints
+
 __all__ = ["Limits", "LimitsError", "ReadResult", "read_plan"]
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 
 
 def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
-    """Read a plan from .xlsx/.xlsm, .json or .yaml; the plan is None when there are problems.
+    """Read a plan from .xlsx/.xlsm, .json, .yaml or a published document (.docx, .pdf, .html);
+    the plan is None when there are problems.
 
     Without `limits`, the defaults as changed by the environment (`Limits.from_env`); a bad
     value there raises LimitsError, because it is the installation that is wrong, not the file.
     """
     sink = ProblemSink(shown(str(path)), limits or Limits.from_env())
     plan: Plan | None = None
+    imported: list[Imported] = []
     out_of_memory = False
     try:
-        plan = _read(path, sink)
+        plan = _read(path, sink, imported)
     except TooManyProblems:
         pass
     except MemoryError:  # past the memory budget: that file alone is refused, below
@@ -52,15 +59,21 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
         budget = processes.memory_budget() or sink.limits.max_memory
         detail = memory_text(dataclasses.replace(sink.limits, max_memory=budget))
         sink.items.append(sink.problem("over-budget", detail=detail))
-    return ReadResult(plan if not sink.items else None, sink.items, sink.notes)
+    return ReadResult(plan if not sink.items else None, sink.items, sink.notes,
+                      imported[0] if imported and not sink.items else None)
 
 
-def _read(path: Path, sink: ProblemSink) -> Plan | None:
+def _read(path: Path, sink: ProblemSink, imported: list[Imported]) -> Plan | None:
     data = _load_bytes(path, sink)
     if data is None:
         return None
     kind, suffix = sniffing.sniff(data), path.suffix.lower()
-    if kind == sniffing.PDF:
+    if _maybe_document(data, kind, suffix):
+        document = read_document(data, suffix, kind, sink)
+        if document is not None:
+            imported.append(document)
+        return document.plan if document else None
+    if kind == sniffing.PDF:  # a PDF under a workbook's or a JSON/YAML plan's name
         return read_prose_document(data, ".pdf", sink)
     if kind == "zip":
         return _read_zip(data, sink)
@@ -72,6 +85,42 @@ def _read(path: Path, sink: ProblemSink) -> Plan | None:
     code, values = sniffing.refusal(kind, suffix, data)
     sink.add(code, **values)
     return None
+
+
+def _maybe_document(data: bytes, kind: str, suffix: str) -> bool:
+    # Decided without importing the document readers, which an .xlsx check never needs. A file
+    # named as a workbook or a JSON/YAML plan is refused with advice instead (sniffing.refusal).
+    if suffix in sniffing.EXCEL_SUFFIXES or suffix in sniffing.DOCUMENT_SUFFIXES:
+        return False
+    if kind == "zip":
+        return b"word/document.xml" in data
+    return kind == "en PDF-fil" or (kind == "html" and suffix in (".html", ".htm", ".xhtml"))
+
+
+def read_document(data: bytes, suffix: str, kind: str, sink: ProblemSink,
+                  hints: NamndHints | None = None) -> Imported | None:
+    """A published plan document (.docx, .pdf, .html) read into a plan by its structure; None
+    (the reason in `sink`) when it is not one or cannot be read."""
+    from planchecker import docimport
+
+    names = docimport.zip_names(data) if kind == "zip" else None
+    doc_format = docimport.document_kind(kind, suffix, names)
+    if doc_format is None:
+        return None
+    if doc_format == "docx":
+        try:
+            with sniffing.open_archive(data) as archive:
+                if not sniffing.parts_are_safe(archive, sink):
+                    return None
+        except Unreadable as exc:
+            sink.add("bad-syntax", detail=str(exc))
+            return None
+    return docimport.read_document_plan(data, doc_format, sink, hints or docimport.NamndHints())
+
+
+def load_document_bytes(path: Path, sink: ProblemSink) -> bytes | None:
+    """The file's bytes within the size limit, or None with the reason in `sink`."""
+    return _load_bytes(path, sink)
 
 
 def _load_bytes(path: Path, sink: ProblemSink) -> bytes | None:
@@ -117,12 +166,9 @@ def _read_zip(data: bytes, sink: ProblemSink) -> Plan | None:
 
 
 def read_prose_document(data: bytes, suffix: str, sink: ProblemSink) -> Plan | None:
-    """A plan written as a document (.docx, .pdf) rather than in the template.
-
-    Not read yet: the user is told to move the plan into the Excel template. This is the one
-    place a document importer replaces; `data` is the whole file, within the size limit, and for
-    .docx not yet checked by `sniffing.archive_is_safe`.
-    """
+    """A Word document or PDF under a workbook's (or JSON/YAML plan's) name: the user is told to
+    give it its own name, under which `read_document` reads it. Not read here: a file named as a
+    workbook is meant to be one, and reading it as a document would hide the mix-up."""
     sink.add("prose-document", what=_PROSE_NAMES[suffix])
     return None
 

@@ -45,7 +45,7 @@ from planchecker.processes import (
 from planchecker.problems import InputProblem
 from planchecker.rulebook import Catalogue
 
-PLAN_SUFFIXES = (".xlsx", ".json", ".yaml", ".yml")
+PLAN_SUFFIXES = (".xlsx", ".json", ".yaml", ".yml", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_TIMEOUT = 120.0
 
 # The Checker of this worker process, built once by `_init_worker`. Only workers set it.

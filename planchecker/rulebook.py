@@ -27,6 +27,12 @@ from planchecker.problems import PlancheckerError
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_LABELS: dict[str, str] = {"error": "Fel", "warning": "Varning", "info": "Information"}
+Basis = Literal["lagkrav", "stadens_program", "tolkning"]
+BASIS_LABELS: dict[str, str] = {
+    "lagkrav": "Lagkrav",
+    "stadens_program": "Stadens program",
+    "tolkning": "Planchecker:s tolkning",
+}
 Period = Literal["T1", "T2", "VB"]
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -48,15 +54,19 @@ _MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 class Source(BaseModel):
-    """Where a requirement comes from: document, paragraph and a link."""
+    """Where a requirement comes from: document, paragraph and, where an official copy exists, a link.
+
+    A document that could only be found as a copy on a mirror site is cited by title, diarienummer
+    and date without a link; links go only to the hosts in rules/sources.yaml (tested).
+    """
 
     model_config = _STRICT
 
     document: str = Field(min_length=3, description="Källdokumentets namn, t.ex. 'LEH (2006:544)'.")
     paragraph: str = Field(min_length=1, description="Kapitel/paragraf/avsnitt, t.ex. '2 kap. 1 §'.")
-    url: str = Field(pattern=r"^https?://", description="Länk till källan.")
-    confidence: Literal["C", "S", "U"] = Field(
-        default="C", description="C bekräftad, S sekundärkälla, U obekräftad (domain.md)."
+    url: str | None = Field(
+        default=None, pattern=r"^https://",
+        description="Länk till en officiell utgåva av källan; saknas när bara en kopia finns.",
     )
 
     def cite(self) -> str:
@@ -98,6 +108,11 @@ class When(BaseModel):
         default=None, pattern=_MONTH_DAY,
         description="Gäller bara när bedömningsdatumet ligger före denna dag (MM-DD) i planåret.",
     )
+    before_adoption: bool | None = Field(
+        default=None,
+        description="true: gäller bara planer som fastställdes innan paketets program antogs "
+        "(planår till och med antagandeåret); false: bara planer därefter.",
+    )
 
 
 class Applies(BaseModel):
@@ -116,6 +131,18 @@ class Rule(BaseModel):
     message: str = Field(min_length=10, description="Svenskt meddelande när regeln inte är uppfylld.")
     description: str = Field(default="", description="Förklaring: vad kravet betyder och vad som räknas.")
     severity: Severity
+    severity_for: dict[NamndType, Severity] = Field(
+        default_factory=dict,
+        description="Annan nivå för vissa nämndtyper, t.ex. varning för bolag som bara programmet når.",
+    )
+    basis: Basis = Field(
+        default="tolkning",
+        description="Vad kravet vilar på: lagkrav, stadens program eller planchecker:s tolkning.",
+    )
+    basis_note: str = Field(
+        default="", max_length=240,
+        description="En mening om varför regeln har sin grund och nivå (krävs för reglerna i rules/).",
+    )
     area: str | None = Field(default=None, description="Fokusområde (namn i paketets `areas`).")
     source: Source
     applies: Applies = Field(default_factory=Applies)
@@ -136,6 +163,17 @@ class Pack(BaseModel):
     title: str
     source: Source
     years: Years = Field(description="Planår som paketet gäller för.")
+    adopted: str | None = Field(
+        default=None, pattern=r"^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+        description="När programmet antogs (ÅÅÅÅ-MM-DD, eller ÅÅÅÅ-MM eller ÅÅÅÅ när dagen inte är känd). "
+        "En plan för antagandeåret eller tidigare fastställdes innan programmet fanns: dess fel räknas "
+        "som varningar.",
+    )
+    period: Years | None = Field(
+        default=None,
+        description="Programmets egen period. Efter den används programmet bara tills ett nyare är "
+        "inläst, och dess fel räknas som varningar.",
+    )
     areas: dict[str, list[Topic]] = Field(
         default_factory=dict, description="Paketets fokusområden och de ämnen som vart och ett omfattar."
     )
@@ -149,7 +187,13 @@ class Pack(BaseModel):
                 raise ValueError(f"{rule.id}: area: okänt fokusområde {rule.area!r} (kända: {known})")
             if isinstance(rule.check, ItemForArea) and rule.area is None:
                 raise ValueError(f"{rule.id}: check: item_for_area kräver ett fokusområde (area)")
+            if rule.applies.when.before_adoption is not None and self.adopted is None:
+                raise ValueError(f"{rule.id}: applies.when.before_adoption kräver paketets adopted")
         return self
+
+    @property
+    def adopted_year(self) -> int | None:
+        return int(self.adopted[:4]) if self.adopted is not None else None
 
 
 @dataclass(frozen=True)
@@ -175,6 +219,27 @@ def mandate_period(year: int) -> tuple[int, int]:
     """
     first = 2019 + 4 * ((year - 2019) // 4)
     return first, first + 3
+
+
+# Kommunstyrelsen has had tasks under höjd beredskap that are säkerhetskänslig since the agreement
+# on civilt försvar of 2018, so from that plan year it is checked as säkerhetskänslig even when
+# its plan does not say so.
+PRESUMED_SAKERHETSKANSLIG: dict[NamndType, int] = {NamndType.kommunstyrelse: 2018}
+
+
+def is_sakerhetskanslig(plan: Plan) -> bool:
+    """Whether the rules treat the plan's nämnd as conducting säkerhetskänslig verksamhet."""
+    since = PRESUMED_SAKERHETSKANSLIG.get(plan.namnd.type)
+    return plan.namnd.sakerhetskanslig or (since is not None and plan.namnd.year >= since)
+
+
+def mandate_start(year: int) -> dt.date:
+    """The day the mandate period of a plan year began: 15 October of the election year.
+
+    The newly elected fullmäktige takes office on 15 October (kommunallagen 5 kap. 4 §), so a
+    document decided after that day in 2022 belongs to the period 2023–2026.
+    """
+    return dt.date(mandate_period(year)[0] - 1, 10, 15)
 
 
 def mandate_year(year: int) -> int:
@@ -210,7 +275,36 @@ class BoundRule:
 
     @cached_property
     def years(self) -> Years:
-        return self.rule.applies.years or self.pack.years
+        years = self.rule.applies.years or self.pack.years
+        before = self.rule.applies.when.before_adoption
+        adopted_year = self.pack.adopted_year
+        if before is None or adopted_year is None:
+            return years
+        # "Before adoption" is a range of plan years: a plan is set by the turn of its year, so
+        # a program adopted during year Y was not there when the plans for Y were decided.
+        if before:
+            last = adopted_year if years.last is None else min(years.last, adopted_year)
+            return Years.model_validate({"from": years.first, "to": last})
+        return Years.model_validate({"from": max(years.first, adopted_year + 1), "to": years.last})
+
+    def severity_for(self, plan: Plan) -> Severity:
+        """The severity a finding of this rule has for this plan.
+
+        The rule's own level, or its level for the plan's nämnd type. An error that rests on the
+        program (not on a law the program also cites) becomes a warning for plans set before the
+        program was adopted, and for plans after the program's own period (the program is used then
+        only until a newer one is read in).
+        """
+        severity = self.rule.severity_for.get(plan.namnd.type, self.rule.severity)
+        if severity != "error" or self.rule.basis == "lagkrav":
+            return severity
+        year = plan.namnd.year
+        adopted_year = self.pack.adopted_year
+        if adopted_year is not None and year <= adopted_year:
+            return "warning"
+        if self.pack.period is not None and self.pack.period.last is not None and year > self.pack.period.last:
+            return "warning"
+        return severity
 
     @cached_property
     def topics(self) -> tuple[Topic, ...]:
@@ -225,7 +319,7 @@ class BoundRule:
         if applies.namnd_types is not None and plan.namnd.type not in applies.namnd_types:
             return False
         when = applies.when
-        if when.sakerhetskanslig is not None and plan.namnd.sakerhetskanslig != when.sakerhetskanslig:
+        if when.sakerhetskanslig is not None and is_sakerhetskanslig(plan) != when.sakerhetskanslig:
             return False
         if when.periods is not None and context.period not in when.periods:
             return False

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import yaml
 
 from planchecker.model import NAMND_TYPE_LABELS
-from planchecker.rulebook import CATEGORY_LABELS, SEVERITY_LABELS, BoundRule, Catalogue
+from planchecker.rulebook import BASIS_LABELS, CATEGORY_LABELS, SEVERITY_LABELS, BoundRule, Catalogue, Pack, Source
 from planchecker.rulecases import RuleCase
 
 
@@ -27,6 +27,29 @@ def _applicability(bound: BoundRule) -> str:
     return "; ".join(parts)
 
 
+def _link(source: Source) -> str:
+    return f" <{source.url}>" if source.url else ""
+
+
+def _level(bound: BoundRule) -> str:
+    rule = bound.rule
+    text = f"{SEVERITY_LABELS[rule.severity]} ({rule.severity})"
+    for namnd_type, severity in rule.severity_for.items():
+        text += f", för {NAMND_TYPE_LABELS[namnd_type].lower()} {SEVERITY_LABELS[severity].lower()}"
+    return text
+
+
+def _pack_dates(pack: Pack) -> str:
+    parts = []
+    if pack.adopted is not None:
+        parts.append(f"Antaget {pack.adopted}: för planer till och med {pack.adopted_year}, som"
+                     " fastställdes innan programmet fanns, visas fel som bara vilar på programmet som varningar.")
+    if pack.period is not None and pack.period.last is not None:
+        parts.append(f"Programperiod {pack.period.label()}: efter {pack.period.last} används programmet tills"
+                     " ett nyare är inläst, och fel som bara vilar på programmet visas som varningar.")
+    return (" " + " ".join(parts)) if parts else ""
+
+
 def _example(case: RuleCase) -> str:
     plan = case.plan.model_dump(mode="json", exclude_defaults=True)
     body = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=100).rstrip()
@@ -38,14 +61,15 @@ def rule_section(bound: BoundRule, cases: Sequence[RuleCase]) -> str:
     lines = [
         f"### {rule.id}: {rule.title}",
         "",
-        f"- Nivå: {SEVERITY_LABELS[rule.severity]} ({rule.severity}); kategori: "
+        f"- Nivå: {_level(bound)}; kategori: "
         f"{CATEGORY_LABELS[rule.category]} (`{rule.category}`)",
         f"- Gäller: {_applicability(bound)}",
     ]
     if rule.area:
         lines.append(f"- Fokusområde: {rule.area} ({', '.join(t.value for t in bound.topics)})")
     lines += [
-        f"- Källa: {rule.source.cite()} (säkerhet {rule.source.confidence}) <{rule.source.url}>",
+        f"- Grund: {BASIS_LABELS[rule.basis]}. {rule.basis_note}",
+        f"- Källa: {rule.source.cite()}{_link(rule.source)}",
         f"- Kontroll: `{rule.check.model_dump_json()}`",
         "",
         f"Meddelande: {rule.message}",
@@ -79,7 +103,8 @@ def render_rules_markdown(catalogue: Catalogue, cases: Sequence[tuple[str, RuleC
         lines.append(f"| {rule.id} | {SEVERITY_LABELS[rule.severity]} | {rule.title} | "
                      f"{rule.source.cite()} | {bound.years.label()} |")
     for pack in catalogue.packs:
-        lines += ["", f"## {pack.title}", "", f"Paket `{pack.id}`. Källa: {pack.source.cite()} <{pack.source.url}>", ""]
+        lines += ["", f"## {pack.title}", "",
+                  f"Paket `{pack.id}`. Källa: {pack.source.cite()}{_link(pack.source)}.{_pack_dates(pack)}", ""]
         for bound in (r for r in catalogue.rules if r.pack.id == pack.id):
             lines.append(rule_section(bound, by_rule.get(bound.id, [])))
     return "\n".join(lines).rstrip() + "\n"

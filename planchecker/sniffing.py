@@ -160,14 +160,7 @@ def is_word_document(archive: zipfile.ZipFile) -> bool:
 def archive_is_safe(archive: zipfile.ZipFile, sink: ProblemSink) -> bool:
     """False, with the reason in `sink`, for an archive that must not be given to a reader."""
     try:
-        infos = archive.infolist()
-        if _directory_refused(infos, sink) or _other_format(archive, sink):
-            return False
-        before = len(sink.items)
-        for info in infos:
-            if not info.is_dir():
-                _check_prolog(archive, info, sink)
-        if len(sink.items) > before:
+        if _other_format(archive, sink) or not parts_are_safe(archive, sink):
             return False
     except ZIP_ERRORS as exc:
         raise Unreadable(_BROKEN_ZIP) from exc
@@ -175,6 +168,19 @@ def archive_is_safe(archive: zipfile.ZipFile, sink: ProblemSink) -> bool:
         sink.add("not-a-workbook", detail="zip-arkivet innehåller ingen Excel-arbetsbok")
         return False
     return True
+
+
+def parts_are_safe(archive: zipfile.ZipFile, sink: ProblemSink) -> bool:
+    """The checks every Office zip gets (a workbook or a Word document): the directory's members,
+    methods, ratios and sizes, then each part's prolog for a DTD. False, with the reason in sink."""
+    infos = archive.infolist()
+    if _directory_refused(infos, sink):
+        return False
+    before = len(sink.items)
+    for info in infos:
+        if not info.is_dir():
+            _check_prolog(archive, info, sink)
+    return len(sink.items) == before
 
 
 def _directory_refused(infos: list[zipfile.ZipInfo], sink: ProblemSink) -> bool:

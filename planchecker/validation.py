@@ -6,6 +6,7 @@ passes a locator that turns that path into the sheet, row and column the user se
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,8 @@ def _detail(kind: str, value: Any, ctx: dict[str, Any]) -> str:
     expected = _KIND_NAMES.get(kind.partition("_")[0])
     if expected:
         return f"Fel sorts värde; här ska stå {expected}."
+    if isinstance(value, float) and not math.isfinite(value):  # YAML .nan/.inf, JSON NaN
+        return "Värdet är inget tal (NaN eller oändligt); skriv ett vanligt tal."
     return f"Värdet {value!r} godtas inte här."
 
 

@@ -8,7 +8,8 @@ A term is written the way a säkerhetssamordnare would write it, and compiled he
 - `{a,b,c}` gives alternatives for one position (`hot mot {anställd*,förtroendevald*}`);
 - `och` also matches "&";
 - å/ä/ö match the base letter and the substitutes OCR leaves behind (sdkerhet, sikerhet, 6ver...);
-- `match`: `stem` (default: starts at a word start, open ending), `word` (whole words), `infix`
+- `match`: `stem` (default: starts at a word start, open ending, and a final -a or -e may be
+  left out so that the term meets its plural: "kamera" meets "kameror"), `word` (whole words), `infix`
   (also inside a compound: "handbrandsläckare"), `abbr` (whole word on the unfolded text,
   case-sensitive unless `case_sensitive: false`, which matches the folded text instead);
 - `kinds` limits a term to some row kinds (RSA hazards count only on risk rows), `unless` lists
@@ -323,7 +324,20 @@ class Term:
     def spellings(self) -> tuple[tuple[str, ...], ...]:
         if self.on_raw_text:
             return (_abbr_spelling(self.spec),)
+        if self.spec.match == "stem":
+            return _inflected(_expansions(self.spec.term))
         return _expansions(self.spec.term)
+
+
+def _inflected(spellings: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """An open-ended term also meets its plural: a final -a or -e is dropped ("kamera" meets
+    "kameror", "utrymningsledare" meets "utrymningsledarna") when five letters remain."""
+    extra = []
+    for atoms in spellings:
+        if atoms[-1] in ("a", "e") and len(atoms) > 5 and all(
+                len(atom) == 1 for atom in atoms[-6:-1]):
+            extra.append(atoms[:-1])
+    return spellings + tuple(extra) if extra else spellings
 
 
 
@@ -345,8 +359,12 @@ class Scanner:
         return cls(_finder(entries), _finder([(t.spellings(), "abbr") for t in raw], r"(?!\w)"),
                    folded, raw)
 
-    def judged(self, raw: str, cleaned: str) -> tuple[list[Term], list[Term]]:
-        """(terms found, terms found but cancelled by their `unless` context) in one line."""
+    def judged(self, raw: str, cleaned: str, context: str | None = None
+               ) -> tuple[list[Term], list[Term]]:
+        """(terms found, terms found but cancelled by their `unless` context) in one line.
+
+        Terms are sought in `cleaned`; `unless` phrases in `context` (default `cleaned`).
+        """
         found: list[Term] = []
         for finder, text, terms in ((self.folded, cleaned, self.folded_terms),
                                     (self.raw, raw, self.raw_terms)):
@@ -354,7 +372,8 @@ class Scanner:
                 found += [terms[i] for _, _, entries in finder.find(text) for i in entries]
         if not found:
             return found, []
-        cancelled = [t for t in found if t.unless is not None and t.unless.search(cleaned)]
+        where = cleaned if context is None else context
+        cancelled = [t for t in found if t.unless is not None and t.unless.search(where)]
         if not cancelled:
             return found, cancelled
         gone = {id(t) for t in cancelled}

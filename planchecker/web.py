@@ -1,10 +1,10 @@
 """The upload page: a nämnd uploads its verksamhetsplan in a browser and reads its gap report.
 
-Thin by design: the routes read the upload with `read_plan` (under the same `Limits` as the CLI),
-check it with the process's one `Checker` and render the result with the writers; nothing here
-decides whether a plan meets a rule.
+Thin by design: the routes hand the upload to a worker process (`webpool`), which reads it with
+`read_plan` (under the same `Limits` as the CLI) and checks it under the time and memory budgets;
+the result is rendered with the writers; nothing here decides whether a plan meets a rule.
 
-Uploads are saved into a `TemporaryDirectory` for exactly as long as `read_plan` needs them and
+Uploads are saved into a `TemporaryDirectory` for exactly as long as the worker needs them and
 are never logged or kept. The three downloadable reports (xlsx, html, json) are rendered at check
 time and carried by the result page itself as `data:` links with a `download` attribute, so the
 server keeps no report either, and any worker of a multi-process server (gunicorn -w 4) can serve
@@ -33,13 +33,13 @@ from jinja2 import DictLoader
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from planchecker import webviews, writers
+from planchecker import webpool, webviews, writers
 from planchecker.checking import Checker
 from planchecker.findings import Report
 from planchecker.limits import Limits, megabytes, megabytes_over
 from planchecker.model import Location
 from planchecker.problems import InputError, InputProblem, PlancheckerError
-from planchecker.reading import read_plan
+from planchecker.processes import Stopped, stop_on_signals
 from planchecker.webpages import CSS, TEMPLATES
 
 # Room for the multipart framing and the small form fields around a file at the size limit.
@@ -65,6 +65,8 @@ _HTTP_TEXTS = {
     404: ("Sidan finns inte", "Adressen finns inte här. Kontrollera adressen eller gå till "
           "startsidan."),
     405: ("Otillåten metod", "Sidan kan inte nås på det sättet. Använd formuläret på startsidan."),
+    503: ("Servern är upptagen", "Servern granskar många planer just nu. Försök igen om en "
+          "stund."),
     500: ("Något gick fel", "Ett oväntat fel inträffade i planchecker. Ingen fil har sparats. "
           "Försök igen och rapportera felet om det återkommer."),
 }
@@ -223,36 +225,41 @@ def read_form() -> Upload:
     return Upload(upload, as_of, period or None, tuple(errors))
 
 
+# File systems take 255 bytes a name, not 255 characters: 84 CJK characters are 252 in UTF-8.
+_NAME_CHARACTERS, _NAME_BYTES = 120, 200
+
+
 def upload_name(raw: str) -> str:
-    """The uploaded file's own name, made safe as a file name inside our temporary folder."""
+    """The uploaded file's own name, made safe as a file name inside our temporary folder: no
+    folders, no odd characters, at most 120 characters and 200 bytes in UTF-8, suffix kept."""
     name = re.split(r"[/\\]", raw)[-1]
     name = re.sub(r"[^\w .,()+-]", "_", name).strip(" .")
-    if len(name) > 120:
+    if len(name) > _NAME_CHARACTERS or len(name.encode("utf-8")) > _NAME_BYTES:
         stem, dot, suffix = name.rpartition(".")
-        name = stem[: 110] + dot + suffix[:8] if dot else name[:120]
+        if not dot or len(suffix) > 8:
+            stem, dot, suffix = name, "", ""
+        stem = stem[:_NAME_CHARACTERS - 10]
+        room = _NAME_BYTES - len((dot + suffix).encode("utf-8"))
+        name = stem.encode("utf-8")[:room].decode("utf-8", "ignore") + dot + suffix
     return name or "plan"
 
 
 def check_upload(settings: Settings, upload: FileStorage, as_of: dt.date | None,
-                 period: str | None) -> tuple[Report | None, list[InputProblem]]:
-    """Read the upload under the limits, then check it; the upload is deleted before checking."""
+                 period: str | None) -> tuple[Report | None, list[InputProblem], Any]:
+    """Read the upload under the limits and check it, in a worker process under the time and
+    memory budgets (webpool); the upload is deleted as soon as the worker is done with it.
+    The third value is the docimport.Imported of a published document (else None), for its
+    pre-filled template."""
     name = upload_name(upload.filename or "")
+    pool = webpool.pool_for(settings.rules_dir, settings.checker.catalogue, settings.limits)
     with tempfile.TemporaryDirectory(prefix="planchecker-") as folder:
         path = Path(folder) / name
         upload.save(path)
-        read = read_plan(path, limits=settings.limits)
+        upload.close()  # werkzeug keeps a large upload in a temporary file of its own: gone now
+        outcome = pool.check(path, name, as_of, period)
     # What the reader passed over (an unknown sheet, a second Id column): shown on the result page.
-    g.reading_notes = [_renamed(n, name).describe() for n in read.notes]
-    if read.plan is None or read.problems:
-        # Problems name the file as the user knows it, not our temporary path.
-        return None, [_renamed(p, name) for p in read.problems]
-    checker = settings.checker
-    context = checker.context_for(read.plan, as_of, period)
-    return checker.check(read.plan, name, context), []
-
-
-def _renamed(problem: InputProblem, name: str) -> InputProblem:
-    return dataclasses.replace(problem, location=problem.location.model_copy(update={"file": name}))
+    g.reading_notes = [n.describe() for n in outcome.notes]
+    return outcome.report, list(outcome.problems), outcome.imported
 
 
 def status_for(problems: list[InputProblem]) -> int:
@@ -264,13 +271,15 @@ def _check_page(settings: Settings) -> Response:
     form = read_form()
     if form.errors or form.upload is None:
         return _form_page(settings, "Formuläret behöver rättas", list(form.errors), 400)
-    report, problems = check_upload(settings, form.upload, form.as_of, form.period)
+    report, problems, imported = check_upload(settings, form.upload, form.as_of, form.period)
     if report is None:
         errors = [FieldError("plan", p.describe()) for p in problems]
         return _form_page(settings, f"Planen kunde inte läsas ({len(problems)} fel)", errors,
                           status_for(problems))
-    return _page("result.html", 200, **webviews.result_view(report, settings.checker.catalogue),
-                 notes=g.get("reading_notes", []))
+    view = webviews.result_view(report, settings.checker.catalogue)
+    if imported is not None:
+        view["downloads"].insert(0, webviews.imported_download(imported, report))
+    return _page("result.html", 200, **view, notes=g.get("reading_notes", []))
 
 
 def _check_api(settings: Settings) -> Response:
@@ -278,7 +287,7 @@ def _check_api(settings: Settings) -> Response:
     if form.errors or form.upload is None:
         return _json({"error": "Felaktig begäran", "message": " ".join(e.text for e in form.errors),
                       "problems": []}, 400)
-    report, problems = check_upload(settings, form.upload, form.as_of, form.period)
+    report, problems, _ = check_upload(settings, form.upload, form.as_of, form.period)
     if report is None:
         return _json({"error": "Planen kunde inte läsas", "message": InputError(problems).message,
                       "problems": [p.to_record() for p in problems]}, status_for(problems))
@@ -348,6 +357,10 @@ def _too_large() -> Response:
 def _internal_error(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _http_error(error)
+    if isinstance(error, webpool.Busy):
+        response = _error_page(503)
+        response.headers["Retry-After"] = "30"
+        return response
     # Frames only: an exception's message may quote plan content, which must never reach a log.
     frames = "".join(traceback.format_tb(error.__traceback__))
     _log.error("internt fel i planchecker: %s\n%s", type(error).__name__, frames)
@@ -357,29 +370,83 @@ def _internal_error(error: Exception) -> Response:
 # --- planchecker serve ---------------------------------------------------------------------------
 
 
+# waitress: pure Python, so the same server runs on Linux and on a Windows server; its threads only
+# move bytes, the checks run in webpool's worker processes. Its timeouts and sizes, set here:
+_CHANNEL_TIMEOUT = 30  # s without a byte from the client (slow headers or body) before it is cut
+_HEADER_BYTES = 64 * 1024
+_CONNECTIONS = 200
+
+
 @click.command("serve", epilog="""\b
 Slutkoder:
-  0  servern avslutades med Ctrl+C
+  0  servern avslutades med Ctrl+C eller SIGTERM
   2  servern kunde inte starta (t.ex. porten upptagen) eller felaktigt kommando""")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port att lyssna på (0: valfri ledig port).")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Egen regelkatalog (med index.yaml).")
-def serve_command(host: str, port: int, rules_dir: Path | None) -> None:
-    """Starta webbsidan där en plan laddas upp och granskas. I drift: kör appen med gunicorn bakom
-    en omvänd proxy (se README)."""
+@click.option("--checks", type=click.IntRange(min=1), default=None,
+              help="Högst så många planer granskas samtidigt, var och en i en egen process "
+              "(standard: PLANCHECKER_WEB_CHECKS, annars antalet processorkärnor).")
+@click.option("--debug", is_flag=True,
+              help="Flasks utvecklingsserver i stället för waitress (bara på den egna datorn).")
+def serve_command(host: str, port: int, rules_dir: Path | None, checks: int | None,
+                  debug: bool) -> None:
+    """Starta webbsidan där en plan laddas upp och granskas, på waitress med tidsgränser för
+    anslutningar och en gräns för samtidiga granskningar. I drift: bakom en omvänd proxy (se
+    README)."""
+    app = create_app(rules_dir=rules_dir)
+    settings: Settings = app.extensions["planchecker"]
+    checker_for(settings.rules_dir)  # a bad rule file stops the start
+    pool = webpool.pool_for(settings.rules_dir, settings.checker.catalogue, settings.limits,
+                            checks)
+    try:
+        if debug:
+            _serve_debug(app, host, port)
+        else:
+            _serve_waitress(app, host, port, pool.size, settings)
+    finally:
+        pool.close()
+
+
+def _serve_waitress(app: Flask, host: str, port: int, checks: int, settings: Settings) -> None:
+    from waitress.server import create_server
+
+    sockets: dict[int, Any] = {}  # waitress's own map, so that a failed start can be undone
+    try:
+        server = create_server(
+            app, map=sockets, host=host, port=port, threads=checks + 4, channel_timeout=_CHANNEL_TIMEOUT,
+            max_request_header_size=_HEADER_BYTES, connection_limit=_CONNECTIONS,
+            max_request_body_size=settings.limits.max_file_size + _FORM_OVERHEAD,
+            clear_untrusted_proxy_headers=True, ident="planchecker")
+    except OSError:
+        for dispatcher in list(sockets.values()):  # its wake-up pipe, made before the bind
+            dispatcher.close()
+        raise PlancheckerError(f"Kan inte lyssna på {host}:{port}: porten används redan eller "
+                               "adressen finns inte på den här datorn.") from None
+    actual = server.effective_port
+    click.echo(f"planchecker lyssnar på http://{host}:{actual}/ (avsluta med Ctrl+C)")
+    with stop_on_signals():
+        try:
+            server.run()
+        except (KeyboardInterrupt, Stopped):
+            click.echo("Avslutar.")
+        finally:
+            server.close()
+
+
+def _serve_debug(app: Flask, host: str, port: int) -> None:
     from werkzeug.serving import make_server
 
-    app = create_app(rules_dir=rules_dir)
-    checker_for(app.extensions["planchecker"].rules_dir)  # a bad rule file stops the start
     try:
         server = make_server(host, port, app, threaded=True)
     except (OSError, SystemExit):
         # werkzeug prints why in English and exits 1 when it cannot bind; we exit 2, in Swedish.
         raise PlancheckerError(f"Kan inte lyssna på {host}:{port}: porten används redan eller "
                                "adressen finns inte på den här datorn.") from None
-    click.echo(f"planchecker lyssnar på http://{host}:{server.port}/ (avsluta med Ctrl+C)")
+    click.echo(f"planchecker lyssnar på http://{host}:{server.port}/ (utvecklingsserver; avsluta "
+               "med Ctrl+C)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -83,8 +83,9 @@ bakom dem, fokusområde för fokusområde och med källa för varje krav.</p>
 <div class="field{% if 'plan' in invalid %} invalid{% endif %}">
 <label for="plan">Verksamhetsplan</label>
 <p class="hint" id="plan-hint">En Excel-fil (.xlsx) ifylld enligt mallen, eller samma innehåll som
-JSON eller YAML. Högst {{ max_size }}.</p>
-<input type="file" id="plan" name="plan" accept=".xlsx,.xlsm,.json,.yaml,.yml" required
+JSON eller YAML. En publicerad plan (Word, PDF med text eller sparad webbsida) går också: dess
+struktur tolkas, och du får en förifylld mall att kontrollera. Högst {{ max_size }}.</p>
+<input type="file" id="plan" name="plan" accept=".xlsx,.xlsm,.json,.yaml,.yml,.docx,.pdf,.html,.htm" required
  aria-describedby="plan-hint{% if 'plan' in invalid %} upload-error{% endif %}"
  {%- if 'plan' in invalid %} aria-invalid="true"{% endif %}>
 </div>
@@ -135,6 +136,7 @@ RESULT = """\
 {% from "macros.html" import source %}
 {% block main %}
 <h1>Granskning av {{ plan.name }}, planår {{ plan.year }}</h1>
+{% if notice %}<p class="notice"><strong>Obs!</strong> {{ notice }}</p>{% endif %}
 <p class="verdict verdict-{{ verdict }}">{{ verdict_text }}</p>
 {% if notes %}
 <section class="notes" aria-labelledby="notes-heading">
@@ -243,7 +245,7 @@ Listan skapas från regelfilerna.</p>
 <td data-label="Krav"><strong>{{ rule.title }}</strong><br>{{ rule.message }}
 {%- if rule.area %}<br>Fokusområde: {{ rule.area }}{% endif %}<br>Planår {{ rule.years }}</td>
 <td data-label="Nivå">{{ rule.severity }}</td>
-<td data-label="Källa">{{ source(rule) }}</td></tr>
+<td data-label="Källa">{{ source(rule) }}<br>{{ rule.basis }}: {{ rule.basis_note }}</td></tr>
 {% endfor %}
 </tbody>
 </table>

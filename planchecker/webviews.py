@@ -14,7 +14,7 @@ from typing import Any
 from planchecker import writers
 from planchecker.findings import COVERAGE_LABELS, Finding, Report
 from planchecker.limits import MB, megabytes
-from planchecker.rulebook import SEVERITY_LABELS, Catalogue
+from planchecker.rulebook import BASIS_LABELS, SEVERITY_LABELS, Catalogue
 
 # A report format larger than this is not embedded in the result page (a 30,000-row plan's JSON
 # report is ~14 MB); the page then points to the API and the command line instead.
@@ -28,9 +28,9 @@ FORMATS = (
 _STATE_OF_LABEL = {label: code for code, label in COVERAGE_LABELS.items()}
 
 
-def link(url: str) -> str | None:
+def link(url: str | None) -> str | None:
     """Only web addresses become links; anything else (say `javascript:`) stays text."""
-    return url if url.startswith(("https://", "http://")) else None
+    return url if url is not None and url.startswith(("https://", "http://")) else None
 
 
 def packs_view(catalogue: Catalogue) -> list[dict[str, Any]]:
@@ -44,6 +44,7 @@ def rules_view(catalogue: Catalogue) -> dict[str, Any]:
         rules = [{"id": b.id, "title": b.rule.title, "message": b.rule.message,
                   "area": b.rule.area, "years": b.years.label(),
                   "severity": SEVERITY_LABELS[b.rule.severity],
+                  "basis": BASIS_LABELS[b.rule.basis], "basis_note": b.rule.basis_note,
                   "source": b.rule.source.cite(), "url": link(b.rule.source.url)}
                  for b in catalogue.rules if b.pack.id == pack.id]
         packs.append({"title": pack.title, "source": pack.source.cite(),
@@ -58,6 +59,7 @@ def result_view(report: Report, catalogue: Catalogue) -> dict[str, Any]:
         "plan": {"name": report.plan_name, "year": report.plan_year},
         "verdict": report.verdict,
         "verdict_text": writers.verdict_text(report),
+        "notice": report.notice,
         "facts": facts(report),
         "engine_errors": report.engine_errors,
         "downloads": downloads(report),
@@ -108,6 +110,18 @@ def render_format(report: Report, fmt: str) -> bytes:
         return plan_workbook(report)
     text = writers.render_html(report) if fmt == "html" else writers.render_json(report)
     return text.encode("utf-8")
+
+
+def imported_download(imported: Any, report: Report) -> dict[str, str]:
+    """The pre-filled template of a plan read from a published document, as a data: link."""
+    from planchecker.docimport import imported_workbook
+
+    data = imported_workbook(imported)
+    slug = re.sub(r"\W+", "-", report.plan_name.lower()).strip("-")[:60] or "plan"
+    return {"label": "Förifylld Excel-mall med var varje rad stod i dokumentet",
+            "size": megabytes(len(data)), "name": f"plan-{slug}-{report.plan_year}.xlsx",
+            "href": f"data:{XLSX_MIME};base64," + base64.b64encode(data).decode("ascii"),
+            "note": ""}
 
 
 def downloads(report: Report) -> list[dict[str, str]]:

@@ -98,6 +98,8 @@ def _plan_summary(ws: Worksheet, report: Report) -> None:
         ("Varav uppfyllda genom undantag", report.requirements_waived()),
         ("Resultat", verdict_text(report)),
     ]
+    if report.notice:  # read from a published document: say so before anything else
+        rows.insert(0, ("Obs!", report.notice))
     for number, (label, value) in enumerate(rows, start=3):
         put(ws, number, 1, label, font=BOLD)
         put(ws, number, 2, value, number_format=PERCENT if label.startswith("Andel") else None)

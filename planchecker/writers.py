@@ -110,7 +110,9 @@ def plain(text: str) -> str:
 def header_lines(report: Report) -> list[str]:
     packs = ", ".join(p.title for p in report.packs) or "inga"
     name = plain(report.plan_name)
+    notice = [f"Obs! {plain(report.notice)}", ""] if report.notice else []
     return [
+        *notice,
         f"Plan: {name} ({type_label(report.plan_type)}), planår {report.plan_year}",
         f"Fil: {plain(report.file)}   Bedömd per: {report.as_of.isoformat()}"
         + (f"   Uppföljning: {report.period}" if report.period else ""),
@@ -380,6 +382,8 @@ def fact_rows(report: Report) -> list[tuple[str, object]]:
 def render_markdown(report: Report) -> str:
     """A report to attach to a tjänsteutlåtande: facts, verdict, coverage, findings, waivers."""
     out = [f"# Granskning av verksamhetsplan: {md(report.plan_name)} {report.plan_year}", ""]
+    if report.notice:
+        out += [f"> **Obs!** {md(report.notice)}", ""]
     out += md_table(["Uppgift", "Värde"], [list(row) for row in fact_rows(report)])
     out += ["", f"**Resultat:** {md(verdict_text(report))}"]
     if report.engine_errors:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 
+import planchecker  # noqa: F401 - first, so that openpyxl keeps its standard parser (see there)
 from hypothesis import HealthCheck, settings
 
 # The compiled-pattern cache (planchecker/regexcache.py) of a test run, and of every process it

@@ -73,13 +73,15 @@ def applies(bound: BoundRule, plan: Plan, ctx: PlanContext) -> bool:
     years = rule.applies.years or pack.years
     if year < years.first or (years.last is not None and year > years.last):
         return False
-    adopted = _field(pack, "adopted")
+    adopted = _field(pack, "adopted")  # "2020-03-23", "2013-04" or "2018": the year is what counts
     before_adoption = _field(when, "before_adoption")
-    if before_adoption is not None and adopted is not None and (year <= adopted.year) != before_adoption:
+    if before_adoption is not None and adopted is not None and (year <= int(str(adopted)[:4])) != before_adoption:
         return False
     if rule.applies.namnd_types is not None and plan.namnd.type not in rule.applies.namnd_types:
         return False
-    if when.sakerhetskanslig is not None and plan.namnd.sakerhetskanslig != when.sakerhetskanslig:
+    # Kommunstyrelsen counts as säkerhetskänslig from plan year 2018 whatever its plan says.
+    sakerhetskanslig = plan.namnd.sakerhetskanslig or (plan.namnd.type == "kommunstyrelse" and year >= 2018)
+    if when.sakerhetskanslig is not None and sakerhetskanslig != when.sakerhetskanslig:
         return False
     if when.periods is not None and ctx.period not in when.periods:
         return False
@@ -110,10 +112,9 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
         has = any(i.kind == check.item and area & set(i.topics) for i in items)
         return set() if has else {RawFinding(rid)}
     if isinstance(check, GoalHas):
-        linked = {
-            x.goal_id
-            for x in (plan.activities if check.item == "activity" else plan.indicators)
-        }
+        linked = _and_above(
+            {x.goal_id for x in (plan.activities if check.item == "activity" else plan.indicators)}, plan
+        )
         out = set()
         for item in items:
             if item.kind != "goal" or not item.topics:
@@ -137,10 +138,16 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
         if not docs:
             return set()
         if check.within == "mandate_period":
-            start = dt.date(first_year_of_mandate(plan.namnd.year), 1, 1)
+            # The new fullmäktige takes office on 15 October of the election year.
+            start = dt.date(first_year_of_mandate(plan.namnd.year) - 1, 10, 15)
             current = any(d.decided is not None and d.decided >= start for d in docs)
         else:
             current = any(d.decided is not None and _months(d.decided, ctx.as_of) <= check.within for d in docs)
+        if check.unless_older_than is not None:
+            # A warning band below an error rule: silent when even the newest is older (or undated).
+            ages = [_months(d.decided, ctx.as_of) for d in docs if d.decided is not None]
+            if not ages or min(ages) > check.unless_older_than:
+                return set()
         return set() if current else {RawFinding(rid)}
     if isinstance(check, ReferencesResolve):
         return _dangling(rid, check.link, plan)
@@ -167,6 +174,19 @@ def evaluate_rule(bound: BoundRule, plan: Plan, items: Sequence[HasTopics], ctx:
     if isinstance(check, Notice):
         return {RawFinding(rid)}
     raise AssertionError(check)
+
+
+def _and_above(goal_ids: set[str | None], plan: Plan) -> set[str | None]:
+    """A goal counts as linked when it or any goal below it (via parent) is linked."""
+    parents = {g.id: g.parent for g in plan.goals}
+    result = set(goal_ids)
+    frontier = [g for g in goal_ids if g in parents]
+    while frontier:
+        above = parents.get(frontier.pop())  # type: ignore[arg-type]
+        if above is not None and above in parents and above not in result:
+            result.add(above)
+            frontier.append(above)
+    return result
 
 
 def _dangling(rid: str, link: str, plan: Plan) -> set[RawFinding]:

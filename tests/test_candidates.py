@@ -75,8 +75,10 @@ def test_missing_activity_names_the_untagged_items_that_came_close(report: Repor
     assert ssk.candidates == (Candidate("activity", "A2", SAK, 0.35, ("tillträdeskontroll",)),)
     goal = _finding(report, "SAK20-HOT-MAL")
     assert goal.candidates == (Candidate("goal", "M2", HOT, 0.45, ("KIA", "tillbud")),)
+    # The program-wide mål rule (any of the program's areas) names the same goal.
+    assert _finding(report, "SAK20-MAL").candidates == goal.candidates
     # Other findings (documents, other areas) name nobody.
-    named = {"SAK20-HOT-AKT", "SAK20-SSK-AKT", "SAK20-HOT-MAL"}
+    named = {"SAK20-HOT-AKT", "SAK20-SSK-AKT", "SAK20-HOT-MAL", "SAK20-MAL"}
     assert all(not f.candidates for f in report.findings if f.rule_id not in named)
 
 

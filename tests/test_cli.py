@@ -31,7 +31,7 @@ def runner() -> CliRunner:
 @pytest.fixture()
 def samples(tmp_path: Path) -> Path:
     folder = tmp_path / "planer"
-    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("source", "*.md"))
+    shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("source", "dokument", "*.md"))
     return folder
 
 

@@ -165,7 +165,7 @@ CORPUS = [
          "not-a-workbook", ".xlsb"),
     Case("docx", "plan.xlsx", lambda: zip_of({"[Content_Types].xml": b"<Types/>",
                                               "word/document.xml": b"<w:document/>"}),
-         "prose-document", "ett Word-dokument (.docx). planchecker läser planen ur Excel-mallen"),
+         "prose-document", "ett Word-dokument (.docx) men heter som en arbetsbok"),
     Case("csv", "plan.xlsx",
          lambda: "Id;Mål;Nivå\nM1;Trygg stad;KF-mål\nM2;Säker stad;KF-mål\n".encode("cp1252"),
          "text-disguised", "CSV"),

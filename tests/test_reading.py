@@ -162,7 +162,7 @@ def valid_xlsx(tmp_path: Path) -> bytes:
         ("plan.xlsx", "Id;Mål;Nivå\nM1;Trygg stad;KF-mål\nM2;Säker stad;KF-mål\n",
          "text-disguised"),
         ("plan.xlsx", '{"namnd": {}}', "text-disguised"),
-        ("plan.pdf", b"%PDF-1.4\x00\x01", "prose-document"),
+        ("plan.pdf", b"%PDF-1.4\x00\x01", "bad-syntax"),  # read as a document, broken
         ("plan.json", '{"namnd": {"name": "X",, }', "bad-syntax"),
         ("plan.yaml", "namnd: [unclosed\n", "bad-syntax"),
         ("plan.yaml", "- en lista\n- inte en plan\n", "bad-structure"),
@@ -367,20 +367,22 @@ def test_size_limit_message_gives_the_real_size(tmp_path: Path) -> None:
     assert result.problems[0].message.startswith("plan.xlsx är 20,1 MB; högst 20 MB tas emot.")
 
 
-@pytest.mark.parametrize("name, what", [("plan.pdf", "en PDF-fil"),
-                                        ("plan.docx", "ett Word-dokument (.docx)")])
+# A document under its own name (.docx, .pdf) is read as one (tests/test_docimport.py); under a
+# workbook's name it is refused with the advice to give it its own name.
+@pytest.mark.parametrize("name, what", [("plan.xlsx", "en PDF-fil"),
+                                        ("plan.xlsx", "ett Word-dokument (.docx)")])
 def test_a_plan_as_a_document_is_told_to_use_the_template(tmp_path: Path, name: str,
                                                           what: str) -> None:
-    if name.endswith(".pdf"):
+    if what.startswith("en PDF"):
         data = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj <<>> endobj\n"
     else:
         data = zip_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"})
     result = read_plan(write(tmp_path, name, data))
     assert result.flatten() == [("prose-document", None, None, None)]
     assert result.problems[0].message == (
-        f"Filen är {what}. planchecker läser planen ur Excel-mallen: skapa mallen med "
-        "`planchecker template -o plan.xlsx`, för in planens mål, aktiviteter, indikatorer och "
-        "RSA-risker där och kontrollera den filen.")
+        f"Filen är {what} men heter som en arbetsbok eller JSON/YAML-plan. Ge den dess egen "
+        "filändelse (.docx eller .pdf): då tolkas planen ur dokumentet, och `planchecker import` "
+        "skriver den som en förifylld Excel-mall att kontrollera.")
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ input is built in code (the builders live in benchmarks/hostile.py, which measur
 
 from __future__ import annotations
 
+import gc
+import io
 import json
 import os
 import re
@@ -20,12 +22,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from werkzeug.test import EnvironBuilder
 from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks import hostile
 from planchecker import history as history_module
-from planchecker import outputs, review, xlsxparts
+from planchecker import outputs, review, web, webpool, xlsxparts
 from planchecker.cli import cli
 from planchecker.filenames import shown, shown_name
 from planchecker.history import History, exclusive_lock
@@ -35,6 +38,7 @@ from planchecker.reading import read_plan
 from tests.golden_cases import checker
 
 SOURCES = Path(__file__).resolve().parents[1] / "sample_plans" / "source"
+MB = 1024 * 1024
 
 # --- 1. scanners over untrusted XML are linear --------------------------------------------------
 
@@ -427,3 +431,84 @@ def test_a_review_worker_over_its_memory_budget_fails_that_plan_alone(
     problems = by_file["stor-plan.json"].problems
     assert [p.code for p in problems] == ["over-budget"]
     assert "för mycket minne att granska (mer än 40 MB)" in problems[0].describe()
+
+
+# --- 5. the web server -----------------------------------------------------------------------------
+
+
+def _upload(client: Any, data: bytes, name: str) -> Any:
+    # Our own builder, closed after: the test client keeps a large body in a temporary file.
+    builder = EnvironBuilder(path="/api/check", method="POST",
+                             data={"plan": (io.BytesIO(data), name)},
+                             content_type="multipart/form-data")
+    try:
+        return client.open(builder)
+    finally:
+        builder.close()
+
+
+def test_an_upload_name_of_ninety_cjk_characters_is_checked() -> None:
+    name = "計画" * 45 + ".json"  # 270 bytes in UTF-8: past the 255-byte file-name limit
+    client = web.create_app().test_client()
+    response = _upload(client, (SOURCES / "skarpnack-sdn-2021.yaml").read_bytes(), name)
+    assert response.status_code == 400  # YAML under a .json name: read, refused, named
+    assert len(web.upload_name(name).encode()) <= 200 and web.upload_name(name).endswith(".json")
+    assert "Planen kunde inte läsas" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [(Limits(max_seconds=1), "Planen tog för lång tid att granska (mer än 1 s) och avbröts."),
+     (Limits(max_memory=40 * MB), "Planen tog för mycket minne att granska (mer än 40 MB) och "
+                                  "avbröts.")],
+    ids=["time", "memory"])
+# Flask's test client leaves a large multipart upload's temporary file to the garbage collector
+# (seen with a bare Flask app too); collected at the end of this test, its warning is ignored here.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_a_web_request_over_its_budget_fails_alone_and_the_server_goes_on(
+        limits: Limits, message: str) -> None:
+    client = web.create_app(limits=limits).test_client()
+    started = time.monotonic()
+    over = _upload(client, big_plan(), "stor-plan.json")
+    assert over.status_code == 400
+    assert message in over.get_json()["message"]
+    assert [p["code"] for p in over.get_json()["problems"]] == ["over-budget"]
+    assert time.monotonic() - started < 60
+    after = _upload(client, (SOURCES / "skarpnack-sdn-2021.yaml").read_bytes(), "plan.yaml")
+    assert after.status_code == 200, after.get_json()
+    assert after.get_json()["plan"]["name"] == "Skarpnäcks stadsdelsnämnd"
+    del over
+    gc.collect()
+
+
+def test_a_request_that_finds_every_check_busy_gets_503(tmp_path: Path) -> None:
+    app = web.create_app(limits=Limits(max_seconds=7))
+    settings = app.extensions["planchecker"]
+    pool = webpool.pool_for(settings.rules_dir, settings.checker.catalogue, settings.limits)
+    taken = [pool._slots.get() for _ in range(pool.size)]  # every worker busy
+    try:
+        response = _upload(app.test_client(), b"{}", "plan.json")
+    finally:
+        for slot in taken:
+            pool._slots.put(slot)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert response.get_json()["error"] == "Servern är upptagen"
+
+
+def test_serve_runs_waitress_and_the_development_server_only_with_debug() -> None:
+    assert "--debug" in CliRunner().invoke(web.serve_command, ["--help"]).output
+    source = Path(web.__file__).read_text(encoding="utf-8")
+    assert "from waitress.server import create_server" in source
+
+
+# --- 7. small things -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_nan_and_infinity_are_named_as_not_a_number(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(f"namnd: {{name: Skarpnäck, type: stadsdelsnamnd, year: {value}}}\n",
+                    encoding="utf-8")
+    [problem] = read_plan(path).problems
+    assert "Värdet är inget tal (NaN eller oändligt); skriv ett vanligt tal." in problem.describe()

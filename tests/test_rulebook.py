@@ -125,7 +125,7 @@ def test_default_as_of_is_end_of_plan_year_for_past_plans() -> None:
 def test_the_bundled_catalogue_loads() -> None:
     catalogue = load_catalogue()
     assert len(catalogue.rules) >= 1
-    assert all(r.rule.source.url.startswith("http") for r in catalogue.rules)
+    assert all(r.rule.source.url is None or r.rule.source.url.startswith("https://") for r in catalogue.rules)
 
 
 def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
@@ -136,7 +136,23 @@ def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
         for name, topics in pack.areas.items():
             parsed, unknown = parse_fokusomraden(name)
             assert unknown == [], (pack.id, name)
-            assert set(parsed) == set(topics), (pack.id, name)
+            # An area may be wider than its name (area 5 of 2018–2021 also counts
+            # informationssäkerhet) or a law's area may share a program's name (one coverage row)
+            # while checking part of it: the typed name must lead into the area either way.
+            assert set(parsed) & set(topics), (pack.id, name)
+
+
+def test_coverage_shows_sakerhetsskydd_och_informationssakerhet_once() -> None:
+    """The säkerhetsprogram's area 3, the säkerhetsskydd law and the cybersäkerhetslag are one row."""
+    from planchecker.checking import Checker
+
+    plan = Plan.model_validate({"namnd": {"name": "Kommunstyrelsen", "type": "kommunstyrelse", "year": 2026}})
+    report = Checker().check(plan, "ks.json", PlanContext(as_of=dt.date(2026, 12, 31)))
+    assert report.areas.count("Säkerhetsskydd och informationssäkerhet") == 1
+    assert "Informationssäkerhet" not in report.areas and "Säkerhetsskydd" not in report.areas
+    # All three sources' aktivitet rules report under that one row.
+    in_row = {f.rule_id for f in report.findings if f.area == "Säkerhetsskydd och informationssäkerhet"}
+    assert {"SAK20-SSK-AKT", "SSK-AKT", "CSL-INFO-AKT"} <= in_row
 
 
 def test_no_rule_cites_a_program_of_a_later_period_than_the_plans_it_judges() -> None:

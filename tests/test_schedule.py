@@ -34,8 +34,8 @@ def _rule_ids(checker: Checker, plan: Plan, as_of: dt.date, period: str | None =
     return {f.rule_id for f in report.findings if f.status == "fail"}
 
 
-def _plan(year: int, **lists: Any) -> Plan:
-    return Plan.model_validate({"namnd": {"name": "Testnämnden", "type": "facknamnd", "year": year}, **lists})
+def _plan(year: int, ntype: str = "facknamnd", **lists: Any) -> Plan:
+    return Plan.model_validate({"namnd": {"name": "Testnämnden", "type": ntype, "year": year}, **lists})
 
 
 def test_an_activity_turns_overdue_the_day_after_its_end(checker: Checker) -> None:
@@ -47,16 +47,31 @@ def test_an_activity_turns_overdue_the_day_after_its_end(checker: Checker) -> No
     assert "ILS-AKT-FORSENAD" not in _rule_ids(checker, done, dt.date(2021, 4, 1))
 
 
-def test_an_rsa_expires_at_the_mandate_period_boundary(checker: Checker) -> None:
-    """An RSA from 2022 is current for a 2022 plan; for 2023 (year 1 of 2023–2026) it is due by
-    31 October, and from 2024 on it is simply outdated."""
+def test_the_city_rsa_expires_at_the_mandate_period_boundary(checker: Checker) -> None:
+    """Kommunstyrelsen's RSA from 2022 is current for a 2022 plan; for 2023 (year 1 of 2023–2026) it
+    is due by 31 October, and from 2024 on it is simply outdated."""
     documents = [{"name": "RSA 2022", "type": "rsa", "decided": "2022-05-01"}]
-    assert not {"LEH-RSA-AKTUELL", "LEH-RSA-AKTUELL-AR1"} & _rule_ids(checker, _plan(2022, documents=documents),
-                                                                     dt.date(2022, 12, 31))
-    plan_2023 = _plan(2023, documents=documents)
+    ks = "kommunstyrelse"
+    assert not {"LEH-RSA-AKTUELL", "LEH-RSA-AKTUELL-AR1"} & _rule_ids(
+        checker, _plan(2022, ks, documents=documents), dt.date(2022, 12, 31))
+    plan_2023 = _plan(2023, ks, documents=documents)
     assert "LEH-RSA-AKTUELL-AR1" not in _rule_ids(checker, plan_2023, dt.date(2023, 10, 31))
     assert "LEH-RSA-AKTUELL-AR1" in _rule_ids(checker, plan_2023, dt.date(2023, 11, 1))
-    assert "LEH-RSA-AKTUELL" in _rule_ids(checker, _plan(2024, documents=documents), dt.date(2024, 6, 1))
+    assert "LEH-RSA-AKTUELL" in _rule_ids(checker, _plan(2024, ks, documents=documents), dt.date(2024, 6, 1))
+    # Decided after the new fullmäktige took office (15 October 2022): counts for 2023–2026.
+    autumn = [{"name": "RSA 2022", "type": "rsa", "decided": "2022-10-20"}]
+    assert "LEH-RSA-AKTUELL" not in _rule_ids(checker, _plan(2024, ks, documents=autumn), dt.date(2024, 6, 1))
+
+
+def test_a_namnd_rsa_ages_by_the_month(checker: Checker) -> None:
+    """A nämnd's yearly RSA: a warning after 15 months, an error (and no warning) after 24."""
+    plan = _plan(2023, documents=[{"name": "RSA 2022", "type": "rsa", "decided": "2022-05-01"}])
+    assert not {"LEH-RSA-NAMND-AKTUELL", "LEH-RSA-NAMND-AKTUELL-15"} & _rule_ids(checker, plan, dt.date(2023, 8, 31))
+    later = _rule_ids(checker, plan, dt.date(2023, 9, 1))
+    assert "LEH-RSA-NAMND-AKTUELL-15" in later and "LEH-RSA-NAMND-AKTUELL" not in later
+    old = _plan(2024, documents=[{"name": "RSA 2022", "type": "rsa", "decided": "2022-05-01"}])
+    oldest = _rule_ids(checker, old, dt.date(2024, 6, 1))
+    assert "LEH-RSA-NAMND-AKTUELL" in oldest and "LEH-RSA-NAMND-AKTUELL-15" not in oldest
 
 
 def test_a_document_past_its_valid_date_expires(checker: Checker) -> None:
@@ -168,7 +183,8 @@ def test_schedule_commands_from_the_command_line(tmp_path: Path) -> None:
     assert listed.exit_code == 0 and "T2" in listed.output
     diff = runner.invoke(cli, ["schedule", "diff", "1", "2", "--history", str(db)])
     assert diff.exit_code == 0, diff.output
-    assert "Kvarstående brister (3)" in diff.output and "Nya brister (0)" in diff.output
+    # The four documented gaps K1–K4 of the Skarpnäck sample (sample_plans/README.md).
+    assert "Kvarstående brister (4)" in diff.output and "Nya brister (0)" in diff.output
     missing = runner.invoke(cli, ["schedule", "diff", "1", "9", "--history", str(db)])
     assert missing.exit_code == 2 and "Körning 9 finns inte" in missing.output
 

@@ -13,10 +13,12 @@ from planchecker.topics import (
     Classifier,
     Thresholds,
     TopicScore,
+    VocabularyScorer,
     classify_plan,
     default_vocabulary_dir,
     fold_text,
 )
+from planchecker.vocabulary import load_vocabulary
 from tools.topic_scores import HELDOUT, LABELLED, load_labelled, micro, render, score
 
 KRIS, CIV, SAK, INFO, OLY, HOT, BRO = (
@@ -373,10 +375,11 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
     ],
 )
 def test_scores_and_judgments(
-    classifier: Classifier, text: str, kind: str | None,
-    expected: list[tuple[Topic, float, str, str, str]],
+    text: str, kind: str | None, expected: list[tuple[Topic, float, str, str, str]],
 ) -> None:
-    """(topic, score, judgment, one of its evidence terms, one term against it) per topic."""
+    """(topic, score, judgment, one of its evidence terms, one term against it) per topic, on the
+    vocabulary's own scale (the model's part is tested in tests/test_topicmodel.py)."""
+    classifier = Classifier(VocabularyScorer(*load_vocabulary(default_vocabulary_dir())))
     result = classifier.classify(text, kind)  # type: ignore[arg-type]
     assert [(s.topic, s.score, result.judgment(s)) for s in result.scores] == [
         (topic, score, judgment) for topic, score, judgment, _, _ in expected]

@@ -99,4 +99,6 @@ def test_fifty_uploads_from_ten_threads(server: tuple[str, Path]) -> None:
     wrong = [(name, status) for name, status, body in results
              if status != 200 or body != expected[name]]
     assert wrong == []
-    assert list(tmpdir.iterdir()) == []
+    # No upload is left behind; pymp-* is multiprocessing's own folder for the socket of the
+    # checks' fork server (webpool), there while the server runs and removed when it stops.
+    assert [p for p in tmpdir.iterdir() if not p.name.startswith("pymp-")] == []

@@ -283,7 +283,7 @@ def test_table_header_and_verdict() -> None:
     lines = writers.render_table(plan_report("sodermalm-sdn-2020")).splitlines()
     assert lines[0] == "Plan: Södermalms stadsdelsnämnd (Stadsdelsnämnd), planår 2020"
     assert lines[2].startswith("Regelpaket: Stockholms stads säkerhetsprogram 2020–2023")
-    assert lines[-1] == "Planen har brister: 1 fel, 1 varning, 0 upplysningar, 1 med undantag."
+    assert lines[-1] == "Planen har brister: 1 fel, 0 varningar, 2 upplysningar, 1 med undantag."
 
 
 def test_counts_are_written_in_swedish() -> None:

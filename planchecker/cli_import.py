@@ -1,0 +1,85 @@
+"""`planchecker import`: a published plan document (.docx, .pdf, .html) into the Excel template.
+
+The structure is inferred (see docstructure); the template comes back pre-filled, each row with
+its place in the document, and a sheet "Att kontrollera" listing what was guessed or left out,
+for the planner to correct before the plan is checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planchecker.problems import InputError, PlancheckerError
+
+_TYPES = "stadsdelsnämnd, facknämnd, bolagsstyrelse eller kommunstyrelse"
+
+
+def _namnd_type(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from planchecker.model import parse_namnd_type
+
+    if value is not None and parse_namnd_type(value) is None:
+        raise click.BadParameter(f"{value!r} är ingen nämndtyp; skriv {_TYPES}.")
+    return value
+
+
+IMPORT_EXIT_HELP = """\b
+Slutkoder:
+  0  mallen skrevs
+  2  dokumentet kunde inte läsas, saknar planstruktur eller säger inte
+     nämnd, typ eller år (ange då --namnd, --typ, --ar), eller felaktigt kommando"""
+
+
+@click.command("import", epilog=IMPORT_EXIT_HELP)
+@click.argument("document", metavar="DOKUMENT", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Excel-filen som ska skrivas (standard: dokumentets namn med .xlsx).")
+@click.option("--namnd", metavar="NAMN",
+              help="Nämndens eller bolagets namn (går före det dokumentets rubrik säger).")
+@click.option("--typ", "namnd_type", callback=_namnd_type, metavar="TYP",
+              help=f"Nämndtyp: {_TYPES} (går före dokumentet).")
+@click.option("--ar", "year", type=click.IntRange(2000, 2100), metavar="ÅR",
+              help="Planåret (går före dokumentet).")
+def import_command(document: Path, output: Path | None, namnd: str | None,
+                   namnd_type: str | None, year: int | None) -> None:
+    """Läs en publicerad verksamhetsplan (.docx, .pdf med textlager, .html) och skriv Excel-mallen
+    förifylld med mål, indikatorer, aktiviteter och RSA-risker.
+
+    Strukturen tolkas ur dokumentets rubriker, listor, tabeller och ord som Mål, Nämndmål,
+    Måluppfyllelse, Aktiviteter och Risk. Varje rad får sin plats i dokumentet, och bladet
+    "Att kontrollera" listar det som gissades eller lämnades utanför. Granska mallen och kör
+    sedan planchecker check på den.
+    """
+    from planchecker import docimport, sniffing
+    from planchecker.cli import _write_output
+    from planchecker.limits import Limits
+    from planchecker.problem_sink import ProblemSink
+    from planchecker.reading import load_document_bytes, read_document
+
+    sink = ProblemSink(str(document), Limits.from_env())
+    data = load_document_bytes(document, sink)
+    if data is None:
+        raise InputError(sink.items)
+    kind, suffix = sniffing.sniff(data), document.suffix.lower()
+    hints = docimport.NamndHints(name=namnd, type=namnd_type, year=year)
+    imported = read_document(data, suffix, kind, sink, hints)
+    if imported is None and not sink.items:
+        raise PlancheckerError(f"{document.name} är inget dokument som kan importeras; "
+                               "import läser .docx, .pdf (med textlager) och .html/.htm. "
+                               "En .xlsx-, .json- eller .yaml-plan kontrolleras direkt med "
+                               "planchecker check.")
+    if imported is None or sink.items:
+        raise InputError(sink.items)
+    target = output or document.with_suffix(".xlsx")
+    if target.resolve() == document.resolve():
+        raise PlancheckerError("Utfilen får inte vara samma fil som dokumentet; ange -o.")
+    from planchecker.docstructure import KIND_LABELS
+
+    counts = imported.inferred.counts()
+    click.echo(f"Plan: {imported.plan.namnd.name}, planår {imported.plan.namnd.year}", err=True)
+    click.echo("Hittade: " + ", ".join(f"{counts[k]} {w}" for k, w in
+                                        KIND_LABELS.items()) + ".", err=True)
+    click.echo(f"Att kontrollera: {docimport.rows(len(imported.inferred.notes))} (bladet "
+               f"{docimport.CHECK_SHEET}).", err=True)
+    _write_output(docimport.imported_workbook(imported), target)

@@ -1,0 +1,212 @@
+"""A small learned topic model beside the vocabulary: one logistic model per topic.
+
+The vocabulary (rules/vocabulary/*.yaml) finds the phrases a säkerhetssamordnare names; on real
+plans that is three lines in four. The rest are worded in everyday language ("trygg och säker
+kommun", "Extremt snöfall", "Robust kommunikation", "hot/våld"), and whether a word like
+"trygghet" or "pandemin" serves a topic depends on the words around it. The model weighs both:
+
+- the vocabulary's own judgment, per topic (a strong or a weak term found) and per term, so a
+  term an expert adds to the YAML counts at once through its topic's weight;
+- word stems and word beginnings of the folded line (compounds share their first part:
+  "trygghetsvandring", "krisledningsövning"), which meet inflections and compounds alike;
+- the row kind (a one-word line in an RSA table is a hazard; the same word in prose is not).
+
+Its weights are data (`topic_model.json` beside the vocabulary), written by
+`python -m tools.train_topic_model` from the training part of the corpus and the authors' own
+labelled lines, byte for byte the same on every run. Scoring is a few dictionary look-ups per word:
+deterministic, no dependency, no download.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planchecker.model import Topic
+
+MODEL_FILE = "topic_model.json"
+FORMAT = 1
+
+# Swedish inflection and derivation endings, longest first; what is left must keep 4 letters.
+_SUFFIXES = tuple(sorted((
+    "heterna", "heten", "heter", "arnas", "ernas", "ornas", "andet", "arna", "erna", "orna",
+    "ande", "ende", "aste", "ades", "ats", "ade", "are", "ast", "het", "ens", "ets", "ers",
+    "ars", "ors", "en", "et", "ar", "er", "or", "as", "es", "ad", "at", "a", "e", "s",
+), key=len, reverse=True))
+_MIN_STEM = 4
+_PREFIX = 5
+# Words too common in plans to say anything alone (they still count inside features of others).
+_STOP = frozenset("""
+och att det som en ett den de for med till pa av ar i om har inte kan ska vara eller sa sin sitt
+sina vid under efter mot fran alla samt dessa detta denna var vi man nar hur vilka vilket ocksa
+""".split())
+
+
+_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _SUFFIXES}, reverse=True))
+_SUFFIX_SET = frozenset(_SUFFIXES)
+
+
+def stem(word: str) -> str:
+    """A light Swedish stem: the longest listed ending cut while four letters remain."""
+    for length in _SUFFIX_LENGTHS:
+        if len(word) - length >= _MIN_STEM and word[-length:] in _SUFFIX_SET:
+            return word[:-length]
+    return word
+
+
+@functools.lru_cache(maxsize=65536)
+def _keys(word: str) -> tuple[str, ...]:
+    if word in _STOP or len(word) < 2 or word.isdigit():
+        return ()
+    if len(word) > _PREFIX + 2:
+        return ("s:" + stem(word), "p:" + word[:_PREFIX])
+    return ("s:" + stem(word),)
+
+
+def word_features(folded: str) -> dict[str, str]:
+    """Features of the words of a folded line, each with the word that gave it (its evidence)."""
+    found: dict[str, str] = {}
+    for word in folded.split():
+        for key in _keys(word):
+            found.setdefault(key, word)
+    return found
+
+
+@dataclass(frozen=True)
+class VocabularyHits:
+    """What the vocabulary found in one line: per topic, its terms and whether one was strong."""
+
+    terms: Mapping[Topic, tuple[str, ...]]
+    strong: frozenset[Topic]
+
+
+def features(folded: str, kind: str | None, hits: VocabularyHits) -> dict[str, str]:
+    """Every feature of one line, mapped to the readable evidence it stands for."""
+    found = word_features(folded)
+    for topic, terms in hits.terms.items():
+        level = "v:" if topic in hits.strong else "w:"
+        found[level + topic.value] = terms[0]
+        for term in terms:
+            found["t:" + term] = term
+    found["k:" + (kind or "none")] = ""
+    return found
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    topic: Topic
+    score: float
+    evidence: tuple[str, ...]  # the words and terms that spoke most for the topic
+
+
+class TopicModel:
+    """Weights per topic and feature, as trained by tools/train_topic_model.py."""
+
+    def __init__(self, bias: Sequence[float], rows: Mapping[str, tuple[tuple[int, float], ...]],
+                 evidence_count: int = 3) -> None:
+        """`bias` per topic in Topic order; `rows` per feature only its non-zero weights, as
+        (topic index, weight): a line's features are a dozen look-ups and a few additions."""
+        self._topics = tuple(Topic)
+        self._bias = list(bias)
+        self._rows = dict(rows)
+        self._evidence_count = evidence_count
+
+    @classmethod
+    def of(cls, bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]]
+           ) -> TopicModel:
+        """A model from weights per topic, as the trainer holds them."""
+        index = {t: i for i, t in enumerate(Topic)}
+        return cls([float(bias.get(t, 0.0)) for t in Topic],
+                   {f: tuple((index[t], w) for t, w in by_topic.items() if w)
+                    for f, by_topic in weights.items()})
+
+    @classmethod
+    def read(cls, path: Path) -> TopicModel:
+        """Read a weights file; a broken one raises ValueError naming it."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError(f"okänt format {data.get('format')!r}, väntade {FORMAT}")
+            if data["topics"] != [t.value for t in Topic]:
+                raise ValueError(f"ämnena {data['topics']!r} är inte {[t.value for t in Topic]!r}")
+            count = len(Topic)
+            bias = [float(b) for b in data["bias"]]
+            rows: dict[str, tuple[tuple[int, float], ...]] = {}
+            for feature, row in data["weights"].items():
+                if len(row) != count:
+                    raise ValueError(f"{feature!r} har {len(row)} vikter, inte {count}")
+                rows[feature] = tuple((i, float(w)) for i, w in enumerate(row) if w)
+            if len(bias) != count:
+                raise ValueError(f"bias har {len(bias)} värden, inte {count}")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError,
+                AttributeError, ValueError) as exc:
+            raise ValueError(f"{path.name}: kan inte läsas som ämnesmodell: {exc}") from None
+        return cls(bias, rows)
+
+    def score(self, found: Mapping[str, str]) -> list[ModelScore]:
+        """A probability per topic, in topic order (no evidence: see `evidence`)."""
+        return [ModelScore(topic, _probability(total), ())
+                for topic, total in zip(self._topics, self._totals(found), strict=True)]
+
+    def sure(self, found: Mapping[str, str], probability: float) -> list[ModelScore]:
+        """The topics whose probability is at least `probability`, with their evidence."""
+        # Compared as log-odds: most lines are sure of nothing, and then no exp() is needed.
+        threshold = math.log(probability / (1 - probability))
+        return [ModelScore(topic, _probability(total), self.evidence(found, topic))
+                for topic, total in zip(self._topics, self._totals(found), strict=True)
+                if total >= threshold]
+
+    def _totals(self, found: Mapping[str, str]) -> list[float]:
+        totals = list(self._bias)
+        rows = self._rows
+        for feature in found:
+            row = rows.get(feature)
+            if row:
+                for i, weight in row:
+                    totals[i] += weight
+        return totals
+
+    def evidence(self, found: Mapping[str, str], topic: Topic) -> tuple[str, ...]:
+        """The words and terms that raised `topic` most in this line, strongest first."""
+        i = self._topics.index(topic)
+        parts = []
+        for feature, shown in found.items():
+            for j, weight in self._rows.get(feature, ()):
+                if j == i and weight > 0 and shown:
+                    parts.append((weight, shown))
+        parts.sort(key=lambda part: (-part[0], part[1]))
+        return tuple(dict.fromkeys(shown for _, shown in parts))[: self._evidence_count]
+
+
+def _probability(total: float) -> float:
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+def dump_weights(bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]],
+                 about: Mapping[str, object], digits: int = 2, smallest: float = 0.05) -> str:
+    """The weights file's text: sorted, rounded, one feature a line, so diffs stay readable.
+
+    A weight under `smallest` is left out: it moves no judgment, and every weight kept is work for
+    every line the model reads.
+    """
+    topics = list(Topic)
+
+    def rounded(value: float) -> float:
+        result = round(value, digits)
+        return 0.0 if abs(result) < smallest else result
+
+    rows = {feature: [rounded(by_topic.get(t, 0.0)) for t in topics]
+            for feature, by_topic in sorted(weights.items())}
+    rows = {feature: row for feature, row in rows.items() if any(row)}
+    lines = ["{", f'"format": {FORMAT},', f'"about": {json.dumps(dict(about), ensure_ascii=False, sort_keys=True)},',
+             f'"topics": {json.dumps([t.value for t in topics])},',
+             f'"bias": {json.dumps([rounded(bias[t]) for t in topics])},', '"weights": {']
+    entries = [f"{json.dumps(feature, ensure_ascii=False)}: {json.dumps(row)}"
+               for feature, row in rows.items()]
+    lines.append(",\n".join(entries))
+    lines += ["}", "}"]
+    return "\n".join(lines) + "\n"

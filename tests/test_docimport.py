@@ -1,0 +1,475 @@
+"""Published plan documents (.docx, .pdf, .html) read into the plan model (issue 17).
+
+The structure step is tested on blocks written by hand; the format readers on documents written
+in code (python-docx, fpdf2, an HTML string) by benchmarks/imports/render.py; `planchecker import`
+and `check` end to end; hostile documents refused with their code and in bounded time.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks.imports.__main__ import predicted, score
+from benchmarks.imports.corpus import CORPUS
+from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_html, write_pdf
+from planchecker.cli import cli
+from planchecker.docblocks import Block, split_marker
+from planchecker.docimport import CHECK_SHEET, PLACE_HEADER
+from planchecker.docstructure import infer
+from planchecker.reading import read_plan
+
+TITLE = Block("heading", "Verksamhetsplan 2022 för Skarpnäcks stadsdelsnämnd", level=1)
+
+
+def kinds(blocks: list[Block]) -> list[tuple[str, str, str | None]]:
+    """(kind, text, parent mål's text) of each item the structure step finds."""
+    found = infer(blocks).items
+    return [(i.kind, i.text, found[i.parent].text if i.parent is not None else None)
+            for i in found]
+
+
+# --- the structure step, on blocks ----------------------------------------------------------------
+
+
+def test_lettered_maluppfyllelse_under_goal_headings_are_indicators_of_that_goal() -> None:
+    blocks = [TITLE,
+              Block("heading", "Mål 1: Stadsdelen är trygg", level=2),
+              Block("paragraph", "Nämnden arbetar förebyggande med polisen."),
+              Block("paragraph", "Måluppfyllelse:"),
+              Block("paragraph", "A. Andelen trygga invånare ska vara minst 80 %."),
+              Block("paragraph", "B. Antal trygghetsvandringar."),
+              Block("heading", "Mål 2: Verksamheten klarar en kris", level=2),
+              Block("paragraph", "Måluppfyllelse:"),
+              Block("paragraph", "A. Andel enheter med kontinuitetsplan.")]
+    assert kinds(blocks) == [
+        ("goal", "Stadsdelen är trygg", None),
+        ("indicator", "Andelen trygga invånare ska vara minst 80 %.", "Stadsdelen är trygg"),
+        ("indicator", "Antal trygghetsvandringar.", "Stadsdelen är trygg"),
+        ("goal", "Verksamheten klarar en kris", None),
+        ("indicator", "Andel enheter med kontinuitetsplan.", "Verksamheten klarar en kris"),
+    ]
+    assert infer(blocks).items[1].target == "minst 80 %"
+
+
+def test_a_goal_tree_of_labelled_bullets_links_by_indentation() -> None:
+    blocks = [TITLE, Block("heading", "Mål", level=2),
+              Block("list", "KF-mål: En trygg stad", level=0),
+              Block("list", "Nämndmål: Krisledningen är övad", level=1),
+              Block("list", "Indikator: Antal övningar", level=2),
+              Block("list", "Målvärde", level=2),
+              Block("list", "Aktivitet: Öva krisledningen", level=2),
+              Block("list", "Nämndmål: Skolorna är trygga", level=1),
+              Block("list", "Aktivitet: Trygghetsvandringar", level=2)]
+    assert kinds(blocks) == [
+        ("goal", "En trygg stad", None),
+        ("goal", "Krisledningen är övad", "En trygg stad"),
+        ("indicator", "Antal övningar", "Krisledningen är övad"),
+        ("activity", "Öva krisledningen", "Krisledningen är övad"),
+        ("goal", "Skolorna är trygga", "En trygg stad"),
+        ("activity", "Trygghetsvandringar", "Skolorna är trygga"),
+    ]
+    assert [g.level for g in infer(blocks).items if g.kind == "goal"] == \
+        ["KF-mål", "Nämndmål", "Nämndmål"]
+
+
+def test_running_text_links_an_activity_to_the_goal_it_names() -> None:
+    blocks = [TITLE, Block("heading", "Mål 1. Trygg stad", level=2),
+              Block("heading", "Mål 2. Robust verksamhet", level=2),
+              Block("heading", "Aktiviteter", level=2),
+              Block("list", "Ta fram kontinuitetsplaner (bidrar till mål 2)"),
+              Block("list", "Trygghetsvandringar, bidrar till mål 1")]
+    assert kinds(blocks)[2:] == [
+        ("activity", "Ta fram kontinuitetsplaner (bidrar till mål 2)", "Robust verksamhet"),
+        ("activity", "Trygghetsvandringar, bidrar till mål 1", "Trygg stad"),
+    ]
+
+
+def test_rsa_table_gives_risks_and_their_measures_as_activities() -> None:
+    rows = (("Nr", "Risk", "Sannolikhet", "Konsekvens", "Åtgärd"),
+            ("R7", "Elavbrott", "3", "hög", "Reservkraft"),
+            ("R8", "Översvämning", "", "2", ""))
+    inferred = infer([TITLE, Block("table", rows=rows, place="tabell 1")])
+    risk, action, incomplete = inferred.items
+    assert (risk.kind, risk.risk_id, risk.probability, risk.consequence) == ("risk", "R7", 3, 4)
+    assert (action.kind, action.text) == ("activity", "Reservkraft")
+    assert incomplete.probability is None
+    assert any("Sannolikhet eller konsekvens saknas" in n.reason and n.place == "tabell 1, rad 3"
+               for n in inferred.notes)
+
+
+def test_name_type_and_year_come_from_the_title() -> None:
+    inferred = infer([TITLE, Block("heading", "Mål 1: Trygg", level=2)])
+    assert (inferred.name, inferred.namnd_type, inferred.year) == \
+        ("Skarpnäcks stadsdelsnämnd", "stadsdelsnamnd", 2022)
+
+
+def test_an_unlabelled_list_under_a_goal_is_guessed_and_noted() -> None:
+    inferred = infer([TITLE, Block("heading", "Mål 1: Trygg", level=2),
+                      Block("list", "Genomföra trygghetsvandringar", place="stycke 3"),
+                      Block("list", "Andel trygga invånare", place="stycke 4")])
+    assert [i.kind for i in inferred.items] == ["goal", "activity", "indicator"]
+    assert [n.place for n in inferred.notes] == ["stycke 3", "stycke 4"]
+
+
+def test_split_marker_keeps_years_and_plain_text() -> None:
+    assert split_marker("A. Andel trygga") == ("A.", "Andel trygga")
+    assert split_marker("2. Robust") == ("2.", "Robust")
+    assert split_marker("2022 års mål") == (None, "2022 års mål")
+    assert split_marker("Andel trygga") == (None, "Andel trygga")
+
+
+# --- each format, end to end ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doc_format", ["docx", "html", "pdf"])
+@pytest.mark.parametrize("spec", [s for s in CORPUS if s["id"] in
+                                  ("heby-effektmal", "linkoping-krisberedskap", "vasterviks-rsa")],
+                         ids=lambda s: s["id"])
+def test_each_format_reads_every_gold_item_with_its_kind_and_goal(
+        tmp_path: Path, doc_format: str, spec: dict[str, object]) -> None:
+    path = tmp_path / f"plan.{doc_format}"
+    path.write_bytes(WRITERS[doc_format](layout(spec)))
+    result = read_plan(path)
+    assert result.problems == [] and result.plan is not None
+    counts = score(predicted(result.plan), gold(spec))
+    assert counts["found"] == counts["gold"] == counts["matched"] == counts["kind"] == \
+        counts["link"]
+    assert result.notice and "inte ur en ifylld mall" in result.notice
+
+
+def test_fixtures_are_deterministic() -> None:
+    spec = CORPUS[0]
+    for write in (write_docx, write_html, write_pdf):
+        assert write(layout(spec)) == write(layout(spec))
+
+
+# --- planchecker import and check ---------------------------------------------------------------
+
+
+def test_import_writes_the_template_with_places_and_what_to_check(tmp_path: Path) -> None:
+    document = tmp_path / "plan.docx"
+    document.write_bytes(write_docx(layout(next(s for s in CORPUS if s["id"] == "vasterviks-rsa"))))
+    result = CliRunner().invoke(cli, ["import", str(document), "-o", str(tmp_path / "ut.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "Hittade: 1 mål, 1 indikatorer, 4 aktiviteter, 4 risker." in result.stderr
+    book = openpyxl.load_workbook(tmp_path / "ut.xlsx")
+    goals = list(book["Mål"].iter_rows(values_only=True))
+    assert goals[0][-1] == PLACE_HEADER and goals[1][1].startswith("Samhällsviktig")
+    assert goals[1][-1] == "tabell 1, rad 2"
+    risks = list(book["RSA"].iter_rows(values_only=True))
+    assert [r[0] for r in risks[1:]] == ["R1", "R2", "R3", "R4"]
+    assert any("RSA-tabellen" in str(row[2]) for row in book[CHECK_SHEET].iter_rows(values_only=True))
+    # the imported template is a plan that reads back to the same plan as the document
+    assert read_plan(tmp_path / "ut.xlsx").plan.without_locations() == \
+        read_plan(document).plan.without_locations()
+
+
+def test_check_reads_a_document_and_says_its_structure_was_inferred(tmp_path: Path) -> None:
+    document = tmp_path / "plan.html"
+    document.write_bytes(write_html(layout(CORPUS[0])))
+    result = CliRunner().invoke(cli, ["check", str(document), "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Obs! Planens struktur har tolkats ur en webbsida")
+    assert "2 mål, 3 indikatorer, 3 aktiviteter, 0 risker" in result.stdout
+
+
+def test_a_document_without_name_asks_for_it(tmp_path: Path) -> None:
+    document = tmp_path / "plan.html"
+    document.write_bytes(write_html([Block("heading", "Mål 1: Trygg", level=2)]))
+    result = CliRunner().invoke(cli, ["import", str(document)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "ange --namnd" in result.stderr and "ange --ar" in result.stderr
+    result = CliRunner().invoke(cli, ["import", str(document), "--namnd", "Kulturnämnden",
+                                      "--typ", "facknämnd", "--ar", "2024"])
+    assert result.exit_code == 0, result.output
+    assert read_plan(tmp_path / "plan.xlsx").plan.namnd.name == "Kulturnämnden"
+
+
+def test_a_document_without_plan_structure_is_refused(tmp_path: Path) -> None:
+    document = tmp_path / "brev.html"
+    document.write_bytes(write_html([TITLE, Block("paragraph", "Hej! Här kommer protokollet.")]))
+    result = read_plan(document)
+    assert [p.code for p in result.problems] == ["no-plan-structure"]
+
+
+def test_a_pdf_without_text_is_called_scanned(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 50, 50)
+    document = tmp_path / "skannad.pdf"
+    document.write_bytes(bytes(pdf.output()))
+    result = read_plan(document)
+    assert [p.code for p in result.problems] == ["scanned-document"]
+    assert "textigenkänning" in result.problems[0].message
+
+
+def test_an_encrypted_pdf_is_refused(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="ägare", user_password="hemligt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, "Mål 1: Trygg")
+    document = tmp_path / "låst.pdf"
+    document.write_bytes(bytes(pdf.output()))
+    assert [p.code for p in read_plan(document).problems] == ["encrypted-document"]
+
+
+# --- hostile documents ----------------------------------------------------------------------------
+
+
+def _elapsed(path: Path) -> tuple[list[str], float]:
+    start = time.perf_counter()
+    codes = [p.code for p in read_plan(path).problems]
+    return codes, time.perf_counter() - start
+
+
+def test_docx_zip_bomb_is_refused_by_the_workbook_zip_checks(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * (300 * 1024 * 1024))
+    document = tmp_path / "bomb.docx"
+    document.write_bytes(buffer.getvalue())
+    codes, seconds = _elapsed(document)
+    assert codes == ["hostile-content"] and seconds < 5
+
+
+def test_docx_with_a_dtd_is_refused(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", '<!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>')
+    document = tmp_path / "dtd.docx"
+    document.write_bytes(buffer.getvalue())
+    assert [p.code for p in read_plan(document).problems] == ["hostile-content"]
+
+
+def test_pdf_stream_bomb_is_refused_before_the_pdf_reader(tmp_path: Path) -> None:
+    bomb = zlib.compress(b"\0" * (210 * 1024 * 1024), 9)
+    data = (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(bomb)).encode() + b" /Filter /FlateDecode"
+            b" >>\nstream\n" + bomb + b"\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n")
+    document = tmp_path / "bomb.pdf"
+    document.write_bytes(data)
+    codes, seconds = _elapsed(document)
+    assert codes == ["hostile-content"] and seconds < 10
+
+
+def test_pdf_with_too_many_objects_is_refused(tmp_path: Path) -> None:
+    objects = b"".join(b"%d 0 obj\n<< >>\nendobj\n" % n for n in range(1, 200_010))
+    document = tmp_path / "objekt.pdf"
+    document.write_bytes(b"%PDF-1.4\n" + objects + b"%%EOF\n")
+    codes, seconds = _elapsed(document)
+    assert codes == ["hostile-content"] and seconds < 5
+
+
+def test_deeply_nested_html_is_refused(tmp_path: Path) -> None:
+    document = tmp_path / "djup.html"
+    document.write_bytes(b"<html><body>" + b"<div>" * 100_000 + "Mål 1: Trygg</body></html>".encode())
+    codes, seconds = _elapsed(document)
+    assert codes == ["hostile-content"] and seconds < 5
+
+
+def test_an_oversized_web_page_is_refused(tmp_path: Path) -> None:
+    document = tmp_path / "stor.html"
+    document.write_bytes(b"<html><body><p>" + b"a " * (6 * 1024 * 1024) + b"</p></body></html>")
+    assert [p.code for p in read_plan(document).problems] == ["too-large"]
+
+
+# --- the upload page ------------------------------------------------------------------------------
+
+
+def test_upload_page_checks_a_document_and_offers_the_prefilled_template() -> None:
+    import base64
+    import re
+
+    from planchecker import web
+    from tests.web_support import multipart
+
+    data = write_docx(layout(next(s for s in CORPUS if s["id"] == "vasterviks-rsa")))
+    body, content_type = multipart({}, {"plan": ("plan.docx", data)})
+    response = web.create_app().test_client().post("/check", data=body,
+                                                   content_type=content_type)
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert "Obs!</strong> Planens struktur har tolkats ur ett Word-dokument" in page
+    links = dict((name, payload) for payload, name in re.findall(
+        r'href="data:[^,"]*;base64,([^"]+)" download="([^"]+)"', page))
+    template = next(name for name in links if name.startswith("plan-"))
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(links[template])))
+    assert CHECK_SHEET in book.sheetnames and book["RSA"].max_row == 5
+
+
+def test_the_excel_report_of_a_document_opens_with_the_notice(tmp_path: Path) -> None:
+    document = tmp_path / "plan.pdf"
+    document.write_bytes(write_pdf(layout(CORPUS[0])))
+    out = tmp_path / "rapport.xlsx"
+    result = CliRunner().invoke(cli, ["check", str(document), "--format", "xlsx", "-o", str(out),
+                                      "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    summary = openpyxl.load_workbook(out).worksheets[0]
+    assert summary["A3"].value == "Obs!" and "tolkats ur en PDF-fil" in summary["B3"].value
+
+
+# --- fuzz -----------------------------------------------------------------------------------------
+
+_WORDS = st.sampled_from(["Mål 1:", "Nämndmål", "KF-mål:", "Måluppfyllelse:", "Aktiviteter",
+                          "Indikator:", "A.", "B.", "•", "bidrar till mål 2", "Risk", "Trygg",
+                          "Andel", "Genomföra", "2022", "Sannolikhet", "Konsekvens", "", "3"])
+_TEXT = st.lists(_WORDS, max_size=6).map(" ".join)
+_BLOCK = st.one_of(
+    st.builds(Block, kind=st.just("heading"), text=_TEXT, level=st.integers(1, 9)),
+    st.builds(Block, kind=st.just("list"), text=_TEXT, level=st.integers(0, 5),
+              marker=st.sampled_from([None, "A.", "•", "1."])),
+    st.builds(Block, kind=st.just("paragraph"), text=_TEXT),
+    st.builds(Block, kind=st.just("table"),
+              rows=st.lists(st.lists(_TEXT, min_size=1, max_size=5).map(tuple), max_size=4)
+              .map(tuple)))
+
+
+@given(st.lists(_BLOCK, max_size=30))
+def test_structure_step_takes_any_blocks_and_links_only_to_goals(blocks: list[Block]) -> None:
+    inferred = infer(blocks)
+    for item in inferred.items:
+        assert item.parent is None or inferred.items[item.parent].kind == "goal"
+
+
+@given(st.lists(st.sampled_from(["<ul>", "</ul>", "<li>", "</li>", "<ol type='A'>", "</ol>",
+                                 "<h2>", "</h2>", "<table>", "<tr>", "<td>", "</td>", "</table>",
+                                 "<p>", "<b>", "</b>", "Mål 1: Trygg", "Aktiviteter", "x",
+                                 "<script>", "</script>", "&amp;", "<br>"]), max_size=60))
+def test_html_reader_takes_any_tag_soup(parts: list[str]) -> None:
+    from planchecker.docreaders import html_blocks
+
+    for block in html_blocks("".join(parts).encode(), max_depth=200):
+        assert block.kind in ("heading", "list", "paragraph", "table")
+
+
+def test_labels_without_their_marks_are_still_labels() -> None:
+    # OCR and old exports drop the marks of å, ä and ö: "Namndmal", "Maluppfyllelse"
+    blocks = [Block("heading", "Verksamhetsplan 2021 Kulturnamnden", level=1),
+              Block("heading", "Namndmal 1: Biblioteken ar trygga", level=2),
+              Block("paragraph", "Maluppfyllelse:"),
+              Block("list", "Andel trygga besokare"),
+              Block("paragraph", "Atgarder:"),
+              Block("list", "Utbilda personalen i hot och vald")]
+    inferred = infer(blocks)
+    assert kinds(blocks) == [
+        ("goal", "Biblioteken ar trygga", None),
+        ("indicator", "Andel trygga besokare", "Biblioteken ar trygga"),
+        ("activity", "Utbilda personalen i hot och vald", "Biblioteken ar trygga")]
+    assert (inferred.name, inferred.year) == ("Kulturnamnden", 2021)
+
+
+def test_a_long_pdf_drops_running_headers_and_page_numbers_and_places_items_by_page(
+        tmp_path: Path) -> None:
+    from benchmarks.imports.render import stressed
+
+    spec = stressed({"layout": "lettered", "title": "Verksamhetsplan 2022 Kulturnämnden",
+                     "goals": [{"number": str(n), "label": "Mål", "text": f"Mål nummer {n} nås",
+                                "indicators": [f"Andel nöjda besökare {n}"],
+                                "activities": [f"Genomföra insats {n}"]} for n in range(1, 16)]})
+    document = tmp_path / "lang.pdf"
+    document.write_bytes(write_pdf(layout(spec), running=True))
+    result = read_plan(document)
+    assert result.problems == [] and result.plan is not None
+    assert score(predicted(result.plan), gold(spec))["found"] == len(gold(spec)) == 45
+    notes = " ".join(n.text for n in result.imported.inferred.notes)
+    assert "beslutad av nämnden" not in notes and "Sida 2" not in notes
+    assert result.imported.places[("Mål", "M15")].startswith("sida ")
+    assert result.imported.places[("Mål", "M15")] != "sida 1"
+
+
+SAMPLE_DOCUMENTS = Path(__file__).resolve().parents[1] / "sample_plans" / "dokument"
+
+
+@pytest.mark.parametrize(("name", "spec_id", "write"), [
+    ("jarfalla-ks-2021.docx", "jarfalla-sakerhet", write_docx),
+    ("spanga-tensta-sdn-2021.pdf", "stockholm-ils-sdn", write_pdf)])
+def test_sample_documents_are_the_corpus_documents_and_import(
+        tmp_path: Path, name: str, spec_id: str, write: object) -> None:
+    spec = next(s for s in CORPUS if s["id"] == spec_id)
+    assert (SAMPLE_DOCUMENTS / name).read_bytes() == write(layout(spec))  # type: ignore[operator]
+    result = CliRunner().invoke(cli, ["import", str(SAMPLE_DOCUMENTS / name),
+                                      "-o", str(tmp_path / "plan.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert read_plan(tmp_path / "plan.xlsx").plan is not None
+
+
+@pytest.mark.parametrize("v_align", ["TOP", "MIDDLE"])
+def test_an_rsa_table_without_ruling_lines_in_a_pdf_is_read_row_by_row(v_align: str) -> None:
+    from planchecker.docreaders import pdf_blocks
+
+    rows = (("Risk", "Sannolikhet", "Konsekvens", "Åtgärd"),
+            ("Långvarigt elavbrott i hela kommunen under flera dygn", "3", "4",
+             "Reservkraft till äldreboenden och skolor i hela kommunen"),
+            ("Brand", "2", "4", "Öva utrymning"))
+    blocks = [TITLE, Block("paragraph", "Riskerna nedan bedöms efter sannolikhet och konsekvens "
+                           "enligt stadens metod för risk- och sårbarhetsanalys."),
+              Block("table", rows=rows),
+              Block("paragraph", "Texten efter tabellen är lång nog att gå över flera kolumner "
+                    "men hör inte till tabellen.")]
+    found = infer(pdf_blocks(write_pdf(blocks, v_align=v_align), 500)).items
+    assert [(i.kind, i.text, i.probability, i.consequence) for i in found] == [
+        ("risk", rows[1][0], 3, 4), ("activity", rows[1][3], None, None),
+        ("risk", "Brand", 2, 4), ("activity", "Öva utrymning", None, None)]
+
+
+def test_a_pdf_with_too_many_pages_is_refused_before_its_text_is_read(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(201):
+        pdf.add_page()
+    document = tmp_path / "tjock.pdf"
+    document.write_bytes(bytes(pdf.output()))
+    codes, seconds = _elapsed(document)
+    assert codes == ["too-large"] and seconds < 5
+    assert "201 sidor; högst 200" in read_plan(document).problems[0].message
+
+
+def test_options_win_over_the_title_and_a_bad_type_is_refused(tmp_path: Path) -> None:
+    document = SAMPLE_DOCUMENTS / "jarfalla-ks-2021.docx"
+    out = tmp_path / "plan.xlsx"
+    result = CliRunner().invoke(cli, ["import", str(document), "-o", str(out), "--ar", "2022",
+                                      "--typ", "Facknämnd"])
+    assert result.exit_code == 0, result.output
+    namnd = read_plan(out).plan.namnd
+    assert (namnd.name, namnd.type, namnd.year) == ("Järfälla kommunstyrelse", "facknamnd", 2022)
+    result = CliRunner().invoke(cli, ["import", str(document), "--typ", "landsting"])
+    assert result.exit_code == 2 and "'landsting' är ingen nämndtyp" in result.output
+
+
+def test_a_line_that_is_only_a_goal_label_opens_a_list_of_goals() -> None:
+    blocks = [TITLE, Block("paragraph", "Nämndmål:"),
+              Block("list", "Stadsdelen är trygg"), Block("list", "Verksamheten är robust")]
+    assert kinds(blocks) == [("goal", "Stadsdelen är trygg", None),
+                             ("goal", "Verksamheten är robust", None)]
+
+
+def test_the_json_report_of_a_document_follows_the_report_schema() -> None:
+    import json
+
+    import jsonschema
+
+    schema = json.loads((SAMPLE_DOCUMENTS.parents[1] / "schemas" / "report.schema.json")
+                        .read_text(encoding="utf-8"))
+    result = CliRunner().invoke(cli, ["check", str(SAMPLE_DOCUMENTS / "spanga-tensta-sdn-2021.pdf"),
+                                      "--format", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, schema)
+    assert report["plan"]["inferred_structure"].startswith("Planens struktur har tolkats ur en PDF")

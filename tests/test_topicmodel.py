@@ -1,0 +1,198 @@
+"""The topic model beside the vocabulary: real lines, its evidence, its weights file, the corpus.
+
+The lines below are verbatim lines of public plans and RSA reports from the training part of the
+corpus (tests/data/topics_corpus/), or phrasings named in shared/topics.md; the frozen test split
+is only ever scored in aggregate.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.topic_corpus import load_lines
+from benchmarks.topics import score_lines
+from planchecker.model import Topic
+from planchecker.topicmodel import MODEL_FILE, TopicModel, stem, word_features
+from planchecker.topics import Classifier, default_vocabulary_dir
+from tools import train_topic_model
+
+KRIS, CIV, SAK, INFO, OLY, HOT, BRO = (
+    Topic.krisberedskap, Topic.civilt_forsvar, Topic.sakerhetsskydd, Topic.informationssakerhet,
+    Topic.forebygga_olyckor, Topic.hot_och_vald, Topic.brottsforebyggande,
+)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.load(default_vocabulary_dir())
+
+
+def topics_of(classifier: Classifier, text: str, kind: str) -> set[Topic]:
+    return set(classifier.classify(text, kind).topics)  # type: ignore[arg-type]
+
+
+# Everyday wording of real plans that the vocabulary of the lines' authors missed.
+REAL_TOPIC_LINES = [
+    ("Trygg och säker kommun", "goal", BRO),  # the umbrella goal: trygghet at least
+    ("Det ska vara tryggt och säkert att bo, arbeta och vistas i Nacka.", "goal", BRO),
+    ("Extremt snöfall", "risk", KRIS),  # a hazard in one or two words on an RSA row
+    ("Sjukdomar", "risk", KRIS),
+    ("Telefoni, mobiltelefoni, internet och IT-system", "risk", KRIS),
+    ("Robust kommunikation", "activity", KRIS),
+    ("Stärkt lagerhållning", "activity", KRIS),
+    ("Din hemberedskap", "goal", KRIS),
+    ("Bombhot", "activity", HOT),
+    ("Misstänkta försändelser", "activity", HOT),
+    ("Åtgärder vid hot och trakasserier via e-post, sms eller sociala medier", "goal", HOT),
+    ("Vår målsättning är att antalet oönskade händelser ska minska.", "goal", OLY),
+    ("Kommunalt handlingsprogram", "goal", OLY),
+    ("Störningsjour och trygghetsbil under kvällar/nätter och helger", "activity", BRO),
+    ("Om det uppkommer önskemål om grannsamverkan så lovar vi att bistå.", "activity", BRO),
+    ("Konfidentialitet: att informationen endast finns tillgänglig för behöriga.", "activity",
+     INFO),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "topic"), REAL_TOPIC_LINES, ids=lambda v: str(v)[:30])
+def test_real_lines_find_their_topic(classifier: Classifier, text: str, kind: str,
+                                     topic: Topic) -> None:
+    assert topic in topics_of(classifier, text, kind)
+
+
+# False friends of real plans: the year of the pandemic, "behöriga lärare", care and school.
+REAL_NONE_LINES = [
+    ("2020 präglades av pandemin.", "activity"),
+    ("Alla verksamheter påverkades av pandemin.", "activity"),
+    ("Fler behöriga lärare", "goal"),
+    ("Trygg förskolemiljö för alla barn", "goal"),
+    # The false friend cut out is still the context that cancels "känner sig trygga".
+    ("Trygg förskolemiljö där alla barn känner sig trygga", "goal"),
+    ("Trygg och säker vård för alla patienter", "goal"),
+    ("Trygghetslarm installeras hos brukare inom hemtjänsten", "activity"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), REAL_NONE_LINES, ids=lambda v: str(v)[:30])
+def test_false_friends_stay_none(classifier: Classifier, text: str, kind: str) -> None:
+    assert topics_of(classifier, text, kind) == set()
+
+
+def test_a_hazard_word_counts_only_on_a_risk_row(classifier: Classifier) -> None:
+    assert topics_of(classifier, "El", "risk") == {KRIS}
+    assert topics_of(classifier, "El", "activity") == set()
+
+
+def test_a_term_meets_its_plural(classifier: Classifier) -> None:
+    # "trygghetskamera" in the vocabulary; the plural drops the final -a.
+    assert topics_of(classifier, "Fler trygghetskameror vid pendeltågsstationen", "activity") == {BRO}
+
+
+def test_the_model_decides_a_weak_only_line_and_names_its_words(classifier: Classifier) -> None:
+    # "trygghet" alone is a weak term (trygghet in care, school and work is not the topic): the
+    # vocabulary alone does not decide this line, the model weighing its words does.
+    line = "Hållbart arbete för trygghet"
+    vocabulary_only = Classifier.load(_vocabulary_without_model())
+    assert topics_of(vocabulary_only, line, "goal") == set()
+    judged = classifier.classify(line, "goal")
+    assert judged.topics == (BRO,)
+    assert "trygghet" in judged.evidence  # the word as written in the line
+    # The rest is the vocabulary's term and the model's words, each as the line writes them.
+    words = [e for e in judged.evidence if not e.startswith("{")]
+    assert len(words) >= 2 and all(word in line.split() for word in words)
+
+
+def test_the_model_raises_a_weak_score_only_and_keeps_the_terms(classifier: Classifier) -> None:
+    # "belysning" is weak: the vocabulary alone scores it 0.35 (near). The model leans towards
+    # trygghet but is not sure: still near, never lower than the vocabulary's score, and the
+    # evidence keeps the term beside the model's words.
+    vocabulary_only = Classifier.load(_vocabulary_without_model())
+    before = vocabulary_only.classify("Belysningen i parken ses över", "activity").scores
+    after = classifier.classify("Belysningen i parken ses över", "activity")
+    assert [(s.topic, s.score) for s in before] == [(BRO, 0.35)]
+    assert after.topics == () and [s.topic for s in after.near] == [BRO]
+    assert 0.35 <= after.near[0].score < classifier.thresholds.decide
+    assert after.near[0].evidence[0] == "belysning"
+
+
+def test_a_strong_term_decides_without_the_model(classifier: Classifier) -> None:
+    judged = classifier.classify("Ta fram kontinuitetsplaner för hemtjänsten", "activity")
+    assert judged.topics == (KRIS,)
+    assert judged.evidence == ("kontinuitetsplan",)
+
+
+def test_a_term_an_expert_adds_counts_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(default_vocabulary_dir(), folder)
+    path = folder / "civilt_forsvar.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {term: värnplikt}\n", encoding="utf-8")
+    edited = Classifier.load(folder)
+    assert (folder / MODEL_FILE).exists()
+    assert topics_of(edited, "Information till värnpliktiga medarbetare", "activity") == {CIV}
+
+
+def _vocabulary_without_model() -> Path:
+    target = Path(__file__).parent / ".vocabulary_without_model"
+    if not target.exists():
+        shutil.copytree(default_vocabulary_dir(), target,
+                        ignore=shutil.ignore_patterns(MODEL_FILE))
+    return target
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _clean_copy() -> object:
+    yield None
+    shutil.rmtree(Path(__file__).parent / ".vocabulary_without_model", ignore_errors=True)
+
+
+def test_swedish_stems_meet_inflections() -> None:
+    assert stem("kontinuitetsplaner") == stem("kontinuitetsplanen") == "kontinuitetsplan"
+    assert stem("risker") == stem("riskerna") == "risk"
+    assert stem("hot") == "hot"  # short words are left alone
+    assert set(word_features(" trygghetsvandringar och ")) == {"s:trygghetsvandring", "p:trygg"}
+
+
+def test_shipped_weights_are_what_the_trainer_writes() -> None:
+    # Byte for byte: the same corpus and vocabulary give the same file. After editing the
+    # vocabulary, run `python -m tools.train_topic_model`.
+    shipped = (default_vocabulary_dir() / MODEL_FILE).read_text(encoding="utf-8")
+    assert train_topic_model.build() == shipped
+
+
+def test_the_trainer_never_reads_the_test_split() -> None:
+    trained = {example.text for example in train_topic_model.examples()}
+    test_lines = [line for line in load_lines() if line.split == "test"]
+    assert test_lines and not any(line.text in trained for line in test_lines)
+
+
+def test_a_broken_weights_file_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(default_vocabulary_dir(), folder)
+    (folder / MODEL_FILE).write_text('{"format": 1, "topics": ["krisberedskap"]}', encoding="utf-8")
+    with pytest.raises(ValueError, match=f"{MODEL_FILE}: kan inte läsas som ämnesmodell"):
+        Classifier.load(folder)
+    data = json.loads((default_vocabulary_dir() / MODEL_FILE).read_text(encoding="utf-8"))
+    data["format"] = 99
+    (folder / MODEL_FILE).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="okänt format 99"):
+        Classifier.load(folder)
+
+
+def test_model_scores_are_probabilities() -> None:
+    model = TopicModel.read(default_vocabulary_dir() / MODEL_FILE)
+    scores = model.score({"s:trygghet": "trygghet", "k:goal": ""})
+    assert [s.topic for s in scores] == list(Topic)
+    assert all(0 < s.score < 1 for s in scores)
+
+
+def test_the_frozen_test_split_stays_above_todays_floor(classifier: Classifier) -> None:
+    # Aggregate figures only (the split's lines are never shown). The floor is what this
+    # classifier measured when it was introduced (found 0.76, none right 0.948, macro-F1 0.81),
+    # rounded down: a change that loses ground on real lines nobody tuned on fails here.
+    scores = score_lines(classifier, [line for line in load_lines() if line.split == "test"])
+    assert scores.topic_found >= 0.75
+    assert scores.none_right >= 0.94
+    assert scores.macro_f1 >= 0.80
