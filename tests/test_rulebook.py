@@ -173,7 +173,7 @@ def test_rule_file_errors_are_one_line_each_with_file_line_rule_and_field(tmp_pa
     second = GOOD_RULE.replace("X-KRIS-MAL", "X-KRIS-AKT").replace("severity: error", "severity: fatal")
     message = _error(tmp_path, "\n" + HEAD + first + second)
     assert message.splitlines() == [
-        "pack0.yaml:9: X-KRIS-MAL: source.url: String should match pattern '^https?://'",
+        "pack0.yaml:9: X-KRIS-MAL: source.url: String should match pattern '^https://'",
         "pack0.yaml:16: X-KRIS-AKT: severity: Input should be 'error', 'warning' or 'info'",
     ]
 
