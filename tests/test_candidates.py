@@ -13,7 +13,7 @@ import pytest
 
 from planchecker import web, writers
 from planchecker.findings import Candidate, Finding, NearMisses, Report
-from planchecker.model import Activity, Goal, Namnd, NamndType, Plan, Topic
+from planchecker.model import Activity, Goal, Indicator, Namnd, NamndType, Plan, Risk, Topic
 from planchecker.template import write_plan_xlsx
 from planchecker.topics import Classification, ItemTopics, Thresholds, TopicScore
 from planchecker.workbook import plan_workbook
@@ -221,3 +221,22 @@ def test_candidates_are_named_closest_first_each_once_with_its_best_topic() -> N
         ("M8", Topic.krisberedskap, 0.35),
     ]
     assert near.candidates(rule)[0].evidence == ("ord-hot_och_vald",)
+
+
+def test_every_kind_of_item_keeps_its_row_and_items_are_listed_by_kind(tmp_path: Path) -> None:
+    """A finding on a risk names its row in the RSA sheet like any other item, and the report
+    lists mål, indikatorer, aktiviteter, risker in that order whatever their ids."""
+    plan = Plan(
+        namnd=Namnd(name="Provnämnden", type=NamndType.stadsdelsnamnd, year=2020),
+        goals=[Goal(id="Z1", text="Ekonomi i balans")],
+        indicators=[Indicator(id="Y1", goal_id="Z1", text="Andel budget i balans")],
+        activities=[Activity(id="X1", goal_id="Z1", text="Månadsuppföljning av ekonomin")],
+        risks=[Risk(id="W1", text="Långvarigt elavbrott", probability=4, consequence=5)],
+    )
+    report = _report(plan, tmp_path)
+    assert [(i.kind, i.id) for i in report.items] == [
+        ("goal", "Z1"), ("indicator", "Y1"), ("activity", "X1"), ("risk", "W1")]
+    rows = {i: (loc.sheet, loc.row) if (loc := report.location_of(i)) else None for i in ("Z1", "Y1", "X1", "W1")}
+    assert rows == {"Z1": ("Mål", 2), "Y1": ("Indikatorer", 2), "X1": ("Aktiviteter", 2), "W1": ("RSA", 2)}
+    uncovered = next(f for f in report.findings if f.subjects == ("W1",))
+    assert "W1 (rad 2)" in writers.render_markdown(report), uncovered
