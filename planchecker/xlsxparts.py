@@ -126,6 +126,21 @@ def verify_members(archive: zipfile.ZipFile, done: set[str]) -> None:
         raise Unreadable("zip-arkivet är trasigt") from exc
 
 
+def count_in_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, token: bytes) -> int:
+    """How often `token` occurs in a member, read in chunks (a token split between two chunks is
+    counted once, in the later one); a broken member is left to the reader to refuse."""
+    count, tail = 0, b""
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                joined = tail + chunk
+                count += joined.count(token)
+                tail = joined[-(len(token) - 1):] if len(token) > 1 else b""
+    except ZIP_ERRORS:
+        pass
+    return count
+
+
 # --- merged ranges ------------------------------------------------------------------------------
 
 _MERGE_REF = re.compile(rb"\bref\s{0,8}=\s{0,8}[\"']([A-Za-z0-9$:]{1,32})")
@@ -301,9 +316,31 @@ def plain_rows(xml: bytes) -> list[int] | None:
         return None
     if not numbers:
         return numbers
-    # Cell references may name rows other than their <row>: bound them by the digits of the last.
-    digits = len(str(numbers[-1]))
-    if re.search(rb'<c r="[A-Z]{1,3}\d{%d}' % (digits + 1), xml):
-        return None
     width = max(map(column_number, set(_WIDE_COLUMN.findall(xml))), default=26)
-    return numbers if (10 ** digits - 1) * width <= MAX_FAST_GRID else None
+    return numbers if _highest_row(xml, numbers[-1]) * width <= MAX_FAST_GRID else None
+
+
+def _highest_row(xml: bytes, last_row: int) -> int:
+    """The highest row any cell reference names: references may name rows other than their
+    <row>'s, and calamine's grid spans them all. References are compared as digit strings of the
+    longest length any has (strings of one length compare as their numbers do), so only the
+    references of that length are collected; a search for each longer length goes first."""
+    for digits in range(7, len(str(last_row)) - 1, -1):
+        pattern = rb'<c r="[A-Z]{1,3}(\d{%d})"' % digits
+        if re.search(pattern, xml):
+            return max(last_row, int(max(re.findall(pattern, xml))))
+    return last_row
+
+
+_CELL_ENDS = (b" ", b"\t", b"\r", b"\n", b">", b"/")
+
+
+def cell_count(xml: bytes) -> int:
+    """How many cells (`<c` tags, prefixed or not) the sheet's XML holds, counted in C without
+    parsing, so that a sheet over the cell limit costs no parser time. A `:c ` in text counts
+    too: an overcount by what text holds, which only matters to a sheet built to be at the limit.
+    """
+    count = sum(xml.count(b"<c" + end) for end in _CELL_ENDS)
+    if b":c" in xml:
+        count += sum(xml.count(b":c" + end) for end in _CELL_ENDS)
+    return count
