@@ -118,12 +118,18 @@ class SheetSource:
     """The rows of one worksheet, with merged values filled down and the row limit applied."""
 
     def __init__(self, books: Books, sheet: SheetPart, sink: ProblemSink) -> None:
-        self.books, self.sink, self.title = books, sink, sheet.title
+        self.books, self.sink, self.title, self.part = books, sink, sheet.title, sheet.part
         xml = xlsxparts.read_member(books.archive, sheet.part, sheet.title)
         books.read_parts.add(sheet.part)
         self.merges = _Merges([])
         self.plain_rows: list[int] | None = None
         self.refused = not self._within_cell_limit(xml)
+        namespace = None if self.refused else xlsxparts.foreign_namespace(xml)
+        if namespace is not None:
+            self.refused = True
+            sink.add("bad-structure", sheet=self.title, detail=f"Bladet {self.title} i "
+                     f"{sink.name} har sina rader i en annan XML-namnrymd ({namespace[:80]}) än "
+                     "Excels, och kan därför inte läsas säkert. Spara om filen i Excel.")
         if self.refused:
             return
         ranges = xlsxparts.merged_ranges(xml, sheet.title, sink)
@@ -192,9 +198,10 @@ class SheetSource:
         # iter_rows uses, minus its gap filling.
         book = self.books.openpyxl()
         try:
-            worksheet = book[self.title]
-            with worksheet._get_source() as source:
-                parser = _careful_parser(source, worksheet._shared_strings, book)
+            # the member `xlsxparts` found, whose name may differ in case from the relationship's
+            # (openpyxl looks that up exactly, and leaves the sheet out when it is not there)
+            with self.books.archive.open(self.part) as source:
+                parser = _careful_parser(source, book.shared_strings, book)
                 for number, parsed in parser.parse():
                     yield _sheet_row(number, parsed, parser.row_formulas)
                     parser.row_formulas = set()
