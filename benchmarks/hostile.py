@@ -351,7 +351,9 @@ def _scanners() -> list[tuple[str, bytes, Callable[[bytes], object]]]:
             ("_formulas_have_results", b"<f ", xlsxparts._formulas_have_results),
             ("plain_rows (<f)", b"<f ", xlsxparts.plain_rows),
             ("plain_rows (<c)", b"<c ", xlsxparts.plain_rows),
-            ("plain_rows (<row)", b"<row ", xlsxparts.plain_rows)]
+            ("plain_rows (<row)", b"<row ", xlsxparts.plain_rows),
+            ("foreign_namespace", b'xmlns="', xlsxparts.foreign_namespace),
+            ("cell_count", b"<c ", xlsxparts.cell_count)]
 
 
 def scaling(base: int = 100_000) -> list[list[str]]:
