@@ -389,17 +389,23 @@ def _yaml_line(text: str, rule_id: str | None) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def _rule_id(data: Any, index: int) -> str | None:
+    try:
+        rule_id = data["rules"][index]["id"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return str(rule_id) if rule_id is not None else None
+
+
 def _describe_error(path: Path, text: str, data: Any, error: ValidationError) -> str:
     lines = []
     for err in error.errors():
         loc = list(err["loc"])
         rule_id = None
         if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            try:
-                rule_id = data["rules"][loc[1]]["id"]
-            except (KeyError, IndexError, TypeError):
-                rule_id = None
-            loc = loc[2:]
+            rule_id = _rule_id(data, loc[1])
+            if rule_id is not None:  # named by its id; an entry without one keeps its position
+                loc = loc[2:]
         msg = err["msg"].removeprefix("Value error, ")
         where = ".".join(str(p) for p in loc) or "(filen)"
         line = _yaml_line(text, rule_id)

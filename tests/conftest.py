@@ -30,3 +30,18 @@ settings.register_profile(
     "long", max_examples=10_000, deadline=2000, suppress_health_check=_SLOW_DATA, print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_sessionstart(session: object) -> None:
+    """Under mutmut, start every test run from a fresh engine.
+
+    mutmut forks each mutant's test run from a process that has already run the tests, so the
+    durable_rules ruleset it inherits was compiled by the unmutated engine and a mutant of the
+    compiler would never be exercised. A new Host compiles the rules again, with the mutant.
+    """
+    # Only mutants of the modules the ruleset is compiled from: recompiling costs a second or two.
+    if os.environ.get("MUTANT_UNDER_TEST", "").startswith(("planchecker.engine.", "planchecker.rulebook.")):
+        from planchecker import engine
+
+        engine._HOST = None
+        engine._REGISTERED.clear()

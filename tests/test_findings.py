@@ -143,6 +143,10 @@ def test_every_waiver_state_is_reported() -> None:
     markdown = writers.render_markdown(report)
     for state in ("| använt |", "| oanvänt |", "| utgånget |", "| okänd regel |"):
         assert state in markdown
+    records = {w["rule"]: w for w in report.to_records()["waivers"]}
+    assert records["ILS-REF-MAL-OVERORDNAT"]["valid_until"] is None
+    assert records["LEH-RSA-DOK"]["valid_until"] == "2022-03-31"
+    assert records["FINNS-INTE-1"]["state"] == "okänd regel"
 
 
 def test_a_waiver_valid_on_the_as_of_date_still_waives() -> None:

@@ -165,3 +165,34 @@ def test_no_rule_cites_a_program_of_a_later_period_than_the_plans_it_judges() ->
             if int(first) > bound.years.first:
                 wrong.append((bound.id, bound.years.label(), f"{first}–{last}"))
     assert wrong == []
+
+
+def test_rule_file_errors_are_one_line_each_with_file_line_rule_and_field(tmp_path: Path) -> None:
+    """The exact wording of a broken rule file's errors, one per line (a blank first line counts)."""
+    first = GOOD_RULE.replace('url: "https://example.org"}', 'url: "lagen"}')
+    second = GOOD_RULE.replace("X-KRIS-MAL", "X-KRIS-AKT").replace("severity: error", "severity: fatal")
+    message = _error(tmp_path, "\n" + HEAD + first + second)
+    assert message.splitlines() == [
+        "pack0.yaml:9: X-KRIS-MAL: source.url: String should match pattern '^https://'",
+        "pack0.yaml:16: X-KRIS-AKT: severity: Input should be 'error', 'warning' or 'info'",
+    ]
+
+
+def test_an_error_of_the_whole_pack_names_the_file(tmp_path: Path) -> None:
+    message = _error(tmp_path, HEAD + GOOD_RULE.replace("area: Kris", "area: Brand"))
+    assert message == "pack0.yaml: -: (filen): X-KRIS-MAL: area: okänt fokusområde 'Brand' (kända: Kris)"
+
+
+def test_a_rule_whose_id_line_cannot_be_found_is_named_without_a_line(tmp_path: Path) -> None:
+    rule = (  # a flow mapping: the id is not on a line of its own
+        '  - {id: X-KRIS-MAL, title: "Mål för krisberedskap", message: "Planen saknar mål för kris.",'
+        ' severity: fatal, area: Kris, check: {kind: item_for_area, item: goal},'
+        ' source: {document: Testprogrammet, paragraph: "1 §", url: "https://example.org"}}\n'
+    )
+    message = _error(tmp_path, HEAD + rule)
+    assert message == "pack0.yaml: X-KRIS-MAL: severity: Input should be 'error', 'warning' or 'info'"
+
+
+def test_a_rule_entry_that_is_no_mapping_is_named_by_its_position(tmp_path: Path) -> None:
+    message = _error(tmp_path, HEAD + "  - bara text\n")
+    assert message == "pack0.yaml: -: rules.0: Input should be a valid dictionary or instance of Rule"
