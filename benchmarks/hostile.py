@@ -352,7 +352,7 @@ def _scanners() -> list[tuple[str, bytes, Callable[[bytes], object]]]:
             ("plain_rows (<f)", b"<f ", xlsxparts.plain_rows),
             ("plain_rows (<c)", b"<c ", xlsxparts.plain_rows),
             ("plain_rows (<row)", b"<row ", xlsxparts.plain_rows),
-            ("foreign_namespace", b'xmlns="', xlsxparts.foreign_namespace),
+            ("foreign_namespace", b"xmlns ", xlsxparts.foreign_namespace),
             ("cell_count", b"<c ", xlsxparts.cell_count)]
 
 
