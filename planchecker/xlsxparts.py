@@ -173,7 +173,7 @@ def foreign_namespace(xml: bytes) -> str | None:
     and openpyxl by their full names, so rows in another namespace would be read by one reader
     and not by the other. Only prefixed namespaces (extensions) follow rows in real sheets.
     One pass of `find` over the bytes."""
-    end = xml.find(b"sheetData>")
+    end = xml.rfind(b"sheetData>")  # the end of </sheetData>
     region = xml if end < 0 else xml[:end]
     at = region.find(b"xmlns")
     while at >= 0:

@@ -72,6 +72,15 @@ def test_sheet_data_in_a_foreign_namespace_is_refused_by_both_readers(tmp_path: 
         "och kan därför inte läsas säkert. Spara om filen i Excel.")
 
 
+def test_rows_in_a_foreign_namespace_are_refused_by_both_readers(tmp_path: Path) -> None:
+    path = _with_goal_sheet_data(
+        tmp_path, b"<sheetData>" + HEADER_ROW.replace(b"<row ", b'<row xmlns="urn:o" ', 1),
+        b"</sheetData>")
+    fast, careful = read_both(path)
+    assert fast == careful
+    assert [p.code for p in fast.problems] == ["bad-structure"]
+
+
 def test_a_prefixed_sheet_data_is_read_alike(tmp_path: Path) -> None:
     path = _with_goal_sheet_data(tmp_path, b'<m:sheetData xmlns:m="' + _MAIN.encode() + b'">',
                                  b"</m:sheetData>")

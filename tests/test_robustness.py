@@ -129,7 +129,7 @@ def test_the_sheet_scanners_agree_with_plain_references(parts: list[bytes]) -> N
     cells = re.findall(rb"[<:]c(?=[ \t\r\n>/])", xml)
     assert xlsxparts.cell_count(xml) == (len(cells) if b":c" in xml else
                                          len(re.findall(rb"<c(?=[ \t\r\n>/])", xml)))
-    head = xml[:xml.find(b"sheetData>")] if b"sheetData>" in xml else xml
+    head = xml[:xml.rfind(b"sheetData>")] if b"sheetData>" in xml else xml
     foreign = [m.group(2) for m in re.finditer(
         rb"""xmlns\s{0,8}=\s{0,8}(["'])([^"'<>]{0,500})""", head)
         if m.group(2) not in xlsxparts._SHEET_NAMESPACES]
