@@ -71,7 +71,12 @@ class CheckPool:
             options = review.ReviewOptions(as_of, period, float(self.limits.max_seconds),
                                            self.limits.max_memory)
             task = functools.partial(_check_upload, name=name, limits=self.limits)
-            future = executor.submit(review._pickled, task, path, options)
+            try:
+                future = executor.submit(review._pickled, task, path, options)
+            except BrokenProcessPool:  # its worker died while idle (killed, OOM): start anew
+                review._stop(executor, clean=False)
+                executor = self._start()
+                future = executor.submit(review._pickled, task, path, options)
             try:
                 outcome = review._unpickled(future.result(timeout=self.limits.max_seconds),
                                             self.catalogue)
@@ -129,6 +134,9 @@ def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
         return UploadOutcome(name, report, notes=notes, imported=read.imported)
     except MemoryError:
         out_of_memory = True
+    except Exception as exc:  # noqa: BLE001 - our own bug: a report of it, not an HTTP 500
+        failed = review.failed_outcome(Path(name), f"{type(exc).__name__}: {exc}")
+        return UploadOutcome(failed.file, None, failed.problems)
     assert out_of_memory
     failed = review.failed_outcome(Path(name), memory_text(limits), "over-budget")
     return UploadOutcome(failed.file, None, failed.problems)

@@ -520,6 +520,25 @@ def test_a_request_that_finds_every_check_busy_gets_503(tmp_path: Path) -> None:
     assert response.get_json()["error"] == "Servern är upptagen"
 
 
+def test_a_worker_that_died_while_idle_is_replaced_before_the_next_upload() -> None:
+    app = web.create_app(limits=Limits(max_seconds=60))
+    settings = app.extensions["planchecker"]
+    pool = webpool.CheckPool(settings.checker.catalogue, settings.limits, 1)
+    plan = SOURCES / "skarpnack-sdn-2021.yaml"
+    try:
+        assert pool.check(plan, "plan.yaml", None, None).report is not None
+        executor = pool._slots.get()
+        assert executor is not None
+        for process in list(executor._processes.values()):  # as the OOM killer would
+            os.kill(process.pid, signal.SIGKILL)
+            process.join(10)
+        pool._slots.put(executor)
+        again = pool.check(plan, "plan.yaml", None, None)
+        assert again.report is not None and not again.problems
+    finally:
+        pool.close()
+
+
 def test_serve_runs_waitress_and_the_development_server_only_with_debug() -> None:
     assert "--debug" in CliRunner().invoke(web.serve_command, ["--help"]).output
     source = Path(web.__file__).read_text(encoding="utf-8")
