@@ -67,13 +67,17 @@ class CheckPool:
         except queue.Empty:
             raise Busy from None
         try:
+            if executor is not None and not _alive(executor):
+                # Its worker died while idle (killed, OOM killer): that upload is not to blame.
+                review._stop(executor, clean=False)
+                executor = None
             executor = executor or self._start()
             options = review.ReviewOptions(as_of, period, float(self.limits.max_seconds),
                                            self.limits.max_memory)
             task = functools.partial(_check_upload, name=name, limits=self.limits)
             try:
                 future = executor.submit(review._pickled, task, path, options)
-            except BrokenProcessPool:  # its worker died while idle (killed, OOM): start anew
+            except BrokenProcessPool:  # the death was noticed between the two checks: start anew
                 review._stop(executor, clean=False)
                 executor = self._start()
                 future = executor.submit(review._pickled, task, path, options)
@@ -140,6 +144,14 @@ def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
     assert out_of_memory
     failed = review.failed_outcome(Path(name), memory_text(limits), "over-budget")
     return UploadOutcome(failed.file, None, failed.problems)
+
+
+def _alive(executor: ProcessPoolExecutor) -> bool:
+    # ProcessPoolExecutor notices a dead worker only in its own thread, maybe after the next
+    # submit; its processes are ours to look at (review._stop does the same).
+    processes = getattr(executor, "_processes", None) or {}
+    return not getattr(executor, "_broken", False) and all(
+        process.is_alive() for process in processes.values())
 
 
 def _checks_from_env() -> int:

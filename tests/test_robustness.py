@@ -534,7 +534,7 @@ def test_a_worker_that_died_while_idle_is_replaced_before_the_next_upload() -> N
             process.join(10)
         pool._slots.put(executor)
         again = pool.check(plan, "plan.yaml", None, None)
-        assert again.report is not None and not again.problems
+        assert again.report is not None and not again.problems, again.problems
     finally:
         pool.close()
 
