@@ -159,6 +159,15 @@ def test_a_waiver_valid_on_the_as_of_date_still_waives() -> None:
     assert [s for _, s in day_after.waivers] == ["utgånget"]
 
 
+def test_an_expired_waiver_reads_expired_even_where_its_rule_holds() -> None:
+    """What the nämnd must act on is the date: "utgånget", not "oanvänt", also when nothing fails."""
+    report = _report(waivers=[{"rule": "ILS-REF-AKT-MAL", "motivation": "Gällde 2020.",
+                               "valid_until": "2020-12-31"}])
+    assert all(f.rule_id != "ILS-REF-AKT-MAL" for f in report.findings)
+    assert [(w.rule, state) for w, state in report.waivers] == [("ILS-REF-AKT-MAL", "utgånget")]
+    assert "| utgånget |" in writers.render_markdown(report)
+
+
 # --- equality -------------------------------------------------------------------------------------
 
 
