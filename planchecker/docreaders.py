@@ -20,8 +20,10 @@ Library choices, measured on the import corpus (benchmarks/imports/README.md):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
+import logging
 import re
 import statistics
 from collections.abc import Iterable, Iterator
@@ -48,14 +50,23 @@ _LIST_STYLE = re.compile(r"(?i)list(?:a)?\s*(?:bullet|number|paragraph|punkt|num
 def docx_blocks(data: bytes) -> list[Block]:
     """The blocks of a Word document, in body order (paragraphs and tables)."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for broken parts
         raise DocumentError("bad-syntax", "Word-dokumentet kan inte läsas "
                             f"({type(exc).__name__})") from exc
+    try:
+        return _docx_body(document)
+    except Exception as exc:  # noqa: BLE001 - a damaged part fails only when it is read
+        raise DocumentError("bad-syntax", "Word-dokumentet är skadat och kan inte läsas "
+                            f"({type(exc).__name__})") from exc
+
+
+def _docx_body(document: Any) -> list[Block]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     blocks: list[Block] = []
     indented: list[tuple[int, int]] = []  # (block index, left indentation in EMU)
     paragraphs = tables = 0
@@ -339,6 +350,9 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    # pdfminer logs English warnings about damaged files to stderr; the reason reaches the
+    # user as a DocumentError in Swedish instead
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -350,7 +364,7 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
             raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
         raise DocumentError("bad-syntax", f"PDF-filen kan inte läsas ({type(exc).__name__})"
                             ) from exc
-    with pdf:
+    try:
         try:
             pages = pdf.pages
         except Exception as exc:  # noqa: BLE001
@@ -361,7 +375,16 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
                                 "verksamhetsplanen.")
         lines: list[tuple[int, dict[str, Any] | list[list[str]]]] = []
         for number, page in enumerate(pages, start=1):
-            lines.extend((number, entry) for entry in _page_entries(page))
+            try:
+                lines.extend((number, entry) for entry in _page_entries(page))
+            except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on bad pages
+                raise DocumentError("bad-syntax", f"PDF-filen är skadad: sida {number} kan "
+                                    f"inte läsas ({type(exc).__name__})") from exc
+    finally:
+        # pdfplumber's close() flushes page caches and may re-read a broken page and raise;
+        # that must not replace the reason found above
+        with contextlib.suppress(Exception):
+            pdf.close()
     return _pdf_layout(lines)
 
 

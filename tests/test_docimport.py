@@ -8,10 +8,12 @@ and `check` end to end; hostile documents refused with their code and in bounded
 from __future__ import annotations
 
 import io
+import random
 import time
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -25,6 +27,7 @@ from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_h
 from planchecker.cli import cli
 from planchecker.docblocks import Block, split_marker
 from planchecker.docimport import CHECK_SHEET, PLACE_HEADER
+from planchecker.docreaders import DocumentError, docx_blocks, pdf_blocks
 from planchecker.docstructure import infer
 from planchecker.reading import read_plan
 
@@ -473,3 +476,63 @@ def test_the_json_report_of_a_document_follows_the_report_schema() -> None:
     report = json.loads(result.stdout)
     jsonschema.validate(report, schema)
     assert report["plan"]["inferred_structure"].startswith("Planens struktur har tolkats ur en PDF")
+
+
+# --- damaged documents (reviewer's findings) -------------------------------------------------------
+
+DAMAGE_BLOCKS = [Block("heading", "Verksamhetsplan 2024", level=1),
+                 Block("heading", "Mål 1: Trygg", level=2),
+                 Block("list", "Aktivitet ett", marker="•"),
+                 Block("table", rows=(("Risk", "Sannolikhet"), ("Brand", "3")))]
+
+
+def _read_or_refuse(reader: Any, data: bytes) -> str:
+    """ "read" or the DocumentError's code; any other exception fails the test."""
+    try:
+        reader(data)
+    except DocumentError as exc:
+        assert exc.detail and exc.code
+        return exc.code
+    return "read"
+
+
+def test_byte_flipped_pdfs_are_read_or_refused_never_an_internal_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_pdf(DAMAGE_BLOCKS)
+    rng = random.Random(1)
+    outcomes = []
+    for _ in range(40):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 6)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        outcomes.append(_read_or_refuse(lambda d: pdf_blocks(d, 50), bytes(damaged)))
+    assert "bad-syntax" in outcomes
+    assert capsys.readouterr().err == ""  # pdfminer's English warnings stay out of the terminal
+
+
+def test_byte_flipped_word_documents_are_read_or_refused_never_an_internal_error() -> None:
+    source = zipfile.ZipFile(io.BytesIO(write_docx(DAMAGE_BLOCKS)))
+    rng = random.Random(1)
+    outcomes = []
+    for _ in range(60):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name in source.namelist():
+                part = bytearray(source.read(name))
+                if name.endswith(".xml") and rng.random() < 0.5:
+                    for _ in range(rng.randint(1, 3)):
+                        part[rng.randrange(len(part))] = rng.choice(b'<>/"= abc0')
+                archive.writestr(name, bytes(part))
+        outcomes.append(_read_or_refuse(docx_blocks, out.getvalue()))
+    assert "bad-syntax" in outcomes
+
+
+def test_a_damaged_pdf_is_refused_with_a_reason_naming_the_file(tmp_path: Path) -> None:
+    data = bytearray(write_pdf(DAMAGE_BLOCKS))
+    start = data.index(b"/Type /Pages")  # a page tree that no longer says what it is
+    data[start:start + 12] = b"/Type /Xxxxx"
+    document = tmp_path / "plan.pdf"
+    document.write_bytes(bytes(data))
+    result = CliRunner().invoke(cli, ["check", str(document)])
+    assert result.exit_code == 2, result.output
+    assert "plan.pdf" in result.output and "internt fel" not in result.output.casefold()
