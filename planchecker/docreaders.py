@@ -178,8 +178,7 @@ class _PageParser(HTMLParser):
         elif tag in ("ul", "ol", "menu"):
             self._flush()
             kind = dict(attrs).get("type") or ("1" if tag == "ol" else "")
-            start = dict(attrs).get("start") or "1"
-            self.lists.append([tag, kind, int(start) if start.isdigit() else 1])
+            self.lists.append([tag, kind, _list_start(dict(attrs).get("start"))])
         elif tag == "li":
             self._flush()
             marker = None
@@ -297,6 +296,16 @@ def _css_indent(style: str | None) -> float:
         return 0.0
     return sum(float(number) * _UNIT.get((unit or "px").lower(), 1.0)
                for number, unit in _INDENT.findall(style[:2000]))
+
+
+_START = re.compile(r"[0-9]{1,6}")
+
+
+def _list_start(value: str | None) -> int:
+    """An <ol start>: ASCII digits only ("²".isdigit() is true but int() refuses it) and at
+    most six of them (int() of thousands of digits is refused or slow); otherwise 1."""
+    value = (value or "").strip()
+    return int(value) if _START.fullmatch(value) else 1
 
 
 def _ol_marker(kind: str, number: int) -> str:

@@ -27,7 +27,7 @@ from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_h
 from planchecker.cli import cli
 from planchecker.docblocks import Block, split_marker
 from planchecker.docimport import CHECK_SHEET, PLACE_HEADER
-from planchecker.docreaders import DocumentError, docx_blocks, pdf_blocks
+from planchecker.docreaders import DocumentError, docx_blocks, html_blocks, pdf_blocks
 from planchecker.docstructure import infer
 from planchecker.reading import read_plan
 
@@ -536,3 +536,10 @@ def test_a_damaged_pdf_is_refused_with_a_reason_naming_the_file(tmp_path: Path) 
     result = CliRunner().invoke(cli, ["check", str(document)])
     assert result.exit_code == 2, result.output
     assert "plan.pdf" in result.output and "internt fel" not in result.output.casefold()
+
+
+@pytest.mark.parametrize("start, marker", [("²", "1."), ("7" * 5000, "1."), ("١٢", "1."),
+                                           ("12", "12."), ("", "1.")])
+def test_an_ordered_list_start_is_ascii_digits_or_one(start: str, marker: str) -> None:
+    page = f'<ol start="{start}"><li>Första punkten</li></ol>'.encode()
+    assert [block.marker for block in html_blocks(page, 50)] == [marker]
