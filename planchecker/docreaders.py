@@ -217,10 +217,7 @@ class _PageParser(HTMLParser):
             self.bold = max(0, self.bold - 1)
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li") or tag in _BREAKS:
             self._flush()
-            if tag != "li" or not self.lists:
-                self.current = ("paragraph", 0, None)
-            else:
-                self.current = ("paragraph", 0, None)
+            self.current = ("paragraph", 0, None)
         elif tag in ("ul", "ol", "menu"):
             self._flush()
             if self.lists:
