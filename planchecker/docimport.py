@@ -155,7 +155,7 @@ def _build(inferred: Inferred, namnd: Namnd, doc_format: str, file: str) -> Impo
     risk_ids: set[str] = set()
     for index, item in enumerate(inferred.items):
         if item.kind == "risk":
-            ids[index] = _unique(cells.clean_text(item.risk_id or f"R{len(risk_ids) + 1}"),
+            ids[index] = _unique(_risk_id(item, f"R{len(risk_ids) + 1}", inferred.notes),
                                  risk_ids)
     for index, item in enumerate(inferred.items):
         text = cells.clean_text(item.text)[:32_767]
@@ -194,10 +194,27 @@ def _complete(item: Any) -> bool:
     return bool(item.probability is not None and item.consequence is not None)
 
 
+_MAX_ID = 200  # the plan model's longest id
+
+
+def _risk_id(item: Any, generated: str, notes: list[Note]) -> str:
+    """The id cell of an RSA row when it can be an id (1–200 characters once cleaned); else
+    the generated id, with a note when the document gave one that could not be used."""
+    given = cells.clean_text(item.risk_id or "").strip()
+    if 1 <= len(given) <= _MAX_ID:
+        return given
+    if item.risk_id:
+        notes.append(Note(item.place, item.text, f"Riskens id i dokumentet är "
+                          f"{'tomt' if not given else f'längre än {_MAX_ID} tecken'} och "
+                          f"användes inte; risken fick id {generated}. Kontrollera id:t."))
+    return generated
+
+
 def _unique(wanted: str, taken: set[str]) -> str:
     candidate, number = wanted, 2
     while candidate in taken:
-        candidate, number = f"{wanted}-{number}", number + 1
+        suffix = f"-{number}"
+        candidate, number = wanted[:_MAX_ID - len(suffix)] + suffix, number + 1
     taken.add(candidate)
     return candidate
 

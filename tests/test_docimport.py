@@ -26,9 +26,12 @@ from benchmarks.imports.corpus import CORPUS
 from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_html, write_pdf
 from planchecker.cli import cli
 from planchecker.docblocks import Block, split_marker
-from planchecker.docimport import CHECK_SHEET, PLACE_HEADER
+from planchecker.docimport import (CHECK_SHEET, PLACE_HEADER, NamndHints, import_blocks,
+                                    imported_workbook)
 from planchecker.docreaders import DocumentError, docx_blocks, html_blocks, pdf_blocks
 from planchecker.docstructure import infer
+from planchecker.limits import Limits
+from planchecker.problem_sink import ProblemSink
 from planchecker.reading import read_plan
 
 TITLE = Block("heading", "Verksamhetsplan 2022 för Skarpnäcks stadsdelsnämnd", level=1)
@@ -543,3 +546,22 @@ def test_a_damaged_pdf_is_refused_with_a_reason_naming_the_file(tmp_path: Path) 
 def test_an_ordered_list_start_is_ascii_digits_or_one(start: str, marker: str) -> None:
     page = f'<ol start="{start}"><li>Första punkten</li></ol>'.encode()
     assert [block.marker for block in html_blocks(page, 50)] == [marker]
+
+
+def test_an_rsa_id_that_cannot_be_an_id_is_replaced_and_noted() -> None:
+    long_id, invisible_id, longest = "X" * 250, "\u200b", "Y" * 200
+    blocks = [Block("heading", "Verksamhetsplan 2024 för Kulturnämnden", level=1),
+              Block("heading", "Mål 1: Trygg stad", level=2),
+              Block("table", rows=(("Id", "Risk", "Sannolikhet", "Konsekvens"),
+                                   (long_id, "Brand", "3", "3"),
+                                   (invisible_id, "Översvämning", "2", "4"),
+                                   (longest, "Strömavbrott", "2", "2"),
+                                   (longest, "Vattenläcka", "2", "2")))]
+    sink = ProblemSink("plan.docx", Limits())
+    imported = import_blocks(blocks, "docx", sink, NamndHints(type="facknämnd"))
+    assert imported is not None, sink.items
+    ids = [risk.id for risk in imported.plan.risks]
+    assert ids[:3] == ["R1", "R2", longest] and len(ids[3]) == 200 and ids[3].endswith("-2")
+    book = openpyxl.load_workbook(io.BytesIO(imported_workbook(imported)))
+    reasons = [row[2] for row in book[CHECK_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert sum("id i dokumentet" in str(reason) for reason in reasons) == 2
