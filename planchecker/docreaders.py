@@ -426,7 +426,17 @@ def _page_entries(page: Any) -> Iterator[dict[str, Any] | list[list[str]]]:
 
 
 _GRADE_HEADER = re.compile(r"(?i)sannolikhet|konsekvens")
-_RSA_HEADER = re.compile(r"(?i)\brisk.*\b(?:sannolikhet|konsekvens)")
+_RISK_WORD = re.compile(r"(?i)\brisk")
+
+
+def _rsa_header(text: str) -> bool:
+    """Risk, then Sannolikhet or Konsekvens later in the line. Two searches, not one pattern:
+    "risk.*" tried from every "risk" scans the rest of the line each time."""
+    risk = _RISK_WORD.search(text)
+    return risk is not None and _GRADE_WORD.search(text, risk.end()) is not None
+
+
+_GRADE_WORD = re.compile(r"(?i)\b(?:sannolikhet|konsekvens)")
 
 
 def _segments(line: dict[str, Any], starts: tuple[float, ...] = ()
@@ -458,7 +468,7 @@ def _unruled_tables(lines: list[dict[str, Any]]
     number = 0
     while number < len(lines):
         header = _segments(lines[number])
-        if len(header) < 3 or not _RSA_HEADER.search(lines[number]["text"]):
+        if len(header) < 3 or not _rsa_header(lines[number]["text"]):
             number += 1
             continue
         starts = [x0 for x0, _, _ in header]

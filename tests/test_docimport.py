@@ -28,7 +28,8 @@ from planchecker.cli import cli
 from planchecker.docblocks import Block, split_marker
 from planchecker.docimport import (CHECK_SHEET, PLACE_HEADER, NamndHints, import_blocks,
                                     imported_workbook)
-from planchecker.docreaders import DocumentError, docx_blocks, html_blocks, pdf_blocks
+from planchecker.docreaders import (DocumentError, _rsa_header, docx_blocks, html_blocks,
+                                     pdf_blocks)
 from planchecker.docstructure import infer
 from planchecker.limits import Limits
 from planchecker.problem_sink import ProblemSink
@@ -565,3 +566,27 @@ def test_an_rsa_id_that_cannot_be_an_id_is_replaced_and_noted() -> None:
     book = openpyxl.load_workbook(io.BytesIO(imported_workbook(imported)))
     reasons = [row[2] for row in book[CHECK_SHEET].iter_rows(min_row=2, values_only=True)]
     assert sum("id i dokumentet" in str(reason) for reason in reasons) == 2
+
+
+def _infer_seconds(line: str) -> tuple[float, list[str]]:
+    blocks = [Block("heading", "Mål 1: Trygg stad", level=2), Block("list", line)]
+    started = time.perf_counter()
+    found = infer(blocks)
+    return time.perf_counter() - started, [item.kind for item in found.items]
+
+
+@pytest.mark.parametrize("line", ["1" * 20_000, "risk " * 4_000])
+def test_a_20_kb_line_of_digits_or_repeated_words_takes_no_longer_than_prose(line: str) -> None:
+    # a linear pattern handles any 20 KB line about as fast as prose; the quadratic one took
+    # about 20 s on the digits, thousands of times the prose (a ratio, not a wall-clock limit)
+    prose_line = ("Andel trygga invånare ska öka till 80 % " * 500)[:20_000]
+    prose, kinds_of_prose = _infer_seconds(prose_line)
+    hostile, kinds_of_hostile = _infer_seconds(line)
+    assert kinds_of_prose == ["goal", "indicator"] and kinds_of_hostile == ["goal", "activity"]
+    assert hostile < 50 * prose + 0.5
+
+
+def test_an_rsa_header_line_is_risk_then_a_grade_word() -> None:
+    assert _rsa_header("Risk   Sannolikhet   Konsekvens")
+    assert not _rsa_header("Konsekvens och sannolikhet för en risk")
+    assert not _rsa_header("risk " * 4_000)
