@@ -7,6 +7,8 @@ and `check` end to end; hostile documents refused with their code and in bounded
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import io
 import random
 import time
@@ -27,7 +29,7 @@ from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_h
 from planchecker.cli import cli
 from planchecker.docblocks import Block, split_marker
 from planchecker.docimport import (CHECK_SHEET, PLACE_HEADER, NamndHints, import_blocks,
-                                    imported_workbook)
+                                    imported_workbook, pdf_is_safe)
 from planchecker.docreaders import (DocumentError, _rsa_header, docx_blocks, html_blocks,
                                      pdf_blocks)
 from planchecker.docstructure import infer
@@ -590,3 +592,34 @@ def test_an_rsa_header_line_is_risk_then_a_grade_word() -> None:
     assert _rsa_header("Risk   Sannolikhet   Konsekvens")
     assert not _rsa_header("Konsekvens och sannolikhet för en risk")
     assert not _rsa_header("risk " * 4_000)
+
+
+def _pdf_with_stream(filters: bytes, stream: bytes) -> bytes:
+    return (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(stream)).encode() + b" /Filter "
+            + filters + b" >>\nstream\n" + stream + b"\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n")
+
+
+def test_a_pdf_bomb_under_ascii_layers_is_measured_and_refused() -> None:
+    limits = dataclasses.replace(Limits(), max_uncompressed=1024 * 1024)
+    deflated = zlib.compress(b"\0" * (2 * 1024 * 1024), 9)
+    hexed, a85 = deflated.hex().encode() + b">", base64.a85encode(deflated) + b"~>"
+    for filters, stream in [(b"[/ASCIIHexDecode /FlateDecode]", hexed),
+                            (b"[/AHx /Fl]", hexed),
+                            (b"[/ASCII85Decode /FlateDecode]", a85),
+                            (b"[/ASCIIHexDecode /ASCIIHexDecode /FlateDecode]",
+                             hexed[:-1].hex().encode() + b">")]:
+        sink = ProblemSink("bomb.pdf", limits)
+        assert not pdf_is_safe(_pdf_with_stream(filters, stream), sink), filters
+        assert "PDF-bomb" in sink.items[0].message
+    small = zlib.compress("Mål 1: Trygg stad".encode() * 10)
+    assert pdf_is_safe(_pdf_with_stream(b"[/ASCIIHexDecode /FlateDecode]",
+                                        small.hex().encode() + b">"),
+                       ProblemSink("plan.pdf", limits))
+
+
+def test_a_pdf_filter_chain_that_cannot_be_measured_is_refused() -> None:
+    sink = ProblemSink("chain.pdf", Limits())
+    data = _pdf_with_stream(b"[/LZWDecode /FlateDecode]", b"\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01")
+    assert not pdf_is_safe(data, sink)
+    assert [problem.code for problem in sink.items] == ["hostile-content"]
+    assert "LZWDecode FlateDecode" in sink.items[0].message
