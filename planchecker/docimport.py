@@ -330,10 +330,8 @@ def _stream_filters(before: bytes) -> list[bytes]:
     """The /Filter names of the stream whose dictionary ends `before` (the bytes up to the
     "stream" keyword), in the order they are applied when decoding."""
     start = before.rfind(b"obj")
-    found = None
-    for found in _FILTER.finditer(before[start + 3 if start >= 0 else 0:]):
-        pass
-    return _NAME.findall(found.group(1)) if found else []
+    found = list(_FILTER.finditer(before[start + 3 if start >= 0 else 0:]))
+    return _NAME.findall(found[-1].group(1)) if found else []
 
 
 def _ascii_layers_decoded(chunk: bytes, filters: list[bytes]) -> bytes | None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+import os
 import random
+import subprocess
+import sys
 import time
 import zipfile
 import zlib
@@ -623,3 +626,18 @@ def test_a_pdf_filter_chain_that_cannot_be_measured_is_refused() -> None:
     assert not pdf_is_safe(data, sink)
     assert [problem.code for problem in sink.items] == ["hostile-content"]
     assert "LZWDecode FlateDecode" in sink.items[0].message
+
+
+def test_import_runs_under_the_memory_budget_as_check_does(tmp_path: Path) -> None:
+    document = tmp_path / "plan.pdf"
+    document.write_bytes(write_pdf(layout(CORPUS[0])))
+    command = [str(Path(sys.executable).parent / "planchecker"), "import", str(document),
+               "--namnd", "Kulturnämnden", "--typ", "facknämnd", "--ar", "2024"]
+    tight = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
+                           env={**os.environ, "PLANCHECKER_MAX_MEMORY_MB": "40"})
+    assert tight.returncode == 2, tight.stderr
+    assert "Planen tog för mycket minne att granska (mer än 40 MB) och avbröts." in tight.stderr
+    assert "internt fel" not in tight.stderr and not document.with_suffix(".xlsx").exists()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(document.with_suffix(".xlsx"))[CHECK_SHEET].max_row > 1
