@@ -90,19 +90,19 @@ def _import(document: Path, output: Path | None, hints: NamndHints, limits: Limi
     from planchecker import docimport, sniffing
     from planchecker.cli import _write_output
     from planchecker.problem_sink import ProblemSink
-    from planchecker.reading import load_document_bytes, read_document
+    from planchecker.reading import document_format, load_document_bytes, read_document
 
     sink = ProblemSink(str(document), limits)
     data = load_document_bytes(document, sink)
     if data is None:
         raise InputError(sink.items)
     kind, suffix = sniffing.sniff(data), document.suffix.lower()
-    imported = read_document(data, suffix, kind, sink, hints)
-    if imported is None and not sink.items:
+    if document_format(data, kind, suffix) is None:
         raise PlancheckerError(f"{document.name} är inget dokument som kan importeras; "
                                "import läser .docx, .pdf (med textlager) och .html/.htm. "
                                "En .xlsx-, .json- eller .yaml-plan kontrolleras direkt med "
                                "planchecker check.")
+    imported = read_document(data, suffix, kind, sink, hints)
     if imported is None or sink.items:
         raise InputError(sink.items)
     target = output or document.with_suffix(".xlsx")

@@ -38,7 +38,7 @@ from planchecker.docreaders import (DocumentError, _rsa_header, docx_blocks, htm
 from planchecker.docstructure import infer
 from planchecker.limits import Limits
 from planchecker.problem_sink import ProblemSink
-from planchecker.reading import read_plan
+from planchecker.reading import read_document, read_plan
 
 TITLE = Block("heading", "Verksamhetsplan 2022 för Skarpnäcks stadsdelsnämnd", level=1)
 
@@ -641,3 +641,22 @@ def test_import_runs_under_the_memory_budget_as_check_does(tmp_path: Path) -> No
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert openpyxl.load_workbook(document.with_suffix(".xlsx"))[CHECK_SHEET].max_row > 1
+
+
+def test_a_zip_whose_text_mentions_a_word_part_is_not_taken_for_a_document(
+        tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("notes.txt", "se word/document.xml")
+    path = tmp_path / "x.zip"
+    path.write_bytes(buffer.getvalue())
+    result = read_plan(path)
+    assert [problem.code for problem in result.problems] == ["not-a-workbook"]
+    output = CliRunner().invoke(cli, ["check", str(path)]).output
+    assert "(0 fel)" not in output and "(1 fel)" in output
+
+
+def test_reading_something_that_is_no_document_always_says_why() -> None:
+    sink = ProblemSink("anteckningar.txt", Limits())
+    assert read_document("Bara text.".encode(), ".txt", "text", sink) is None
+    assert len(sink.items) == 1 and sink.items[0].message
