@@ -2,7 +2,8 @@
 
 The structure step is tested on blocks written by hand; the format readers on documents written
 in code (python-docx, fpdf2, an HTML string) by benchmarks/imports/render.py; `planchecker import`
-and `check` end to end; hostile documents refused with their code and in bounded time.
+and `check` end to end; hostile documents refused with their code (benchmarks/hostile.py
+measures how fast).
 """
 
 from __future__ import annotations
@@ -26,15 +27,21 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from benchmarks.hostile import deep_html, docx_bomb, pdf_object_flood, pdf_stream, pdf_stream_bomb
 from benchmarks.imports.__main__ import predicted, score
 from benchmarks.imports.corpus import CORPUS
 from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_html, write_pdf
 from planchecker.cli import cli
 from planchecker.docblocks import Block, split_marker
-from planchecker.docimport import (CHECK_SHEET, PLACE_HEADER, NamndHints, import_blocks,
-                                    imported_workbook, pdf_is_safe)
-from planchecker.docreaders import (DocumentError, _rsa_header, docx_blocks, html_blocks,
-                                     pdf_blocks)
+from planchecker.docimport import (
+    CHECK_SHEET,
+    PLACE_HEADER,
+    NamndHints,
+    import_blocks,
+    imported_workbook,
+    pdf_is_safe,
+)
+from planchecker.docreaders import DocumentError, _rsa_header, docx_blocks, html_blocks, pdf_blocks
 from planchecker.docstructure import infer
 from planchecker.limits import Limits
 from planchecker.problem_sink import ProblemSink
@@ -243,21 +250,15 @@ def test_an_encrypted_pdf_is_refused(tmp_path: Path) -> None:
 # --- hostile documents ----------------------------------------------------------------------------
 
 
-def _elapsed(path: Path) -> tuple[list[str], float]:
-    start = time.perf_counter()
-    codes = [p.code for p in read_plan(path).problems]
-    return codes, time.perf_counter() - start
+# How fast each is refused is measured by benchmarks/hostile.py, not asserted here.
+def _codes(path: Path) -> list[str]:
+    return [p.code for p in read_plan(path).problems]
 
 
 def test_docx_zip_bomb_is_refused_by_the_workbook_zip_checks(tmp_path: Path) -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"<w:document>" + b" " * (300 * 1024 * 1024))
     document = tmp_path / "bomb.docx"
-    document.write_bytes(buffer.getvalue())
-    codes, seconds = _elapsed(document)
-    assert codes == ["hostile-content"] and seconds < 5
+    document.write_bytes(docx_bomb())
+    assert _codes(document) == ["hostile-content"]
 
 
 def test_docx_with_a_dtd_is_refused(tmp_path: Path) -> None:
@@ -271,28 +272,21 @@ def test_docx_with_a_dtd_is_refused(tmp_path: Path) -> None:
 
 
 def test_pdf_stream_bomb_is_refused_before_the_pdf_reader(tmp_path: Path) -> None:
-    bomb = zlib.compress(b"\0" * (210 * 1024 * 1024), 9)
-    data = (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(bomb)).encode() + b" /Filter /FlateDecode"
-            b" >>\nstream\n" + bomb + b"\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n")
     document = tmp_path / "bomb.pdf"
-    document.write_bytes(data)
-    codes, seconds = _elapsed(document)
-    assert codes == ["hostile-content"] and seconds < 10
+    document.write_bytes(pdf_stream_bomb())
+    assert _codes(document) == ["hostile-content"]
 
 
 def test_pdf_with_too_many_objects_is_refused(tmp_path: Path) -> None:
-    objects = b"".join(b"%d 0 obj\n<< >>\nendobj\n" % n for n in range(1, 200_010))
     document = tmp_path / "objekt.pdf"
-    document.write_bytes(b"%PDF-1.4\n" + objects + b"%%EOF\n")
-    codes, seconds = _elapsed(document)
-    assert codes == ["hostile-content"] and seconds < 5
+    document.write_bytes(pdf_object_flood())
+    assert _codes(document) == ["hostile-content"]
 
 
 def test_deeply_nested_html_is_refused(tmp_path: Path) -> None:
     document = tmp_path / "djup.html"
-    document.write_bytes(b"<html><body>" + b"<div>" * 100_000 + "Mål 1: Trygg</body></html>".encode())
-    codes, seconds = _elapsed(document)
-    assert codes == ["hostile-content"] and seconds < 5
+    document.write_bytes(deep_html())
+    assert _codes(document) == ["hostile-content"]
 
 
 def test_an_oversized_web_page_is_refused(tmp_path: Path) -> None:
@@ -448,8 +442,7 @@ def test_a_pdf_with_too_many_pages_is_refused_before_its_text_is_read(tmp_path: 
         pdf.add_page()
     document = tmp_path / "tjock.pdf"
     document.write_bytes(bytes(pdf.output()))
-    codes, seconds = _elapsed(document)
-    assert codes == ["too-large"] and seconds < 5
+    assert _codes(document) == ["too-large"]
     assert "201 sidor; högst 200" in read_plan(document).problems[0].message
 
 
@@ -597,11 +590,6 @@ def test_an_rsa_header_line_is_risk_then_a_grade_word() -> None:
     assert not _rsa_header("risk " * 4_000)
 
 
-def _pdf_with_stream(filters: bytes, stream: bytes) -> bytes:
-    return (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(stream)).encode() + b" /Filter "
-            + filters + b" >>\nstream\n" + stream + b"\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n")
-
-
 def test_a_pdf_bomb_under_ascii_layers_is_measured_and_refused() -> None:
     limits = dataclasses.replace(Limits(), max_uncompressed=1024 * 1024)
     deflated = zlib.compress(b"\0" * (2 * 1024 * 1024), 9)
@@ -612,17 +600,17 @@ def test_a_pdf_bomb_under_ascii_layers_is_measured_and_refused() -> None:
                             (b"[/ASCIIHexDecode /ASCIIHexDecode /FlateDecode]",
                              hexed[:-1].hex().encode() + b">")]:
         sink = ProblemSink("bomb.pdf", limits)
-        assert not pdf_is_safe(_pdf_with_stream(filters, stream), sink), filters
+        assert not pdf_is_safe(pdf_stream(filters, stream), sink), filters
         assert "PDF-bomb" in sink.items[0].message
     small = zlib.compress("Mål 1: Trygg stad".encode() * 10)
-    assert pdf_is_safe(_pdf_with_stream(b"[/ASCIIHexDecode /FlateDecode]",
+    assert pdf_is_safe(pdf_stream(b"[/ASCIIHexDecode /FlateDecode]",
                                         small.hex().encode() + b">"),
                        ProblemSink("plan.pdf", limits))
 
 
 def test_a_pdf_filter_chain_that_cannot_be_measured_is_refused() -> None:
     sink = ProblemSink("chain.pdf", Limits())
-    data = _pdf_with_stream(b"[/LZWDecode /FlateDecode]", b"\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01")
+    data = pdf_stream(b"[/LZWDecode /FlateDecode]", b"\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01")
     assert not pdf_is_safe(data, sink)
     assert [problem.code for problem in sink.items] == ["hostile-content"]
     assert "LZWDecode FlateDecode" in sink.items[0].message
@@ -658,5 +646,5 @@ def test_a_zip_whose_text_mentions_a_word_part_is_not_taken_for_a_document(
 
 def test_reading_something_that_is_no_document_always_says_why() -> None:
     sink = ProblemSink("anteckningar.txt", Limits())
-    assert read_document("Bara text.".encode(), ".txt", "text", sink) is None
+    assert read_document(b"Bara text.", ".txt", "text", sink) is None
     assert len(sink.items) == 1 and sink.items[0].message
