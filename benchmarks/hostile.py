@@ -29,6 +29,7 @@ from tabulate import tabulate
 
 from planchecker.model import Goal, Namnd, NamndType, Plan
 from planchecker.template import write_plan_xlsx
+from planchecker.xlsxparts import column_letter
 
 MB = 1024 * 1024
 ROOT = Path(__file__).parent.parent
@@ -230,6 +231,92 @@ def _document_cases(scale: int) -> list[tuple[str, str, Callable[[], bytes]]]:
     ]
 
 
+def rows_at_limit(rows: int = 100_000, columns: int = 6) -> bytes:
+    """A plan whose Mål sheet fills every row up to `rows` (header included), `columns` cells a
+    row: at the default row limit, the size an honest but very large plan reaches."""
+    base = valid_workbook()
+    extra = b"".join(b'<c r="%s%%d" t="inlineStr"><is><t>x</t></is></c>' % letter.encode()
+                     for letter in "CDEFGHIJKLMNOPQRSTUVWXYZ"[:max(0, columns - 2)])
+
+    def write(archive: zipfile.ZipFile, name: str) -> None:
+        with archive.open(name, "w", force_zip64=True) as member:
+            member.write(SHEET_HEAD + HEADER_ROW)
+            for number in range(2, rows + 1):
+                cells = extra.replace(b"%d", b"%d" % number)
+                member.write(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>M%d</t></is></c>'
+                             b'<c r="B%d" t="inlineStr"><is><t>M\xc3\xa5l %d</t></is></c>%s</row>'
+                             % (number, number, number, number, number, cells))
+            member.write(SHEET_TAIL)
+
+    return with_parts(base, {sheet_part(base, "Mål"): write})
+
+
+def wide_sheet(rows: int = 300, columns: int = 16_384) -> bytes:
+    """A plan whose Mål sheet has a number in every one of `columns` columns (16,384 is Excel's
+    last, XFD) of `rows` rows under its header row."""
+    base = valid_workbook()
+    letters = [column_letter(number).encode() for number in range(3, columns + 1)]
+
+    def write(archive: zipfile.ZipFile, name: str) -> None:
+        with archive.open(name, "w", force_zip64=True) as member:
+            member.write(SHEET_HEAD + HEADER_ROW)
+            for number in range(2, rows + 2):
+                row = b"%d" % number
+                member.write(b'<row r="' + row + b'"><c r="A' + row + b'" t="inlineStr"><is><t>M'
+                             + row + b'</t></is></c><c r="B' + row + b'" t="inlineStr"><is><t>'
+                             b"M\xc3\xa5l " + row + b"</t></is></c>"
+                             + b"".join(b'<c r="' + letter + row + b'"><v>1</v></c>'
+                                        for letter in letters) + b"</row>")
+            member.write(SHEET_TAIL)
+
+    return with_parts(base, {sheet_part(base, "Mål"): write})
+
+
+def error_cell_with_styles(styles_size: int = 120 * MB) -> bytes:
+    """A plan whose Mål sheet holds one #N/A cell (which calamine would read as empty, so the sheet
+    goes to openpyxl) and whose styles.xml holds `styles_size` bytes of cell formats, which
+    openpyxl would load whole. The formats differ, so the part is not a zip bomb by ratio."""
+    base = valid_workbook()
+    goal = (b'<row r="2"><c r="A2" t="inlineStr"><is><t>M1</t></is></c>'
+            b'<c r="B2" t="e"><v>#N/A</v></c></row>')
+
+    def styles(archive: zipfile.ZipFile, name: str) -> None:
+        with archive.open(name, "w", force_zip64=True) as member:
+            member.write(b'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="'
+                         + _MAIN.encode() + b'"><cellXfs count="1">')
+            written, number = 0, 0
+            while written < styles_size:
+                block = b"".join(b'<xf numFmtId="%d" fontId="%d" fillId="0" borderId="%d"/>'
+                                 % ((number + i) % 164, (number + i) * 7919 % 99991, i % 7)
+                                 for i in range(10_000))
+                member.write(block)
+                written, number = written + len(block), number + 10_000
+            member.write(b"</cellXfs></styleSheet>")
+
+    return with_parts(base, {sheet_part(base, "Mål"): SHEET_HEAD + HEADER_ROW + goal + SHEET_TAIL,
+                             "xl/styles.xml": styles})
+
+
+def error_cell_with_strings(count: int = 6_000_000) -> bytes:
+    """A plan whose Mål sheet holds one #N/A cell and whose sharedStrings.xml holds `count`
+    distinct strings, which openpyxl would load whole."""
+    base = valid_workbook()
+    goal = (b'<row r="2"><c r="A2" t="inlineStr"><is><t>M1</t></is></c>'
+            b'<c r="B2" t="e"><v>#N/A</v></c></row>')
+
+    def strings(archive: zipfile.ZipFile, name: str) -> None:
+        with archive.open(name, "w", force_zip64=True) as member:
+            member.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="' + _MAIN.encode()
+                         + b'" count="%d" uniqueCount="%d">' % (count, count))
+            for start in range(0, count, 10_000):
+                member.write(b"".join(b"<si><t>s%d</t></si>" % number
+                                      for number in range(start, min(count, start + 10_000))))
+            member.write(b"</sst>")
+
+    return with_parts(base, {sheet_part(base, "Mål"): SHEET_HEAD + HEADER_ROW + goal + SHEET_TAIL,
+                             "xl/sharedStrings.xml": strings})
+
+
 # --- measuring ----------------------------------------------------------------------------------
 
 CHILD = """\
@@ -274,6 +361,14 @@ def _cases(quick: bool) -> list[tuple[str, str, Callable[[], bytes]]]:
          lambda: comment_of_tokens(b"<mergeCell ", 1000 * 1000 // scale)),
         (f"{1000 // scale} kB comment of <f tokens in a cell", "plan.xlsx",
          lambda: comment_of_tokens(b"<f ", 1000 * 1000 // scale)),
+        (f"{100_000 // scale} rows × 6 columns (row limit)", "plan.xlsx",
+         lambda: rows_at_limit(100_000 // scale)),
+        (f"{16_384 // scale} columns × 300 rows", "plan.xlsx",
+         lambda: wide_sheet(300, 16_384 // scale)),
+        (f"#N/A cell, styles.xml of {120 // scale} MB", "plan.xlsx",
+         lambda: error_cell_with_styles(120 * MB // scale)),
+        (f"#N/A cell, {6000 // scale}k shared strings", "plan.xlsx",
+         lambda: error_cell_with_strings(6_000_000 // scale)),
         *_document_cases(scale),
     ]
 
@@ -316,7 +411,9 @@ def _scanners() -> list[tuple[str, bytes, Callable[[bytes], object]]]:
             ("_formulas_have_results", b"<f ", xlsxparts._formulas_have_results),
             ("plain_rows (<f)", b"<f ", xlsxparts.plain_rows),
             ("plain_rows (<c)", b"<c ", xlsxparts.plain_rows),
-            ("plain_rows (<row)", b"<row ", xlsxparts.plain_rows)]
+            ("plain_rows (<row)", b"<row ", xlsxparts.plain_rows),
+            ("foreign_namespace", b"xmlns ", xlsxparts.foreign_namespace),
+            ("cell_count", b"<c ", xlsxparts.cell_count)]
 
 
 def scaling(base: int = 100_000) -> list[list[str]]:

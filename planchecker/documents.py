@@ -53,6 +53,23 @@ class _PlanLoader(_BASE_LOADER):  # type: ignore[misc]
 _PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", _BASE_LOADER.construct_yaml_str)
 
 
+def _binary_as_text(loader: Any, node: Any) -> str:
+    """`!!binary` as the text its bytes spell, so that it is cleaned and capped like any text
+    (bytes would pass both and reach the plan as a str through pydantic's lax mode)."""
+    data: bytes = loader.construct_yaml_binary(node)
+    return data.decode("utf-8", errors="replace")
+
+
+def _set_as_list(loader: Any, node: Any) -> list[Any]:
+    """`!!set` as the list of its members, in order, so that they are counted and cleaned like
+    any list (a set is neither a list nor a dict to the counter, and passed it unseen)."""
+    return list(loader.construct_mapping(node))
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:binary", _binary_as_text)
+_PlanLoader.add_constructor("tag:yaml.org,2002:set", _set_as_list)
+
+
 def read_document(data: bytes, parse: Callable[[str, ProblemSink], Any], sink: ProblemSink
                   ) -> Plan | None:
     """The plan in a JSON or YAML file; `parse` is `parse_json` or `parse_yaml`."""

@@ -11,9 +11,12 @@ first bytes of each part, before any parser sees them.
 | unpacked size of all workbook parts     | 200 MB    | `PLANCHECKER_MAX_UNPACKED_MB` |
 | compression ratio of a part over 1 MB   | 100:1     | `PLANCHECKER_MAX_RATIO`       |
 | rows per sheet (with content)           | 100000    | `PLANCHECKER_MAX_ROWS`        |
+| cells per sheet (counted in its XML)    | 2000000   | `PLANCHECKER_MAX_CELLS`       |
 | characters per cell or JSON/YAML text   | 32767     | `PLANCHECKER_MAX_CELL_CHARS`  |
 | parts in the zip archive                | 5000      | -                             |
 | merged cell ranges per sheet            | 100000    | -                             |
+| styles.xml, when openpyxl must read     | 10 MB     | -                             |
+| shared strings, when openpyxl must read | 2000000   | -                             |
 | values in a JSON/YAML plan (aliases     | 1000000   | -                             |
 | counted expanded)                       |           |                               |
 | problems reported per file              | 200       | -                             |
@@ -27,6 +30,13 @@ first bytes of each part, before any parser sees them.
 A Word document (.docx) is a zip like a workbook and is held to the same zip limits. A PDF's
 streams are unpacked with a cap before the PDF reader sees them and count against the unpacked
 size limit. The paragraphs of a document count as rows.
+
+The cell limit is checked by counting the `<c` tags of a sheet's XML before any parser reads it
+(an empty cell that only carries formatting counts too). A sheet with error values or formulas
+saved without a result is read by openpyxl, which loads the workbook's styles and shared strings
+whole (a 120 MB styles.xml took 1.4 GB): such a sheet is refused when those parts are over the
+two limits marked "when openpyxl must read"; every other sheet is read by calamine, which is
+bounded by the cell limit.
 
 MB is 1024 * 1024 bytes; the MB variables take decimals ("0.5"). 32,767 characters is Excel's own
 cap on a cell. The last two are budgets rather than limits on the file: every check of one plan
@@ -66,8 +76,14 @@ class Limits:
     ratio_min_size: int = 1 * MB
     max_members: int = 5_000  # parts in the zip archive
     max_rows: int = 100_000  # rows with content per sheet
+    # `<c` tags per sheet: 20 columns filled on each of 100,000 rows; 4.9 M cells took 48 s
+    max_cells: int = 2_000_000
     max_text_length: int = 32_767  # characters per cell or JSON/YAML string (Excel's own cap)
     max_merged_ranges: int = 100_000  # merged cell ranges per sheet
+    # what openpyxl may load whole for a sheet calamine cannot be trusted with; real plans'
+    # styles.xml are 2-200 kB, and openpyxl takes ~12 bytes of memory per byte of it
+    max_styles_size: int = 10 * MB
+    max_shared_strings: int = 2_000_000  # <si> entries; ~150 bytes each in openpyxl
     max_nodes: int = 1_000_000  # values in a JSON/YAML document, YAML aliases counted expanded
     max_problems: int = 200  # problems reported before `too-many-problems`
     # pages in a PDF: plans run to 20-80 pages; pdfminer reads 0.05-0.4 s a page on this machine
@@ -96,6 +112,7 @@ ENV_VARS: dict[str, tuple[str, int]] = {
     "PLANCHECKER_MAX_UNPACKED_MB": ("max_uncompressed", MB),
     "PLANCHECKER_MAX_RATIO": ("max_ratio", 1),
     "PLANCHECKER_MAX_ROWS": ("max_rows", 1),
+    "PLANCHECKER_MAX_CELLS": ("max_cells", 1),
     "PLANCHECKER_MAX_CELL_CHARS": ("max_text_length", 1),
     "PLANCHECKER_MAX_SECONDS": ("max_seconds", 1),
     "PLANCHECKER_MAX_MEMORY_MB": ("max_memory", MB),

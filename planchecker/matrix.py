@@ -131,10 +131,6 @@ class Review:
     def noted(self) -> tuple[ReviewRow, ...]:
         return tuple(row for row in self.rows if row.notes)
 
-    @property
-    def area_columns(self) -> tuple[MatrixColumn, ...]:
-        return tuple(c for c in self.columns if c.areas)
-
     def column_share(self, column: MatrixColumn) -> tuple[int, int]:
         """(met, applicable) requirements of a column summed over every checked plan."""
         met = total = 0

@@ -19,6 +19,7 @@ sheet a label merged across columns has its value in the first cell after the me
 from __future__ import annotations
 
 import io
+import posixpath
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from typing import Any
 import python_calamine
 
 from planchecker import cells, xlsxparts
+from planchecker.limits import Limits, megabytes, megabytes_over
 from planchecker.problem_sink import ProblemSink, Unreadable
 from planchecker.xlsxparts import SheetPart
 
@@ -56,6 +58,7 @@ class Books:
         self.read_parts: set[str] = set()  # members already read in full (and so CRC-checked)
         self._calamine: Any = None
         self._openpyxl: Any = None
+        self._refusal: str | None = None  # "" once measured and within the limits
 
     def calamine(self) -> Any:
         if self._calamine is None:
@@ -66,6 +69,29 @@ class Books:
             except Exception as exc:  # noqa: BLE001 - calamine fails in many ways on a bad file
                 raise Unreadable("arbetsboken kan inte öppnas") from exc
         return self._calamine
+
+    def openpyxl_refusal(self, limits: Limits) -> str | None:
+        """Why openpyxl may not open this workbook, or None. It loads styles.xml and the shared
+        strings whole before reading one sheet (a 120 MB styles.xml: 1.4 GB, 35 s), so those
+        are measured first: the styles by their size, the strings by counting `<si` in chunks.
+        """
+        if self._refusal is None:
+            self._refusal = self._measure_openpyxl_parts(limits)
+        return self._refusal or None
+
+    def _measure_openpyxl_parts(self, limits: Limits) -> str:
+        for info in self.archive.infolist():
+            base = posixpath.basename(info.filename).lower()
+            if base == "styles.xml" and info.file_size > limits.max_styles_size:
+                return (f"arbetsbokens formatmallar ({info.filename}) är "
+                        f"{megabytes_over(info.file_size)}; högst "
+                        f"{megabytes(limits.max_styles_size)} läses då.")
+            if base.startswith("sharedstrings"):
+                count = xlsxparts.count_in_member(self.archive, info, b"<si")
+                if count > limits.max_shared_strings:
+                    return (f"arbetsboken har {count} delade texter ({info.filename}); högst "
+                            f"{limits.max_shared_strings} läses då.")
+        return ""
 
     def openpyxl(self) -> Any:
         if self._openpyxl is None:
@@ -92,13 +118,44 @@ class SheetSource:
     """The rows of one worksheet, with merged values filled down and the row limit applied."""
 
     def __init__(self, books: Books, sheet: SheetPart, sink: ProblemSink) -> None:
-        self.books, self.sink, self.title = books, sink, sheet.title
+        self.books, self.sink, self.title, self.part = books, sink, sheet.title, sheet.part
         xml = xlsxparts.read_member(books.archive, sheet.part, sheet.title)
         books.read_parts.add(sheet.part)
+        self.merges = _Merges([])
+        self.plain_rows: list[int] | None = None
+        self.refused = not self._within_cell_limit(xml)
+        namespace = None if self.refused else xlsxparts.foreign_namespace(xml)
+        if namespace is not None:
+            self.refused = True
+            sink.add("bad-structure", sheet=self.title, detail=f"Bladet {self.title} i "
+                     f"{sink.name} har sina rader i en annan XML-namnrymd ({namespace[:80]}) än "
+                     "Excels, och kan därför inte läsas säkert. Spara om filen i Excel.")
+        if self.refused:
+            return
         ranges = xlsxparts.merged_ranges(xml, sheet.title, sink)
         self.refused = ranges is None  # too many merged ranges: not worth reading
         self.merges = _Merges(ranges or [])
         self.plain_rows = xlsxparts.plain_rows(xml) if USE_CALAMINE else None
+        if self.plain_rows is None and not self.refused:
+            refusal = books.openpyxl_refusal(sink.limits)
+            if refusal is not None:
+                self.refused = True
+                sink.add("too-large", sheet=self.title, detail=f"Bladet {self.title} i "
+                         f"{sink.name} har felvärden (som #N/A), formler utan sparat resultat "
+                         f"eller en ovanlig uppbyggnad och måste läsas noggrant, men {refusal} "
+                         "Rätta felvärdena och spara om filen i Excel, eller dela upp planen.")
+
+    def _within_cell_limit(self, xml: bytes) -> bool:
+        """Counted before any parser runs: a sheet's cells cost both readers time and memory
+        (16,384 columns × 300 rows took 48 s), whatever the rows or the grid look like."""
+        count, limit = xlsxparts.cell_count(xml), self.sink.limits.max_cells
+        if count <= limit:
+            return True
+        self.sink.add("too-large", sheet=self.title, detail=f"Bladet {self.title} i "
+                      f"{self.sink.name} har {count} celler; högst {limit} läses. Dela upp "
+                      "planen på flera filer, ta bort tomma formaterade celler, eller höj "
+                      "PLANCHECKER_MAX_CELLS.")
+        return False
 
     def rows(self) -> Iterator[SheetRow]:
         limit, previous = self.sink.limits.max_rows, 0
@@ -141,9 +198,10 @@ class SheetSource:
         # iter_rows uses, minus its gap filling.
         book = self.books.openpyxl()
         try:
-            worksheet = book[self.title]
-            with worksheet._get_source() as source:
-                parser = _careful_parser(source, worksheet._shared_strings, book)
+            # the member `xlsxparts` found, whose name may differ in case from the relationship's
+            # (openpyxl looks that up exactly, and leaves the sheet out when it is not there)
+            with self.books.archive.open(self.part) as source:
+                parser = _careful_parser(source, book.shared_strings, book)
                 for number, parsed in parser.parse():
                     yield _sheet_row(number, parsed, parser.row_formulas)
                     parser.row_formulas = set()

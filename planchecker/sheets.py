@@ -94,7 +94,10 @@ def _look_at(part: SheetPart, books: Books, sink: ProblemSink) -> tuple[Sheet | 
     quiet = ProblemSink(sink.file, sink.limits)  # an extra sheet's own faults are not the plan's
     rows: list[SheetRow] = []
     try:
-        for row in SheetSource(books, part, quiet).rows():
+        source = SheetSource(books, part, quiet)
+        if source.refused:  # too large to look at: said when it is read as a contract sheet
+            return by_name, True
+        for row in source.rows():
             if not row.is_empty():
                 rows.append(row)
                 if len(rows) > _HEADER_SEARCH_ROWS:

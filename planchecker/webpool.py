@@ -67,11 +67,20 @@ class CheckPool:
         except queue.Empty:
             raise Busy from None
         try:
+            if executor is not None and not _alive(executor):
+                # Its worker died while idle (killed, OOM killer): that upload is not to blame.
+                review._stop(executor, clean=False)
+                executor = None
             executor = executor or self._start()
             options = review.ReviewOptions(as_of, period, float(self.limits.max_seconds),
                                            self.limits.max_memory)
             task = functools.partial(_check_upload, name=name, limits=self.limits)
-            future = executor.submit(review._pickled, task, path, options)
+            try:
+                future = executor.submit(review._pickled, task, path, options)
+            except BrokenProcessPool:  # the death was noticed between the two checks: start anew
+                review._stop(executor, clean=False)
+                executor = self._start()
+                future = executor.submit(review._pickled, task, path, options)
             try:
                 outcome = review._unpickled(future.result(timeout=self.limits.max_seconds),
                                             self.catalogue)
@@ -129,9 +138,20 @@ def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
         return UploadOutcome(name, report, notes=notes, imported=read.imported)
     except MemoryError:
         out_of_memory = True
+    except Exception as exc:  # noqa: BLE001 - our own bug: a report of it, not an HTTP 500
+        failed = review.failed_outcome(Path(name), f"{type(exc).__name__}: {exc}")
+        return UploadOutcome(failed.file, None, failed.problems)
     assert out_of_memory
     failed = review.failed_outcome(Path(name), memory_text(limits), "over-budget")
     return UploadOutcome(failed.file, None, failed.problems)
+
+
+def _alive(executor: ProcessPoolExecutor) -> bool:
+    # ProcessPoolExecutor notices a dead worker only in its own thread, maybe after the next
+    # submit; its processes are ours to look at (review._stop does the same).
+    processes = getattr(executor, "_processes", None) or {}
+    return not getattr(executor, "_broken", False) and all(
+        process.is_alive() for process in processes.values())
 
 
 def _checks_from_env() -> int:

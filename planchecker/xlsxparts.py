@@ -44,9 +44,26 @@ class SheetPart:
     part: str
 
 
+class _PartNames:
+    """The archive's member names, looked up as OPC says part names compare: without regard to
+    case (a workbook whose relationships say `worksheets/sheet1.xml` may hold
+    `xl/Worksheets/Sheet1.xml`). A name that two members share but for case is looked up exactly.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.exact = set(archive.namelist())
+        folded: dict[str, list[str]] = {}
+        for name in self.exact:
+            folded.setdefault(name.lower(), []).append(name)
+        self.folded = {key: names[0] for key, names in folded.items() if len(names) == 1}
+
+    def find(self, name: str) -> str | None:
+        return name if name in self.exact else self.folded.get(name.lower())
+
+
 def worksheet_parts(archive: zipfile.ZipFile) -> list[SheetPart]:
     """The worksheets in workbook order, hidden ones included; chart sheets are left out."""
-    names = set(archive.namelist())
+    names = _PartNames(archive)
     book = _office_document(archive, names)
     relations = _relations(archive, names, book)
     root = _xml(archive, book)
@@ -56,26 +73,29 @@ def worksheet_parts(archive: zipfile.ZipFile) -> list[SheetPart]:
             continue
         rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
         kind, target = relations.get(rid or "", ("", ""))
-        if kind.endswith(_WORKSHEET_TYPE) and target in names:
-            found.append(SheetPart(element.get("name", ""), target))
+        part = names.find(target) if kind.endswith(_WORKSHEET_TYPE) else None
+        if part is not None:
+            found.append(SheetPart(element.get("name", ""), part))
     return found
 
 
-def _office_document(archive: zipfile.ZipFile, names: set[str]) -> str:
+def _office_document(archive: zipfile.ZipFile, names: _PartNames) -> str:
     for kind, target in _relations(archive, names, "").values():
-        if kind.endswith(_OFFICE_DOCUMENT_TYPE) and target in names:
-            return target
-    if "xl/workbook.xml" in names:
-        return "xl/workbook.xml"
+        part = names.find(target) if kind.endswith(_OFFICE_DOCUMENT_TYPE) else None
+        if part is not None:
+            return part
+    part = names.find("xl/workbook.xml")
+    if part is not None:
+        return part
     raise Unreadable("arbetsboken kan inte öppnas")
 
 
-def _relations(archive: zipfile.ZipFile, names: set[str], source: str
+def _relations(archive: zipfile.ZipFile, names: _PartNames, source: str
                ) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type, member name) for the part `source` ("" for the package)."""
     folder, base = posixpath.split(source)
-    rels = posixpath.join(folder, "_rels", base + ".rels")
-    if rels not in names:
+    rels = names.find(posixpath.join(folder, "_rels", base + ".rels"))
+    if rels is None:
         return {}
     found: dict[str, tuple[str, str]] = {}
     for element in _xml(archive, rels).iter():
@@ -124,6 +144,44 @@ def verify_members(archive: zipfile.ZipFile, done: set[str]) -> None:
                     pass
     except ZIP_ERRORS as exc:
         raise Unreadable("zip-arkivet är trasigt") from exc
+
+
+def count_in_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, token: bytes) -> int:
+    """How often `token` occurs in a member, read in chunks (a token split between two chunks is
+    counted once, in the later one); a broken member is left to the reader to refuse."""
+    count, tail = 0, b""
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                joined = tail + chunk
+                count += joined.count(token)
+                tail = joined[-(len(token) - 1):] if len(token) > 1 else b""
+    except ZIP_ERRORS:
+        pass
+    return count
+
+
+SPREADSHEET_NAMESPACE = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# ISO 29500 Strict's namespace: calamine reads such sheets, as it did before this check
+_SHEET_NAMESPACES = (SPREADSHEET_NAMESPACE, b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+_DECLARATION = re.compile(rb"""\s{0,8}=\s{0,8}(["'])([^"'<>]{0,500})""")
+
+
+def foreign_namespace(xml: bytes) -> str | None:
+    """The namespace a default-namespace declaration (`xmlns="..."`) up to the end of the rows
+    gives, when it is not SpreadsheetML's; else None. calamine reads rows by their local names
+    and openpyxl by their full names, so rows in another namespace would be read by one reader
+    and not by the other. Only prefixed namespaces (extensions) follow rows in real sheets.
+    One pass of `find` over the bytes."""
+    end = xml.rfind(b"sheetData>")  # the end of </sheetData>
+    region = xml if end < 0 else xml[:end]
+    at = region.find(b"xmlns")
+    while at >= 0:
+        match = _DECLARATION.match(region, at + len(b"xmlns"))
+        if match is not None and match.group(2) not in _SHEET_NAMESPACES:
+            return match.group(2).decode("utf-8", errors="replace")
+        at = region.find(b"xmlns", at + len(b"xmlns"))
+    return None
 
 
 # --- merged ranges ------------------------------------------------------------------------------
@@ -301,9 +359,31 @@ def plain_rows(xml: bytes) -> list[int] | None:
         return None
     if not numbers:
         return numbers
-    # Cell references may name rows other than their <row>: bound them by the digits of the last.
-    digits = len(str(numbers[-1]))
-    if re.search(rb'<c r="[A-Z]{1,3}\d{%d}' % (digits + 1), xml):
-        return None
     width = max(map(column_number, set(_WIDE_COLUMN.findall(xml))), default=26)
-    return numbers if (10 ** digits - 1) * width <= MAX_FAST_GRID else None
+    return numbers if _highest_row(xml, numbers[-1]) * width <= MAX_FAST_GRID else None
+
+
+def _highest_row(xml: bytes, last_row: int) -> int:
+    """The highest row any cell reference names: references may name rows other than their
+    <row>'s, and calamine's grid spans them all. References are compared as digit strings of the
+    longest length any has (strings of one length compare as their numbers do), so only the
+    references of that length are collected; a search for each longer length goes first."""
+    for digits in range(7, len(str(last_row)) - 1, -1):
+        pattern = rb'<c r="[A-Z]{1,3}(\d{%d})"' % digits
+        if re.search(pattern, xml):
+            return max(last_row, int(max(re.findall(pattern, xml))))
+    return last_row
+
+
+_CELL_ENDS = (b" ", b"\t", b"\r", b"\n", b">", b"/")
+
+
+def cell_count(xml: bytes) -> int:
+    """How many cells (`<c` tags, prefixed or not) the sheet's XML holds, counted in C without
+    parsing, so that a sheet over the cell limit costs no parser time. A `:c ` in text counts
+    too: an overcount by what text holds, which only matters to a sheet built to be at the limit.
+    """
+    count = sum(xml.count(b"<c" + end) for end in _CELL_ENDS)
+    if b":c" in xml:
+        count += sum(xml.count(b":c" + end) for end in _CELL_ENDS)
+    return count

@@ -115,6 +115,30 @@ def test_plain_rows_never_raises_on_noise(parts: list[bytes]) -> None:
     assert rows is None or rows == sorted(set(rows))
 
 
+SHEET_PIECES = st.sampled_from([b"<c ", b"<c>", b"<c/>", b"<x:c ", b"<col ", b"<cols>",
+                                 b'<c r="A7"', b'<c r="B123456"', b'<c r="C99"', b'xmlns="u"',
+                                 b"xmlns:x=\"u\"", b"xmlns", b"=", b'"', b"sheetData>",
+                                 b'xmlns="' + xlsxparts.SPREADSHEET_NAMESPACE + b'"'])
+
+
+@given(parts=st.lists(st.one_of(SHEET_PIECES, st.binary(max_size=8)), max_size=40))
+def test_the_sheet_scanners_agree_with_plain_references(parts: list[bytes]) -> None:
+    """cell_count, foreign_namespace and the highest-row bound against (test-only) regular
+    expressions over the whole text."""
+    xml = b"".join(parts)
+    cells = re.findall(rb"[<:]c(?=[ \t\r\n>/])", xml)
+    assert xlsxparts.cell_count(xml) == (len(cells) if b":c" in xml else
+                                         len(re.findall(rb"<c(?=[ \t\r\n>/])", xml)))
+    head = xml[:xml.rfind(b"sheetData>")] if b"sheetData>" in xml else xml
+    foreign = [m.group(2) for m in re.finditer(
+        rb"""xmlns\s{0,8}=\s{0,8}(["'])([^"'<>]{0,500})""", head)
+        if m.group(2) not in xlsxparts._SHEET_NAMESPACES]
+    assert xlsxparts.foreign_namespace(xml) == (foreign[0].decode("utf-8", "replace")
+                                                if foreign else None)
+    rows = [int(n) for n in re.findall(rb'<c r="[A-Z]{1,3}(\d{1,7})"', xml)]
+    assert xlsxparts._highest_row(xml, 5) == max([5, *rows])
+
+
 # --- 2. file names that are not UTF-8 -------------------------------------------------------------
 
 LATIN1_NAME = os.fsdecode(b"S\xf6derort pl\xe5n.yaml")  # "Söderort plån" in Latin-1
@@ -494,6 +518,25 @@ def test_a_request_that_finds_every_check_busy_gets_503(tmp_path: Path) -> None:
             pool._slots.put(slot)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert response.get_json()["error"] == "Servern är upptagen"
+
+
+def test_a_worker_that_died_while_idle_is_replaced_before_the_next_upload() -> None:
+    app = web.create_app(limits=Limits(max_seconds=60))
+    settings = app.extensions["planchecker"]
+    pool = webpool.CheckPool(settings.checker.catalogue, settings.limits, 1)
+    plan = SOURCES / "skarpnack-sdn-2021.yaml"
+    try:
+        assert pool.check(plan, "plan.yaml", None, None).report is not None
+        executor = pool._slots.get()
+        assert executor is not None
+        for process in list(executor._processes.values()):  # as the OOM killer would
+            os.kill(process.pid, signal.SIGKILL)
+            process.join(10)
+        pool._slots.put(executor)
+        again = pool.check(plan, "plan.yaml", None, None)
+        assert again.report is not None and not again.problems, again.problems
+    finally:
+        pool.close()
 
 
 def test_serve_runs_waitress_and_the_development_server_only_with_debug() -> None:

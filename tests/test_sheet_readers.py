@@ -217,9 +217,11 @@ def test_a_sheet_not_in_utf8_goes_to_the_careful_reader(encoding: str, tmp_path:
 
 def test_the_fast_grid_is_bounded() -> None:
     """The largest grid a plain sheet can make calamine allocate stays within MAX_FAST_GRID."""
-    last = xlsxparts.MAX_FAST_GRID // 26
-    tall = sheet(HEADER + GOAL.replace(b'"2"', b'"%d"' % last).replace(b'2"', b'%d"' % last))
-    assert xlsxparts.plain_rows(tall) is None  # 7 digits: up to 9,999,999 rows × 26 columns
+    last = xlsxparts.MAX_FAST_GRID // 26  # the highest row referenced, times 26 columns
+    for number, fits in ((last, True), (last + 1, False)):
+        goal = GOAL.replace(b'"2"', b'"%d"' % number).replace(b'2"', b'%d"' % number)
+        tall = sheet(HEADER + goal)
+        assert (xlsxparts.plain_rows(tall) is not None) is fits
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in (1, 99_999))
     assert xlsxparts.plain_rows(sheet(rows)) == [1, 99_999]  # 99,999 × 26 = 2.6 million cells
 
