@@ -63,6 +63,12 @@ def import_command(document: Path, output: Path | None, namnd: str | None,
     from planchecker.limits import Limits, memory_text
 
     limits = Limits.from_env()
+    # The readers' libraries are loaded here, before the budget: under a small one, mapping a
+    # shared library in the child fails as an ImportError, which would read as an internal error
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    from planchecker import docimport  # noqa: F401
 
     def work() -> int:
         from planchecker.docimport import NamndHints

@@ -33,6 +33,10 @@ from typing import Any
 from planchecker.docblocks import Block, split_marker, squeeze
 
 
+# out of memory (the process's budget) or stack: never a damaged document, whatever raised it
+_OVER_BUDGET = (MemoryError, RecursionError)
+
+
 class DocumentError(Exception):
     """The document cannot be read; `code` is a problem code, `detail` its Swedish text."""
 
@@ -53,11 +57,15 @@ def docx_blocks(data: bytes) -> list[Block]:
 
     try:
         document = docx.Document(io.BytesIO(data))
+    except _OVER_BUDGET:
+        raise
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for broken parts
         raise DocumentError("bad-syntax", "Word-dokumentet kan inte läsas "
                             f"({type(exc).__name__})") from exc
     try:
         return _docx_body(document)
+    except _OVER_BUDGET:
+        raise
     except Exception as exc:  # noqa: BLE001 - a damaged part fails only when it is read
         raise DocumentError("bad-syntax", "Word-dokumentet är skadat och kan inte läsas "
                             f"({type(exc).__name__})") from exc
@@ -363,6 +371,8 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
+    except _OVER_BUDGET:
+        raise
     except (PDFSyntaxError, Exception) as exc:  # noqa: BLE001 - pdfminer raises many kinds
         # pdfplumber wraps pdfminer's PDFPasswordIncorrect in its own PdfminerException
         cause = exc.__cause__ or exc.__context__
@@ -373,6 +383,8 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
     try:
         try:
             pages = pdf.pages
+        except _OVER_BUDGET:
+            raise
         except Exception as exc:  # noqa: BLE001
             raise DocumentError("bad-syntax", "PDF-filens sidträd kan inte läsas") from exc
         if len(pages) > max_pages:
@@ -383,6 +395,8 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
         for number, page in enumerate(pages, start=1):
             try:
                 lines.extend((number, entry) for entry in _page_entries(page))
+            except _OVER_BUDGET:
+                raise
             except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on bad pages
                 raise DocumentError("bad-syntax", f"PDF-filen är skadad: sida {number} kan "
                                     f"inte läsas ({type(exc).__name__})") from exc
