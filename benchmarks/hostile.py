@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.etree import ElementTree
@@ -172,6 +173,64 @@ def comment_of_tokens(token: bytes, size: int = 1000 * 1000) -> bytes:
                              + SHEET_TAIL})
 
 
+# --- published plan documents (.docx, .pdf, .html) -----------------------------------------------
+
+
+def docx_bomb(unpacked: int = 300 * MB) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * unpacked)
+    return buffer.getvalue()
+
+
+def pdf_stream(filters: bytes, stream: bytes) -> bytes:
+    return (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(stream)).encode() + b" /Filter "
+            + filters + b" >>\nstream\n" + stream + b"\nendstream\nendobj\ntrailer\n<< >>\n"
+            b"%%EOF\n")
+
+
+def pdf_stream_bomb(unpacked: int = 210 * MB) -> bytes:
+    return pdf_stream(b"/FlateDecode", zlib.compress(b"\0" * unpacked, 9))
+
+
+def pdf_hex_chain_bomb(unpacked: int = 400 * MB) -> bytes:
+    """The FlateDecode bomb under an ASCIIHexDecode layer, which hid it from a plain zlib
+    measure."""
+    return pdf_stream(b"[/ASCIIHexDecode /FlateDecode]",
+                      zlib.compress(b"\0" * unpacked, 9).hex().encode() + b">")
+
+
+def pdf_object_flood(objects: int = 200_010) -> bytes:
+    return b"%PDF-1.4\n" + b"".join(b"%d 0 obj\n<< >>\nendobj\n" % n
+                                    for n in range(1, objects)) + b"%%EOF\n"
+
+
+def deep_html(depth: int = 100_000) -> bytes:
+    return b"<html><body>" + b"<div>" * depth + "Mål 1: Trygg</body></html>".encode()
+
+
+def digit_line_html(digits: int = 20_000) -> bytes:
+    """A goal whose indicator line is digits only: a quadratic target pattern took 14 s."""
+    return ("<html><body><h1>Kulturnämndens verksamhetsplan 2024</h1><h2>Mål 1: Trygg stad</h2>"
+            "<p>Indikatorer:</p><ul><li>Andel " + "1" * digits + "</li></ul></body></html>"
+            ).encode()
+
+
+def _document_cases(scale: int) -> list[tuple[str, str, Callable[[], bytes]]]:
+    return [
+        (f"docx: document.xml inflating to {300 // scale} MB", "plan.docx",
+         lambda: docx_bomb(300 * MB // scale)),
+        (f"pdf: FlateDecode stream inflating to {210 // scale} MB", "plan.pdf",
+         lambda: pdf_stream_bomb(210 * MB // scale)),
+        (f"pdf: ASCIIHex+Flate stream inflating to {400 // scale} MB", "plan.pdf",
+         lambda: pdf_hex_chain_bomb(400 * MB // scale)),
+        ("pdf: 200,000 objects", "plan.pdf", pdf_object_flood),
+        ("html: 100,000 nested div", "plan.html", deep_html),
+        ("html: 20 kB line of digits", "plan.html", digit_line_html),
+    ]
+
+
 def rows_at_limit(rows: int = 100_000, columns: int = 6) -> bytes:
     """A plan whose Mål sheet fills every row up to `rows` (header included), `columns` cells a
     row: at the default row limit, the size an honest but very large plan reaches."""
@@ -310,6 +369,7 @@ def _cases(quick: bool) -> list[tuple[str, str, Callable[[], bytes]]]:
          lambda: error_cell_with_styles(120 * MB // scale)),
         (f"#N/A cell, {6000 // scale}k shared strings", "plan.xlsx",
          lambda: error_cell_with_strings(6_000_000 // scale)),
+        *_document_cases(scale),
     ]
 
 

@@ -7,11 +7,17 @@ for the planner to correct before the plan is checked.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from planchecker.problems import InputError, PlancheckerError
+
+if TYPE_CHECKING:
+    from planchecker.docimport import NamndHints
+    from planchecker.limits import Limits
 
 _TYPES = "stadsdelsnämnd, facknämnd, bolagsstyrelse eller kommunstyrelse"
 
@@ -51,24 +57,58 @@ def import_command(document: Path, output: Path | None, namnd: str | None,
     "Att kontrollera" listar det som gissades eller lämnades utanför. Granska mallen och kör
     sedan planchecker check på den.
     """
+    from planchecker import processes
+    from planchecker.cli import report_exception
+    from planchecker.filenames import shown_name
+    from planchecker.limits import Limits, memory_text
+
+    limits = Limits.from_env()
+    # The readers' libraries are loaded here, before the budget: under a small one, mapping a
+    # shared library in the child fails as an ImportError, which would read as an internal error
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    from planchecker import docimport  # noqa: F401
+
+    def work() -> int:
+        from planchecker.docimport import NamndHints
+
+        _import(document, output, NamndHints(name=namnd, type=namnd_type, year=year), limits)
+        return 0
+
+    # In a child process under the same time and memory budget as check (see limits.py): a
+    # hostile document must not take the machine with it.
+    try:
+        code = processes.supervised(work, limits.max_seconds, limits.max_memory, report_exception)
+    except processes.OverTime:
+        raise PlancheckerError(
+            f"{shown_name(document)}: Dokumentet tog för lång tid att läsa (mer än "
+            f"{limits.max_seconds} s) och avbröts. Dela upp dokumentet, eller höj "
+            "PLANCHECKER_MAX_SECONDS.") from None
+    except processes.Killed as killed:
+        raise PlancheckerError(
+            f"{shown_name(document)}: importen avbröts av signalen {killed.name}, oftast för "
+            f"att datorn fick slut på minne. {memory_text(limits)}") from None
+    sys.exit(code)
+
+
+def _import(document: Path, output: Path | None, hints: NamndHints, limits: Limits) -> None:
     from planchecker import docimport, sniffing
     from planchecker.cli import _write_output
-    from planchecker.limits import Limits
     from planchecker.problem_sink import ProblemSink
-    from planchecker.reading import load_document_bytes, read_document
+    from planchecker.reading import document_format, load_document_bytes, read_document
 
-    sink = ProblemSink(str(document), Limits.from_env())
+    sink = ProblemSink(str(document), limits)
     data = load_document_bytes(document, sink)
     if data is None:
         raise InputError(sink.items)
     kind, suffix = sniffing.sniff(data), document.suffix.lower()
-    hints = docimport.NamndHints(name=namnd, type=namnd_type, year=year)
-    imported = read_document(data, suffix, kind, sink, hints)
-    if imported is None and not sink.items:
+    if document_format(data, kind, suffix) is None:
         raise PlancheckerError(f"{document.name} är inget dokument som kan importeras; "
                                "import läser .docx, .pdf (med textlager) och .html/.htm. "
                                "En .xlsx-, .json- eller .yaml-plan kontrolleras direkt med "
                                "planchecker check.")
+    imported = read_document(data, suffix, kind, sink, hints)
     if imported is None or sink.items:
         raise InputError(sink.items)
     target = output or document.with_suffix(".xlsx")

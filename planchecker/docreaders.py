@@ -20,8 +20,10 @@ Library choices, measured on the import corpus (benchmarks/imports/README.md):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
+import logging
 import re
 import statistics
 from collections.abc import Iterable, Iterator
@@ -29,6 +31,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 from planchecker.docblocks import Block, split_marker, squeeze
+
+
+# out of memory (the process's budget) or stack: never a damaged document, whatever raised it
+_OVER_BUDGET = (MemoryError, RecursionError)
 
 
 class DocumentError(Exception):
@@ -48,14 +54,27 @@ _LIST_STYLE = re.compile(r"(?i)list(?:a)?\s*(?:bullet|number|paragraph|punkt|num
 def docx_blocks(data: bytes) -> list[Block]:
     """The blocks of a Word document, in body order (paragraphs and tables)."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
+    except _OVER_BUDGET:
+        raise
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for broken parts
         raise DocumentError("bad-syntax", "Word-dokumentet kan inte läsas "
                             f"({type(exc).__name__})") from exc
+    try:
+        return _docx_body(document)
+    except _OVER_BUDGET:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged part fails only when it is read
+        raise DocumentError("bad-syntax", "Word-dokumentet är skadat och kan inte läsas "
+                            f"({type(exc).__name__})") from exc
+
+
+def _docx_body(document: Any) -> list[Block]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     blocks: list[Block] = []
     indented: list[tuple[int, int]] = []  # (block index, left indentation in EMU)
     paragraphs = tables = 0
@@ -167,8 +186,7 @@ class _PageParser(HTMLParser):
         elif tag in ("ul", "ol", "menu"):
             self._flush()
             kind = dict(attrs).get("type") or ("1" if tag == "ol" else "")
-            start = dict(attrs).get("start") or "1"
-            self.lists.append([tag, kind, int(start) if start.isdigit() else 1])
+            self.lists.append([tag, kind, _list_start(dict(attrs).get("start"))])
         elif tag == "li":
             self._flush()
             marker = None
@@ -207,10 +225,7 @@ class _PageParser(HTMLParser):
             self.bold = max(0, self.bold - 1)
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li") or tag in _BREAKS:
             self._flush()
-            if tag != "li" or not self.lists:
-                self.current = ("paragraph", 0, None)
-            else:
-                self.current = ("paragraph", 0, None)
+            self.current = ("paragraph", 0, None)
         elif tag in ("ul", "ol", "menu"):
             self._flush()
             if self.lists:
@@ -288,6 +303,16 @@ def _css_indent(style: str | None) -> float:
                for number, unit in _INDENT.findall(style[:2000]))
 
 
+_START = re.compile(r"[0-9]{1,6}")
+
+
+def _list_start(value: str | None) -> int:
+    """An <ol start>: ASCII digits only ("²".isdigit() is true but int() refuses it) and at
+    most six of them (int() of thousands of digits is refused or slow); otherwise 1."""
+    value = (value or "").strip()
+    return int(value) if _START.fullmatch(value) else 1
+
+
 def _ol_marker(kind: str, number: int) -> str:
     if kind in ("A", "a") and 1 <= number <= 26:
         letter = chr(ord("A") + number - 1)
@@ -339,10 +364,15 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    # pdfminer logs English warnings about damaged files to stderr; the reason reaches the
+    # user as a DocumentError in Swedish instead
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
+    except _OVER_BUDGET:
+        raise
     except (PDFSyntaxError, Exception) as exc:  # noqa: BLE001 - pdfminer raises many kinds
         # pdfplumber wraps pdfminer's PDFPasswordIncorrect in its own PdfminerException
         cause = exc.__cause__ or exc.__context__
@@ -350,9 +380,11 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
             raise DocumentError("encrypted-document", "PDF-filen är lösenordsskyddad") from exc
         raise DocumentError("bad-syntax", f"PDF-filen kan inte läsas ({type(exc).__name__})"
                             ) from exc
-    with pdf:
+    try:
         try:
             pages = pdf.pages
+        except _OVER_BUDGET:
+            raise
         except Exception as exc:  # noqa: BLE001
             raise DocumentError("bad-syntax", "PDF-filens sidträd kan inte läsas") from exc
         if len(pages) > max_pages:
@@ -361,7 +393,18 @@ def pdf_blocks(data: bytes, max_pages: int) -> list[Block]:
                                 "verksamhetsplanen.")
         lines: list[tuple[int, dict[str, Any] | list[list[str]]]] = []
         for number, page in enumerate(pages, start=1):
-            lines.extend((number, entry) for entry in _page_entries(page))
+            try:
+                lines.extend((number, entry) for entry in _page_entries(page))
+            except _OVER_BUDGET:
+                raise
+            except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on bad pages
+                raise DocumentError("bad-syntax", f"PDF-filen är skadad: sida {number} kan "
+                                    f"inte läsas ({type(exc).__name__})") from exc
+    finally:
+        # pdfplumber's close() flushes page caches and may re-read a broken page and raise;
+        # that must not replace the reason found above
+        with contextlib.suppress(Exception):
+            pdf.close()
     return _pdf_layout(lines)
 
 
@@ -397,7 +440,17 @@ def _page_entries(page: Any) -> Iterator[dict[str, Any] | list[list[str]]]:
 
 
 _GRADE_HEADER = re.compile(r"(?i)sannolikhet|konsekvens")
-_RSA_HEADER = re.compile(r"(?i)\brisk.*\b(?:sannolikhet|konsekvens)")
+_RISK_WORD = re.compile(r"(?i)\brisk")
+
+
+def _rsa_header(text: str) -> bool:
+    """Risk, then Sannolikhet or Konsekvens later in the line. Two searches, not one pattern:
+    "risk.*" tried from every "risk" scans the rest of the line each time."""
+    risk = _RISK_WORD.search(text)
+    return risk is not None and _GRADE_WORD.search(text, risk.end()) is not None
+
+
+_GRADE_WORD = re.compile(r"(?i)\b(?:sannolikhet|konsekvens)")
 
 
 def _segments(line: dict[str, Any], starts: tuple[float, ...] = ()
@@ -429,7 +482,7 @@ def _unruled_tables(lines: list[dict[str, Any]]
     number = 0
     while number < len(lines):
         header = _segments(lines[number])
-        if len(header) < 3 or not _RSA_HEADER.search(lines[number]["text"]):
+        if len(header) < 3 or not _rsa_header(lines[number]["text"]):
             number += 1
             continue
         starts = [x0 for x0, _, _ in header]

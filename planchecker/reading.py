@@ -68,7 +68,10 @@ def _read(path: Path, sink: ProblemSink, imported: list[Imported]) -> Plan | Non
     if data is None:
         return None
     kind, suffix = sniffing.sniff(data), path.suffix.lower()
-    if _maybe_document(data, kind, suffix):
+    if suffix not in sniffing.EXCEL_SUFFIXES and suffix not in sniffing.DOCUMENT_SUFFIXES \
+            and document_format(data, kind, suffix) is not None:
+        # a file named as a workbook or a JSON/YAML plan is refused with advice instead
+        # (sniffing.refusal), never read as a document
         document = read_document(data, suffix, kind, sink)
         if document is not None:
             imported.append(document)
@@ -87,14 +90,16 @@ def _read(path: Path, sink: ProblemSink, imported: list[Imported]) -> Plan | Non
     return None
 
 
-def _maybe_document(data: bytes, kind: str, suffix: str) -> bool:
-    # Decided without importing the document readers, which an .xlsx check never needs. A file
-    # named as a workbook or a JSON/YAML plan is refused with advice instead (sniffing.refusal).
-    if suffix in sniffing.EXCEL_SUFFIXES or suffix in sniffing.DOCUMENT_SUFFIXES:
-        return False
-    if kind == "zip":
-        return b"word/document.xml" in data
-    return kind == "en PDF-fil" or (kind == "html" and suffix in (".html", ".htm", ".xhtml"))
+def document_format(data: bytes, kind: str, suffix: str) -> str | None:
+    """"docx", "pdf" or "html" when the file is a plan document, else None: the one place that
+    decides it, a zip by the names of its parts (not by bytes that may stand in any stored text).
+    Needs no document reader, which an .xlsx check never imports."""
+    if kind not in ("zip", sniffing.PDF, "html"):
+        return None
+    from planchecker import docimport
+
+    names = docimport.zip_names(data) if kind == "zip" else None
+    return docimport.document_kind(kind, suffix, names)
 
 
 def read_document(data: bytes, suffix: str, kind: str, sink: ProblemSink,
@@ -103,9 +108,10 @@ def read_document(data: bytes, suffix: str, kind: str, sink: ProblemSink,
     (the reason in `sink`) when it is not one or cannot be read."""
     from planchecker import docimport
 
-    names = docimport.zip_names(data) if kind == "zip" else None
-    doc_format = docimport.document_kind(kind, suffix, names)
-    if doc_format is None:
+    doc_format = document_format(data, kind, suffix)
+    if doc_format is None:  # never None without a reason
+        code, values = sniffing.refusal(kind, suffix, data)
+        sink.add(code, **values)
         return None
     if doc_format == "docx":
         try:
