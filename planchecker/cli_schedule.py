@@ -18,6 +18,7 @@ from tabulate import tabulate
 from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
 from planchecker.filenames import shown
 from planchecker.history import History, RunDiff, exclusive_lock
+from planchecker.matrix import build_review
 from planchecker.problems import PlancheckerError
 from planchecker.rulebook import SEVERITY_RANK
 
@@ -104,7 +105,12 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
         result = run_schedule(outcomes, period=period, as_of=as_of_text,
                               history_path=history_path, outdir=outdir, workbook=review_workbook,
                               label=label, locked=True)
-    click.echo(_run_table(outcomes, result.diff))
+    review = build_review(outcomes)
+    click.echo(_run_table([o for o in outcomes if o.file not in review.counted_as()], result.diff))
+    if review.warnings:
+        click.echo("\nVarningar:")
+        for warning in review.warnings:
+            click.echo(f"  {warning}")
     failed = [(o.file, describe_failure(o)) for o in outcomes if describe_failure(o)]
     if failed:
         click.echo("\nKunde inte läsas eller kontrolleras:")

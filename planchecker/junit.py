@@ -2,7 +2,9 @@
 
 A requirement that fails with severity error or warning is a <failure>; a waived one is <skipped>;
 an info finding passes with its message in <system-out>. A file that could not be read or checked
-is a testsuite with one testcase carrying an <error>. Pure function, deterministic output.
+is a testsuite with one testcase carrying an <error>. A plan found in two files (an .xlsx and its
+.json twin) is one testsuite, from the file the review counts it from, whose <system-out> holds the
+review's warning naming both files. Pure function, deterministic output.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 
 from planchecker.checking import Outcome
 from planchecker.findings import Finding, Report
+from planchecker.matrix import build_review
 
 
 def _subjects(finding: Finding) -> str:
@@ -66,10 +69,17 @@ def _set_counts(element: ET.Element, *, tests: int, failures: int, errors: int, 
 
 
 def render_junit(outcomes: Sequence[Outcome], name: str = "planchecker") -> str:
+    review = build_review(outcomes)
+    counted_elsewhere = review.counted_as()
+    warnings = {row.file: w for row in review.rows if (w := row.duplicate_warning()) is not None}
     root = ET.Element("testsuites", name=name)
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for outcome in sorted(outcomes, key=lambda o: o.file):
+        if outcome.file in counted_elsewhere:
+            continue
         suite = _suite_for_report(outcome.report) if outcome.report else _suite_for_problem(outcome)
+        if outcome.file in warnings:
+            ET.SubElement(suite, "system-out").text = "Varning: " + warnings[outcome.file]
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))

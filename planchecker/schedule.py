@@ -16,6 +16,7 @@ from typing import Any
 from planchecker.checking import Outcome
 from planchecker.history import Gap, History, PlanResult, RunDiff, diff_gaps, exclusive_lock
 from planchecker.junit import render_junit
+from planchecker.matrix import build_review
 from planchecker.outputs import write_file
 from planchecker.writers import json_text, outcome_records
 
@@ -37,9 +38,14 @@ def plan_key(outcome: Outcome) -> str:
 
 
 def summarise(outcomes: Sequence[Outcome]) -> tuple[list[PlanResult], list[Gap]]:
+    """Each plan's result and gaps, once: a plan found in two files (an .xlsx and its .json twin)
+    is recorded from the file the review counts it from, so the history never counts it twice."""
+    counted_elsewhere = build_review(outcomes).counted_as()
     results: list[PlanResult] = []
     gaps: list[Gap] = []
     for outcome in outcomes:
+        if outcome.file in counted_elsewhere:
+            continue
         key = plan_key(outcome)
         if outcome.report is None:
             error = "; ".join(p.describe() for p in outcome.problems)
@@ -75,9 +81,11 @@ def changes_record(diff: RunDiff | None) -> dict[str, Any] | None:
 def render_schedule_json(
     outcomes: Sequence[Outcome], period: str, as_of: str, previous: int | None, diff: RunDiff | None
 ) -> str:
+    review = build_review(outcomes)
     data = {
         "run": {"period": period, "as_of": as_of, "previous_run": previous},
-        "plans": outcome_records(outcomes),
+        "plans": outcome_records(outcomes, review.counted_as()),
+        "warnings": list(review.warnings),
         "changes": changes_record(diff),
     }
     return json_text(data)

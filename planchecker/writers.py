@@ -535,12 +535,15 @@ def render_review_markdown(review: Review) -> str:
     return "\n".join(out) + "\n"
 
 
-def outcome_records(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
-    """Every plan's report (or the problems that prevented one), sorted by file name."""
+def outcome_records(outcomes: Sequence[Outcome], counted_as: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every plan's report (or the problems that prevented one), sorted by file name; a file whose
+    plan is counted from another file (`Review.counted_as`) says which, in `same_plan_as`."""
+    counted_as = counted_as or {}
     return [
-        {"file": o.file, "report": o.report.to_records()}
-        if o.report is not None
-        else {"file": o.file, "problems": [p.to_record() for p in o.problems]}
+        ({"file": o.file, "report": o.report.to_records()}
+         if o.report is not None
+         else {"file": o.file, "problems": [p.to_record() for p in o.problems]})
+        | ({"same_plan_as": counted_as[o.file]} if o.file in counted_as else {})
         for o in sorted(outcomes, key=lambda o: o.file)
     ]
 
@@ -551,9 +554,5 @@ def render_review_json(outcomes: Sequence[Outcome]) -> str:
     from planchecker.matrix import build_review
 
     review = build_review(outcomes)
-    counted_as = review.counted_as()
-    plans = [
-        record | ({"same_plan_as": counted_as[record["file"]]} if record["file"] in counted_as else {})
-        for record in outcome_records(outcomes)
-    ]
+    plans = outcome_records(outcomes, review.counted_as())
     return json_text({"report_version": REPORT_VERSION, "plans": plans, "warnings": list(review.warnings)})

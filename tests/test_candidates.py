@@ -12,9 +12,10 @@ import openpyxl
 import pytest
 
 from planchecker import web, writers
-from planchecker.findings import Candidate, Finding, Report
-from planchecker.model import Activity, Goal, Namnd, NamndType, Plan, Topic
+from planchecker.findings import Candidate, Finding, NearMisses, Report
+from planchecker.model import Activity, Goal, Indicator, Namnd, NamndType, Plan, Risk, Topic
 from planchecker.template import write_plan_xlsx
+from planchecker.topics import Classification, ItemTopics, Thresholds, TopicScore
 from planchecker.workbook import plan_workbook
 from tests.golden_cases import checker
 from tests.web_support import multipart
@@ -195,3 +196,47 @@ def test_a_hostile_candidate_id_is_neither_a_formula_nor_markup(tmp_path: Path) 
     html = writers.render_html(report)
     assert "<b>" not in html and "&lt;b&gt;" in html
     assert "\\<b\\>" in writers.render_markdown(report)
+
+
+def _near(item_id: str, *scores: tuple[Topic, float]) -> ItemTopics:
+    near = tuple(TopicScore(topic, score, (f"ord-{topic.value}",)) for topic, score in scores)
+    return ItemTopics("goal", item_id, (), "none", Classification(near, Thresholds(0.6, 0.3), (), near, ()))
+
+
+def test_candidates_are_named_closest_first_each_once_with_its_best_topic() -> None:
+    """The "kan gälla" list a reader works down: the closest first, equal scores in id order
+    (M2 before M10), and an item near several of the rule's topics once, under its best one; on
+    equal scores the topic the program lists first, whatever order the scorer gave them in."""
+    rule = checker().catalogue.get_rule("SAK20-MAL")  # a mål for any area of the program
+    assert rule.topics.index(Topic.krisberedskap) < rule.topics.index(HOT)
+    near = NearMisses([
+        _near("M10", (SAK, 0.40)),
+        _near("M2", (SAK, 0.40)),
+        _near("M5", (SAK, 0.50)),
+        _near("M7", (Topic.krisberedskap, 0.31), (HOT, 0.55)),
+        _near("M8", (HOT, 0.35), (Topic.krisberedskap, 0.35)),
+    ])
+    assert [(c.id, c.topic, c.score) for c in near.candidates(rule)] == [
+        ("M7", HOT, 0.55), ("M5", SAK, 0.50), ("M2", SAK, 0.40), ("M10", SAK, 0.40),
+        ("M8", Topic.krisberedskap, 0.35),
+    ]
+    assert near.candidates(rule)[0].evidence == ("ord-hot_och_vald",)
+
+
+def test_every_kind_of_item_keeps_its_row_and_items_are_listed_by_kind(tmp_path: Path) -> None:
+    """A finding on a risk names its row in the RSA sheet like any other item, and the report
+    lists mål, indikatorer, aktiviteter, risker in that order whatever their ids."""
+    plan = Plan(
+        namnd=Namnd(name="Provnämnden", type=NamndType.stadsdelsnamnd, year=2020),
+        goals=[Goal(id="Z1", text="Ekonomi i balans")],
+        indicators=[Indicator(id="Y1", goal_id="Z1", text="Andel budget i balans")],
+        activities=[Activity(id="X1", goal_id="Z1", text="Månadsuppföljning av ekonomin")],
+        risks=[Risk(id="W1", text="Långvarigt elavbrott", probability=4, consequence=5)],
+    )
+    report = _report(plan, tmp_path)
+    assert [(i.kind, i.id) for i in report.items] == [
+        ("goal", "Z1"), ("indicator", "Y1"), ("activity", "X1"), ("risk", "W1")]
+    rows = {i: (loc.sheet, loc.row) if (loc := report.location_of(i)) else None for i in ("Z1", "Y1", "X1", "W1")}
+    assert rows == {"Z1": ("Mål", 2), "Y1": ("Indikatorer", 2), "X1": ("Aktiviteter", 2), "W1": ("RSA", 2)}
+    uncovered = next(f for f in report.findings if f.subjects == ("W1",))
+    assert "W1 (rad 2)" in writers.render_markdown(report), uncovered

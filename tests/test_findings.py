@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from planchecker import writers
-from planchecker.findings import Finding, Report, Requirement, make_finding
+from planchecker.findings import Finding, Report, Requirement, build_report, make_finding
 from planchecker.model import Plan, Waiver
 from planchecker.rulebook import PlanContext
 from tests.golden_cases import checker
@@ -157,6 +157,24 @@ def test_a_waiver_valid_on_the_as_of_date_still_waives() -> None:
         "test.json", PlanContext(as_of=AS_OF + dt.timedelta(days=1)),
     )
     assert [s for _, s in day_after.waivers] == ["utgånget"]
+
+
+def test_an_expired_waiver_reads_expired_even_where_its_rule_holds() -> None:
+    """What the nämnd must act on is the date: "utgånget", not "oanvänt", also when nothing fails."""
+    report = _report(waivers=[{"rule": "ILS-REF-AKT-MAL", "motivation": "Gällde 2020.",
+                               "valid_until": "2020-12-31"}])
+    assert all(f.rule_id != "ILS-REF-AKT-MAL" for f in report.findings)
+    assert [(w.rule, state) for w, state in report.waivers] == [("ILS-REF-AKT-MAL", "utgånget")]
+    assert "| utgånget |" in writers.render_markdown(report)
+
+
+def test_a_plan_the_engine_did_not_finish_is_an_engine_error_never_clean() -> None:
+    """The engine's errors reach the report: with no findings at all the plan is still not
+    compliant, and the JSON says why."""
+    report = build_report(_plan(), "test.json", checker().catalogue, PlanContext(as_of=AS_OF), (), (),
+                          engine_errors=("sentinel did not fire",))
+    assert report.verdict == "engine-error" and report.findings == ()
+    assert report.to_records()["engine_errors"] == ["sentinel did not fire"]
 
 
 # --- equality -------------------------------------------------------------------------------------

@@ -229,3 +229,62 @@ def test_a_scheduled_run_speaks_swedish_and_accounts_for_every_plan(tmp_path: Pa
     assert not re.search(r"\b(error|warning)\b", diff.output), diff.output
     help_text = " ".join(runner.invoke(cli, ["schedule", "diff", "--help"]).output.split())
     assert "den skapas bara av `schedule run`" in help_text and "Slutkoder:" in help_text
+
+
+SKARPNACK_TWICE = (
+    "Samma plan finns i 2 filer: skarpnack-sdn-2021.json och skarpnack-sdn-2021.xlsx "
+    "(Skarpnäcks stadsdelsnämnd, planår 2021). Den räknas som en plan, enligt skarpnack-sdn-2021.json."
+)
+
+
+def test_a_plan_in_two_files_is_one_plan_in_every_scheduled_output(tmp_path: Path) -> None:
+    """As in `review`: Skarpnäck saved as .json and as .xlsx is one plan with a warning naming both
+    files, in the terminal, granskning.json, junit.xml and the history, whose diff counts it once."""
+    from click.testing import CliRunner
+
+    from planchecker.cli import cli
+
+    samples = ROOT / "sample_plans"
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("skarpnack-sdn-2021.json", "skarpnack-sdn-2021.xlsx", "alvsjo-sdn-2018.xlsx"):
+        shutil.copy(samples / name, plans)
+    db, out = tmp_path / "historik.db", tmp_path / "ut"
+    args = ["schedule", "run", str(plans), "--period", "T2", "--as-of", "2021-08-31", "--history", str(db),
+            "-o", str(out), "--workers", "1"]
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 1, first.output
+    assert len([line for line in first.output.splitlines() if line.startswith("Skarpnäcks")]) == 1
+    assert f"\nVarningar:\n  {SKARPNACK_TWICE}\n" in first.output
+
+    report = json.loads((out / "granskning.json").read_text("utf-8"))
+    assert report["warnings"] == [SKARPNACK_TWICE]
+    by_file = {plan["file"]: plan for plan in report["plans"]}
+    assert by_file["skarpnack-sdn-2021.xlsx"]["same_plan_as"] == "skarpnack-sdn-2021.json"
+    assert "same_plan_as" not in by_file["skarpnack-sdn-2021.json"]
+
+    schema = xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "junit.xsd"))
+    xml = (out / "junit.xml").read_text("utf-8")
+    schema.validate(xml)
+    suites = xmlschema.XMLResource(xml).root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["Älvsjö stadsdelsnämnd 2018", "Skarpnäcks stadsdelsnämnd 2021"]
+    assert suites[1].findtext("system-out") == f"Varning: {SKARPNACK_TWICE}"
+    assert suites[0].find("system-out") is None
+
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 1, second.output
+    with History(db) as history:
+        runs = history.runs()
+        assert [r.plans for r in runs] == [2, 2]
+        plans_recorded = history.plans(runs[-1].id)
+        assert sorted((p.plan, p.file) for p in plans_recorded) == [
+            ("Skarpnäcks stadsdelsnämnd", "skarpnack-sdn-2021.json"),
+            ("Älvsjö stadsdelsnämnd", "alvsjo-sdn-2018.xlsx")]
+        gaps = history.gaps(runs[-1].id)
+        assert len(gaps) == len({g.key() for g in gaps})
+    diff = runner.invoke(cli, ["schedule", "diff", "1", "2", "--history", str(db)])
+    assert diff.exit_code == 0, diff.output
+    # The four documented gaps K1–K4 of the Skarpnäck sample, once, plus Älvsjö's own.
+    skarpnack_rows = [line for line in diff.output.splitlines() if line.startswith("Skarpnäcks")]
+    assert len(skarpnack_rows) == 4, diff.output
