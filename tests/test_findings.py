@@ -200,3 +200,11 @@ def test_verdict_ignores_only_the_wording() -> None:
     finding = _finding("LEH-RSA-DOK")
     assert replace(finding, message="Annan lydelse.", title="Annan rubrik").verdict() == finding.verdict()
     assert replace(finding, severity="warning").verdict() != finding.verdict()
+
+
+def test_the_follow_up_period_reaches_what_the_user_reads() -> None:
+    # A scheduled T2 run is read as a T2 follow-up: the period must survive into the report.
+    report = checker().check(_plan(), "test.json", PlanContext(as_of=AS_OF, period="T2"))
+    assert report.period == "T2"
+    assert "Uppföljning: T2" in writers.render_table(report, colour=False)
+    assert "uppföljning T2" in writers.render_markdown(report)
