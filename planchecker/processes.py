@@ -169,7 +169,13 @@ def supervised(work: Callable[[], int], seconds: float, memory: int,
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 2
         except BaseException as exc:  # noqa: BLE001 - the child must end here, whatever happens
+            budgeted = _MEMORY_BUDGET is not None
             lift_memory_limit()  # the plan is over its budget; the message must still get out
+            if budgeted and isinstance(exc, SystemError):
+                # A C extension whose allocation fails under the cap may return NULL without
+                # setting MemoryError ("error return without exception set"): under a budget,
+                # that is what it means (seen writing a workbook with 1 MB to spare).
+                exc = MemoryError(str(exc))
             code = report(exc)
         finally:
             with contextlib.suppress(BaseException):
