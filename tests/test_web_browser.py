@@ -189,14 +189,19 @@ def test_the_form_works_without_javascript(browser: Browser, base_url: str) -> N
         context.close()
 
 
-@pytest.mark.parametrize("which", ["start", "result", "error", "rules"])
-def test_no_horizontal_scrolling_at_200_percent_zoom(page: Page, base_url: str, which: str) -> None:
-    """A 1280 px wide window at 200 % zoom is 640 CSS px wide (WCAG 1.4.4 and 1.4.10)."""
-    page.set_viewport_size({"width": 640, "height": 900})
+def open_page(page: Page, base_url: str, which: str) -> None:
+    """The start or rules page, or the result page of a good (result) or broken (error) plan."""
     if which in {"start", "rules"}:
         page.goto(base_url + ("/" if which == "start" else "/rules"))
     else:
         submit(page, base_url, SODERMALM if which == "result" else BROKEN)
+
+
+@pytest.mark.parametrize("which", ["start", "result", "error", "rules"])
+def test_no_horizontal_scrolling_at_200_percent_zoom(page: Page, base_url: str, which: str) -> None:
+    """A 1280 px wide window at 200 % zoom is 640 CSS px wide (WCAG 1.4.4 and 1.4.10)."""
+    page.set_viewport_size({"width": 640, "height": 900})
+    open_page(page, base_url, which)
     widths = page.evaluate("[document.documentElement.scrollWidth, "
                            "document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], widths
@@ -254,10 +259,7 @@ def test_a_phone_never_scrolls_sideways_nor_breaks_a_word(page: Page, base_url: 
                                                           which: str) -> None:
     """390 CSS px: an ordinary phone held upright."""
     page.set_viewport_size({"width": 390, "height": 844})
-    if which in {"start", "rules"}:
-        page.goto(base_url + ("/" if which == "start" else "/rules"))
-    else:
-        submit(page, base_url, SODERMALM if which == "result" else BROKEN)
+    open_page(page, base_url, which)
     widths = page.evaluate("[document.documentElement.scrollWidth, "
                            "document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], widths
