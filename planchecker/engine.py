@@ -51,10 +51,12 @@ _LINK_TARGET = {
 
 @dataclass(frozen=True, order=True)
 class RawFinding:
-    """What an engine action records: the rule that fired and the plan items it concerns."""
+    """What an engine action records: the rule that fired, the plan items it concerns and, for a
+    reference that does not resolve, the ids those items name that are not in the plan."""
 
     rule_id: str
     subjects: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -198,7 +200,10 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
                     session.findings.extend(RawFinding(action_name, (s,)) for s in subject["subjects"])
                     return
                 subjects = tuple(sorted(subject.get("subjects", ()))) if subject else ()
-                session.findings.append(RawFinding(action_name, subjects))
+                # A reference fact names the id it points at; the rule matched it because no such
+                # id exists, so that id is what the finding quotes.
+                target = subject.get("target") if subject else None
+                session.findings.append(RawFinding(action_name, subjects, (target,) if target else ()))
             except Exception as exc:  # noqa: BLE001 - any failure must surface as an engine error
                 session.errors.append(f"regel {action_name}: {type(exc).__name__}: {exc}")
 
@@ -264,11 +269,21 @@ def run_plan(catalogue: Catalogue, facts: Sequence[Fact]) -> EngineResult:
     if not session.sentinel_fired:
         session.errors.append("kontrollregeln för planens slut utlöstes inte; resultatet är ofullständigt")
     return EngineResult(
-        findings=sorted(set(session.findings)),
+        findings=_merge_targets(session.findings),
         errors=session.errors,
         facts_asserted=len(facts),
         facts_unhandled=unhandled,
     )
+
+
+def _merge_targets(findings: list[RawFinding]) -> list[RawFinding]:
+    """One finding per rule and set of items: the same rows naming several missing ids (A1 with
+    Risk-id R8 and R9) matched one reference fact per id, and are one finding quoting both."""
+    targets: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for finding in findings:
+        targets.setdefault((finding.rule_id, finding.subjects), set()).update(finding.targets)
+    return [RawFinding(rule_id, subjects, tuple(sorted(ids)))
+            for (rule_id, subjects), ids in sorted(targets.items())]
 
 
 def _delete_state(name: str, sid: str) -> None:

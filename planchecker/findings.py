@@ -6,7 +6,6 @@ the contract documented in schemas/report.schema.json.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import re
@@ -399,11 +398,24 @@ class NearMisses:
         return tuple(sorted(found, key=lambda c: (-c.score, _natural(c.id))))
 
 
+# The column a reference is written in, to name it in the message: "Mål-id 'M9' finns inte".
+_LINK_COLUMNS = {"activity_goal": "Mål-id", "indicator_goal": "Mål-id", "activity_risk": "Risk-id",
+                 "goal_parent": "Överordnat mål"}
+
+
 def make_finding(
     bound: BoundRule, subjects: tuple[str, ...], waiver: Waiver | None, waived: bool,
-    candidates: tuple[Candidate, ...] = (), plan: Plan | None = None,
+    candidates: tuple[Candidate, ...] = (), plan: Plan | None = None, targets: tuple[str, ...] = (),
 ) -> Finding:
+    """`targets`: the ids a broken reference names that the engine found missing ('M9'); the
+    message quotes them, since the rule's own text cannot and the subjects only say which rows
+    hold them."""
     rule = bound.rule
+    link: str | None = getattr(rule.check, "link", None)
+    message = rule.message
+    if link is not None and targets:
+        quoted = " och ".join(f"'{target}'" for target in targets)
+        message = f"{_LINK_COLUMNS[link]} {quoted} finns inte i planen. {message}"
     return Finding(
         rule_id=rule.id,
         severity=bound.severity_for(plan) if plan is not None else rule.severity,
@@ -413,7 +425,7 @@ def make_finding(
         topics=bound.topics,
         subjects=subjects,
         title=rule.title,
-        message=rule.message,
+        message=message,
         source=rule.source.cite(),
         url=rule.source.url or "",
         waiver=waiver,
@@ -437,7 +449,8 @@ def build_findings(
         waived = bound.id in valid
         if waiver is not None:
             used.add(bound.id)
-        findings.append(make_finding(bound, item.subjects, waiver, waived, near.candidates(bound), plan))
+        findings.append(make_finding(bound, item.subjects, waiver, waived, near.candidates(bound), plan,
+                                     item.targets))
     states: list[tuple[Waiver, str]] = list(unknown)
     for table, state in ((valid, "använt"), (expired, "utgånget")):
         for rule_id, waiver in table.items():
@@ -457,7 +470,6 @@ def build_report(
     engine_errors: Sequence[str] = (),
 ) -> Report:
     findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, items, plan)
-    findings = _quote_broken_references(findings, plan, catalogue)
     applicable = catalogue.applicable(plan, context)
     locations: dict[tuple[str, str], Location] = {}
     for kind, collection in (
@@ -485,44 +497,6 @@ def build_report(
         engine_errors=tuple(engine_errors),
         requirements=tuple(Requirement.of(r, plan) for r in applicable),
     )
-
-
-# The column a reference is written in, to name it in the message: "Mål-id 'M9' finns inte".
-_LINK_COLUMNS = {"activity_goal": "Mål-id", "indicator_goal": "Mål-id", "activity_risk": "Risk-id",
-                 "goal_parent": "Överordnat mål"}
-
-
-def _quote_broken_references(findings: list[Finding], plan: Plan, catalogue: Catalogue
-                             ) -> list[Finding]:
-    """A broken reference's message quotes the id that does not resolve ('M9'): the rule's own
-    text cannot, and the subjects only say which rows hold it. The engine reports each
-    unresolved (link, target) with the items referring to it, one finding per set of items."""
-    existing = {"activity_goal": {g.id for g in plan.goals}, "indicator_goal": {g.id for g in plan.goals},
-                "goal_parent": {g.id for g in plan.goals}, "activity_risk": {r.id for r in plan.risks}}
-    targets: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    references = [("goal_parent", g.id, [g.parent]) for g in plan.goals]
-    references += [("activity_goal", a.id, [a.goal_id]) for a in plan.activities]
-    references += [("activity_risk", a.id, list(a.risk_ids)) for a in plan.activities]
-    references += [("indicator_goal", i.id, [i.goal_id]) for i in plan.indicators]
-    sources: dict[tuple[str, str], set[str]] = {}
-    for link, source, wanted in references:
-        for target in wanted:
-            if target and target not in existing[link]:
-                sources.setdefault((link, target), set()).add(source)
-    for (link, target), who in sorted(sources.items()):
-        targets.setdefault((link, tuple(sorted(who))), []).append(target)
-    quoted: list[Finding] = []
-    for finding in findings:
-        check = catalogue.get_rule(finding.rule_id).rule.check
-        named: str | None = getattr(check, "link", None)
-        found = targets.get((named, tuple(sorted(finding.subjects))), []) if named else []
-        if named and found:
-            # the same rows naming several missing ids (A1: R8, R9) are one finding
-            quoted_ids = " och ".join(f"'{target}'" for target in found)
-            message = f"{_LINK_COLUMNS[named]} {quoted_ids} finns inte i planen. {finding.message}"
-            finding = dataclasses.replace(finding, message=message)
-        quoted.append(finding)
-    return quoted
 
 
 _DIGIT_RUNS = re.compile(r"(\d+)")

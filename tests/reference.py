@@ -208,7 +208,11 @@ def _dangling(rid: str, link: str, plan: Plan) -> set[RawFinding]:
     for target, source in pairs:
         if target and target not in known:
             refs.setdefault(target, set()).add(source)
-    return {RawFinding(rid, tuple(sorted(s))) for s in refs.values()}
+    # One finding per set of referring items, quoting every missing id they name.
+    targets_of: dict[tuple[str, ...], list[str]] = {}
+    for target, sources in refs.items():
+        targets_of.setdefault(tuple(sorted(sources)), []).append(target)
+    return {RawFinding(rid, s, tuple(sorted(t))) for s, t in targets_of.items()}
 
 
 def evaluate(catalogue: Catalogue, plan: Plan, items: Sequence[HasTopics], ctx: PlanContext) -> list[RawFinding]:

@@ -193,6 +193,27 @@ def test_findings_from_engine_name_the_uncovered_risk() -> None:
     assert risk_findings == [engine.RawFinding("T-RISK-12", ("R2",)), engine.RawFinding("T-RISK-20", ("R2",))]
 
 
+def test_a_broken_reference_names_the_ids_the_engine_found_missing() -> None:
+    """The engine's finding carries the id that does not resolve: rows naming several missing ids
+    are one finding with all of them; an id that exists is never quoted."""
+    plan = Plan.model_validate({
+        "namnd": {"name": "N", "type": "facknamnd", "year": 2021},
+        "goals": [{"id": "M1", "text": "a", "parent": "M7"}, {"id": "M2", "text": "b", "parent": "M1"}],
+        "activities": [{"id": "A1", "text": "x", "goal_id": "M9", "risk_ids": ["R9", "R1", "R8"]},
+                       {"id": "A2", "text": "y", "goal_id": "M9"},
+                       {"id": "A3", "text": "z", "goal_id": "M1", "risk_ids": ["R8"]}],
+        "indicators": [{"id": "I1", "text": "andel", "goal_id": "M2"}],
+        "risks": [{"id": "R1", "text": "a", "probability": 1, "consequence": 1}],
+    })
+    result = engine.run_plan(SYNTHETIC, build_facts(plan, [], PlanContext(as_of=dt.date(2021, 6, 1))))
+    assert [f for f in result.findings if f.rule_id.startswith("T-REF")] == [
+        engine.RawFinding("T-REF-AG", ("A1", "A2"), ("M9",)),
+        engine.RawFinding("T-REF-AR", ("A1",), ("R9",)),
+        engine.RawFinding("T-REF-AR", ("A1", "A3"), ("R8",)),
+        engine.RawFinding("T-REF-GP", ("M1",), ("M7",)),
+    ]
+
+
 def test_a_failing_action_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("trasig åtgärd")
