@@ -9,7 +9,6 @@ happens in the engine.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
@@ -48,10 +47,6 @@ def plan_fact(plan: Plan, context: PlanContext) -> Fact:
         "as_of": context.as_of.toordinal(),
         "day": plan_day(plan.namnd.year, context.as_of),
     }
-
-
-def _ordinal(year: int, month: int, day: int) -> int:
-    return dt.date(year, month, day).toordinal()
 
 
 def topic_facts(item_topics: Iterable[HasTopics]) -> list[Fact]:
