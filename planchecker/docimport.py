@@ -29,6 +29,9 @@ from planchecker.problem_sink import ProblemSink
 
 CHECK_SHEET = "Att kontrollera"
 PLACE_HEADER = "Plats i dokumentet"
+NO_GOALS = ("Inga mål hittades i dokumentet, bara aktiviteter, indikatorer eller risker. "
+            "Finns nämndens mål i ett annat avsnitt eller dokument, skriv in dem på bladet Mål "
+            "och koppla raderna till dem; annars visar kontrollen att mål saknas.")
 _FORMATS = {"docx": "ett Word-dokument", "pdf": "en PDF-fil", "html": "en webbsida"}
 
 
@@ -56,8 +59,9 @@ class Imported:
         counts = self.inferred.counts()
         found = ", ".join(f"{counts[kind]} {word}" for kind, word in KIND_LABELS.items())
         notes = len(self.inferred.notes)
+        no_goals = " Inga mål hittades i dokumentet." if not counts["goal"] else ""
         return (f"Planens struktur har tolkats ur {_FORMATS[self.format]}, inte ur en ifylld "
-                f"mall: {found}. {rows(notes)} att kontrollera; den förifyllda mallen "
+                f"mall: {found}.{no_goals} {rows(notes)} att kontrollera; den förifyllda mallen "
                 "(planchecker import, eller nedladdningen i webbtjänsten) visar var varje rad "
                 "stod i dokumentet.")
 
@@ -103,11 +107,18 @@ def import_blocks(blocks: list[Block], doc_format: str, sink: ProblemSink,
                   hints: NamndHints = NamndHints()) -> Imported | None:
     """The plan in `blocks`; None with a Swedish question in `sink` when it cannot be built."""
     inferred = infer(blocks)
-    if not any(item.kind in ("goal", "risk") for item in inferred.items):
-        sink.add("no-plan-structure", detail=f"I {sink.name} hittades varken mål (rubriker eller "
+    if not inferred.items:
+        sink.add("no-plan-structure", detail=f"I {sink.name} hittades inga mål (rubriker eller "
                  "listor som börjar med Mål, Nämndmål, KF-mål, Verksamhetsmål eller "
-                 "Inriktningsmål) eller en RSA-tabell (Risk, Sannolikhet, Konsekvens).")
+                 "Inriktningsmål, eller listor under en rubrik som Nämndens mål eller "
+                 "Fokusområden), inga aktiviteter eller uppdrag (listor under en rubrik som "
+                 "Aktiviteter, Uppdrag eller Åtgärder) och ingen RSA-tabell (Risk, "
+                 "Sannolikhet, Konsekvens).")
         return None
+    if not any(item.kind == "goal" for item in inferred.items):
+        # a plan section with aktiviteter and no mål is still a plan: the check reports the
+        # missing mål, which is the true verdict; the planner is told here too
+        inferred.notes.insert(0, Note("hela dokumentet", "", NO_GOALS))
     namnd = _namnd(inferred, hints, sink)
     if namnd is None:
         return None
