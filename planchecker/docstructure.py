@@ -83,6 +83,10 @@ _NAMND_NAME = _compile(r"(?i)\b((?:[A-ZÅÄÖ][\w\-]*\s+(?:och\s+)?){0,4}?"
                        r"kommunstyrelsen?|[\w\-]*styrelsen?|[A-ZÅÄÖ][\w\-]*\s+AB))\b")
 _INDICATOR_START = _compile(r"(?i)^(?:andel|antal|nöjd|index|nki|kostnad|tid|"
                               r"resultat|genomsnitt|procent)\b")
+# a measure named inside the line; "index" also ends a compound ("trygghetsindex", "NKI-index").
+# No leading \w*: on a line-long word it would be tried from every start.
+_MEASURE = _compile(r"(?i)index\b|\b(?:andel(?:en)?|antal(?:et)?|procent(?:enheter)?)\b")
+_FIGURE = re.compile(r"[0-9]")
 _PROBABILITY_WORDS = {"mycket låg": 1, "mycket liten": 1, "låg": 2, "liten": 2, "medel": 3,
                       "måttlig": 3, "medelhög": 3, "hög": 4, "stor": 4, "mycket hög": 5,
                       "mycket stor": 5, "allvarlig": 4, "mycket allvarlig": 5, "begränsad": 2,
@@ -637,7 +641,12 @@ def _is_short(text: str) -> bool:
 
 
 def _guess_kind(text: str) -> ItemKind:
+    """An unlabelled line under a mål: an indikator when it measures (starts "Andel", "Antal" …,
+    has a target, or gives an index, a share or a count with a figure: "trygghetsindex steg
+    från 47 till 60"), else an aktivitet."""
     if _INDICATOR_START.match(text) or _TARGET.search(text):
+        return "indicator"
+    if _MEASURE.search(text) and _FIGURE.search(text):
         return "indicator"
     return "activity"
 
