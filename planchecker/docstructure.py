@@ -579,7 +579,8 @@ _FILLERS = {fold(word) for word in (
     "och", "samt", "för", "med", "nämndens", "våra", "planerade", "prioriterade", "mål",
     "indikatorer", "indikator", "aktiviteter", "aktivitet", "uppdrag", "åtgärder",
     "måluppfyllelse", "mätetal", "nyckeltal", "insatser", "år", "uppföljning", "av",
-    "inriktning")}  # "Mål och inriktning", a common section heading above a plan's goals
+    "inriktning",  # "Mål och inriktning", a common section heading above a plan's goals
+    "verksamheten", "verksamhetens", "kommunens", "året", "perioden")}  # "Mål för verksamheten"
 
 
 # Headings over a list of mål that do not say "mål", as published plans write them: Boden's and
@@ -589,8 +590,8 @@ _GOAL_AREAS = {fold(word) for word in (
     "fokusområde", "fokusområden", "fokusområdena", "målområde", "målområden", "målområdena",
     "utvecklingsområden", "utvecklingsområdena", "områden", "inriktning", "inriktningar",
     "verksamhetsinriktning", "måluppföljning", "målsättningar", "prioriteringar")}
-_AREA_FILLERS = {fold(word) for word in ("prioriterade", "strategiska", "politiska", "kommunens",
-                                         "verksamhetens", "styrelsens", "bolagets", "per", "den",
+_AREA_FILLERS = {fold(word) for word in ("prioriterade", "strategiska", "politiska",
+                                         "styrelsens", "bolagets", "per", "den",
                                          "december", "till", "fullmäktiges",
                                          "kommunfullmäktiges")}
 
