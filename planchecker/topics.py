@@ -106,6 +106,7 @@ VOCABULARY_THRESHOLDS = Thresholds(decide=0.5, near=0.3)
 _STRONG_SCORES = (0.7, 0.85, 0.95)  # one, two, three or more distinct terms with a strong one
 _WEAK_SCORES = (0.35, 0.45)  # one, two or more distinct weak terms and no strong one
 _CANCELLED_SCORE = 0.15
+_MAX_TERM_SETS = 65536
 
 
 # No scores at all: the judgment of a tagged item, whose text is not classified.
@@ -119,6 +120,10 @@ class VocabularyScorer:
 
     def __init__(self, terms: Sequence[Term], negatives: Negatives) -> None:
         self._negatives = negatives
+        # The scores depend only on the terms found, and a plan's lines find a few hundred
+        # distinct sets of them: scored once per set (keyed by the terms' identities, which live
+        # as long as this scorer), not once per line.
+        self._by_terms: dict[tuple[int, ...], tuple[TopicScore, ...]] = {}
         # Terms limited to some row kinds get small scanners of their own, run beside the general
         # one.
         self._general = Scanner.build([t for t in terms if not t.spec.kinds])
@@ -128,7 +133,7 @@ class VocabularyScorer:
             if (limited := [t for t in terms if t.spec.kinds and kind in t.spec.kinds])
         }
 
-    def score(self, text: str, kind: Kind | None) -> list[TopicScore]:
+    def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]:
         _, hits, cancelled = self.judged(text, kind)
         return self.scores(hits, cancelled)
 
@@ -144,16 +149,25 @@ class VocabularyScorer:
             hits, cancelled = hits + more, cancelled + more_cancelled
         return cleaned, hits, cancelled
 
+    def scores(self, hits: Sequence[Term], cancelled: Sequence[Term]) -> tuple[TopicScore, ...]:
+        """The scores of the topics of these terms (see _vocabulary_score), one tuple shared by
+        every line that found the same terms."""
+        if not hits and not cancelled:
+            return ()
+        key = (*map(id, hits), -1, *map(id, cancelled)) if cancelled else tuple(map(id, hits))
+        known = self._by_terms.get(key)
+        if known is None:
+            if len(self._by_terms) >= _MAX_TERM_SETS:  # a server reading plan after plan
+                self._by_terms.clear()
+            known = self._by_terms[key] = tuple(self._scored(hits, cancelled))
+        return known
+
     @staticmethod
-    def scores(hits: Sequence[Term], cancelled: Sequence[Term]) -> list[TopicScore]:
-        """The scores of the topics of these terms (see _vocabulary_score)."""
-        if not cancelled:
-            if not hits:
-                return []
-            if len(hits) == 1:  # most lines that say anything say it with one term
-                term = hits[0]
-                scale = _WEAK_SCORES if term.spec.weak else _STRONG_SCORES
-                return [TopicScore(term.topic, scale[0], (term.spec.term,))]
+    def _scored(hits: Sequence[Term], cancelled: Sequence[Term]) -> list[TopicScore]:
+        if not cancelled and len(hits) == 1:  # most lines that say anything say it with one term
+            term = hits[0]
+            scale = _WEAK_SCORES if term.spec.weak else _STRONG_SCORES
+            return [TopicScore(term.topic, scale[0], (term.spec.term,))]
         found: dict[Topic, list[Term]] = {}
         for term in hits:
             found.setdefault(term.topic, []).append(term)
@@ -205,7 +219,7 @@ class ModelScorer:
         self.vocabulary = vocabulary
         self.model = model
 
-    def score(self, text: str, kind: Kind | None) -> list[TopicScore]:
+    def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]:
         cleaned, hits, cancelled = self.vocabulary.judged(text, kind)
         scores = self.vocabulary.scores(hits, cancelled)
         if not hits:
@@ -266,8 +280,12 @@ class Classifier:
         self.thresholds = scorer.thresholds
         self.unjudged = Classification.of((), self.thresholds)
         # Plans repeat texts (one activity text under many goals), so results are cached per
-        # distinct normalised text and row kind.
+        # distinct normalised text and row kind; and distinct texts mostly score alike (the same
+        # term found), so judgments are cached per distinct set of scores too.
         self._cached = functools.lru_cache(maxsize=131072)(self._classify)
+        # A scorer that returns the same tuple for the same scores (VocabularyScorer does) gets
+        # each judged once: kept by the tuple's identity, with the tuple, so the id stays its own.
+        self._judged: dict[int, tuple[tuple[TopicScore, ...], Classification]] = {}
 
     @classmethod
     def load(cls, vocabulary_dir: Path) -> Classifier:
@@ -290,6 +308,18 @@ class Classifier:
         scores = self.scorer.score(text, kind)
         if not scores:
             return self.unjudged
+        if type(scores) is not tuple:
+            return self._judgment(tuple(scores))
+        known = self._judged.get(id(scores))
+        if known is not None and known[0] is scores:
+            return known[1]
+        judged = self._judgment(scores)
+        if len(self._judged) >= _MAX_TERM_SETS:
+            self._judged.clear()
+        self._judged[id(scores)] = (scores, judged)
+        return judged
+
+    def _judgment(self, scores: tuple[TopicScore, ...]) -> Classification:
         if len(scores) == 1:
             return Classification.of((_two_decimals(scores[0]),), self.thresholds)
         checked = sorted(map(_two_decimals, scores), key=_topic_rank)
@@ -314,9 +344,11 @@ def _two_decimals(score: TopicScore) -> TopicScore:
 _EXACT = frozenset(round(hundredths / 100, 2) for hundredths in range(101))
 
 
-@dataclass(frozen=True)
-class ItemTopics:
+class ItemTopics(NamedTuple):
     """The topics of one plan item, how they were decided, and what its own text scored."""
+
+    # A tuple, not a frozen dataclass, for the reason Classification is one: one per item, and
+    # the frozen dataclass's __init__ was a tenth of the classify stage of an XL plan.
 
     kind: str  # "goal" | "indicator" | "activity" | "risk"
     id: str
