@@ -215,9 +215,15 @@ class ModelScorer:
 
     thresholds = VOCABULARY_THRESHOLDS
 
-    def __init__(self, vocabulary: VocabularyScorer, model: TopicModel) -> None:
+    def __init__(self, vocabulary: VocabularyScorer, model: TopicModel,
+                 decides: float = MODEL_DECIDES) -> None:
+        """`decides` is the probability at which the model decides (benchmarks.topic_cv tries
+        others by cross-validation on the training part)."""
+        if not 0 < decides < 1:
+            raise ValueError(f"modellens tröskel måste ligga mellan 0 och 1: {decides}")
         self.vocabulary = vocabulary
         self.model = model
+        self.decides = decides
 
     def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]:
         cleaned, hits, cancelled = self.vocabulary.judged(text, kind)
@@ -227,13 +233,13 @@ class ModelScorer:
         for term in hits:  # a loop, not any(): half the lines of a plan get here
             if not term.spec.weak:
                 return scores
-        sure = self.model.sure(model_features(cleaned, kind, hits), MODEL_DECIDES)
+        sure = self.model.sure(model_features(cleaned, kind, hits), self.decides)
         if not sure:
             return scores
         by_topic = {s.topic: s for s in scores}
         written = _as_written(text)
         for judged in sure:
-            value = _on_vocabulary_scale(judged.score)
+            value = _on_vocabulary_scale(judged.score, self.decides)
             words = tuple(written.get(w, w) for w in judged.evidence)
             current = by_topic.get(judged.topic)
             if current is None:
@@ -254,10 +260,10 @@ def model_features(cleaned: str, kind: Kind | None, hits: Sequence[Term]) -> dic
     return features(cleaned, kind, found)
 
 
-def _on_vocabulary_scale(probability: float) -> float:
-    """A sure probability on the scorer's scale: MODEL_DECIDES lands on `decide`, 1 on 0.99."""
+def _on_vocabulary_scale(probability: float, decides: float = MODEL_DECIDES) -> float:
+    """A sure probability on the scorer's scale: `decides` lands on `decide`, 1 on 0.99."""
     decide = VOCABULARY_THRESHOLDS.decide
-    return round(min(0.99, decide + (probability - MODEL_DECIDES) / (1 - MODEL_DECIDES) * decide), 2)
+    return round(min(0.99, decide + (probability - decides) / (1 - decides) * decide), 2)
 
 
 def _as_written(raw: str) -> dict[str, str]:
