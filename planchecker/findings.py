@@ -511,18 +511,22 @@ def _quote_broken_references(findings: list[Finding], plan: Plan, catalogue: Cat
     """A broken reference's message quotes the id that does not resolve ('M9'): the rule's own
     text cannot, and the subjects only say which rows hold it. The engine reports each
     unresolved (link, target) with the items referring to it, one finding per set of items."""
-    existing = {"activity_goal": {g.id for g in plan.goals}, "indicator_goal": {g.id for g in plan.goals},
-                "goal_parent": {g.id for g in plan.goals}, "activity_risk": {r.id for r in plan.risks}}
+    goals, risks = {g.id for g in plan.goals}, {r.id for r in plan.risks}
     targets: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    references = [("goal_parent", g.id, [g.parent]) for g in plan.goals]
-    references += [("activity_goal", a.id, [a.goal_id]) for a in plan.activities]
-    references += [("activity_risk", a.id, list(a.risk_ids)) for a in plan.activities]
-    references += [("indicator_goal", i.id, [i.goal_id]) for i in plan.indicators]
     sources: dict[tuple[str, str], set[str]] = {}
-    for link, source, wanted in references:
-        for target in wanted:
-            if target and target not in existing[link]:
-                sources.setdefault((link, target), set()).add(source)
+    # Loops without intermediate lists: an XL plan has 35,000 references, nearly all resolving.
+    for goal in plan.goals:
+        if goal.parent and goal.parent not in goals:
+            sources.setdefault(("goal_parent", goal.parent), set()).add(goal.id)
+    for activity in plan.activities:
+        if activity.goal_id and activity.goal_id not in goals:
+            sources.setdefault(("activity_goal", activity.goal_id), set()).add(activity.id)
+        for risk_id in activity.risk_ids:
+            if risk_id and risk_id not in risks:
+                sources.setdefault(("activity_risk", risk_id), set()).add(activity.id)
+    for indicator in plan.indicators:
+        if indicator.goal_id and indicator.goal_id not in goals:
+            sources.setdefault(("indicator_goal", indicator.goal_id), set()).add(indicator.id)
     if not sources:  # the common case: every reference resolves
         return findings
     for (link, target), who in sorted(sources.items()):
