@@ -201,6 +201,47 @@ def pdf_hex_chain_bomb(unpacked: int = 400 * MB) -> bytes:
                       zlib.compress(b"\0" * unpacked, 9).hex().encode() + b">")
 
 
+def lzw_bomb_stream(unpacked: int) -> bytes:
+    """LZW codes that pdfminer's LZWDecode turns into at least `unpacked` zero bytes: after each
+    clear code, a zero and then always the code being defined ("KwKwK"), so each code's string
+    is one byte longer than the last, up to the 12-bit table's end; about 1,400 times the
+    stream's size. Code widths follow pdfminer (early change at 511, 1023, 2047 entries)."""
+    out, pending, pending_bits = bytearray(), 0, 0
+
+    def put(code: int, width: int) -> None:
+        nonlocal pending, pending_bits
+        pending, pending_bits = (pending << width) | code, pending_bits + width
+        while pending_bits >= 8:
+            pending_bits -= 8
+            out.append((pending >> pending_bits) & 0xFF)
+            pending &= (1 << pending_bits) - 1
+
+    made = 0
+    while made < unpacked:
+        put(256, 12 if out else 9)  # clear: after a full table the width is 12
+        put(0, 9)
+        table, width, length = 258, 9, 1
+        while table < 4096 and made < unpacked:
+            put(table, width)
+            table, length = table + 1, length + 1
+            made += length
+            width = {511: 10, 1023: 11, 2047: 12}.get(table, width)
+    put(257, width)
+    if pending_bits:
+        out.append(pending << (8 - pending_bits))
+    return bytes(out)
+
+
+def pdf_lzw_bomb(unpacked: int = 400 * MB) -> bytes:
+    """A single LZWDecode stream: measured by its code lengths, never unpacked."""
+    return pdf_stream(b"/LZWDecode", lzw_bomb_stream(unpacked))
+
+
+def pdf_run_length_bomb(unpacked: int = 300 * MB) -> bytes:
+    """A single RunLengthDecode stream: 2 bytes for every 128 zeros."""
+    return pdf_stream(b"/RunLengthDecode", b"\x81\x00" * (unpacked // 128) + b"\x80")
+
+
 def pdf_object_flood(objects: int = 200_010) -> bytes:
     return b"%PDF-1.4\n" + b"".join(b"%d 0 obj\n<< >>\nendobj\n" % n
                                     for n in range(1, objects)) + b"%%EOF\n"
@@ -225,6 +266,10 @@ def _document_cases(scale: int) -> list[tuple[str, str, Callable[[], bytes]]]:
          lambda: pdf_stream_bomb(210 * MB // scale)),
         (f"pdf: ASCIIHex+Flate stream inflating to {400 // scale} MB", "plan.pdf",
          lambda: pdf_hex_chain_bomb(400 * MB // scale)),
+        # not scaled down for --quick: cheap to build and to refuse, but a stream just under
+        # the limit is unpacked and parsed by pdfminer, which takes minutes
+        ("pdf: LZWDecode stream unpacking to 400 MB", "plan.pdf", pdf_lzw_bomb),
+        ("pdf: RunLengthDecode stream unpacking to 300 MB", "plan.pdf", pdf_run_length_bomb),
         ("pdf: 200,000 objects", "plan.pdf", pdf_object_flood),
         ("html: 100,000 nested div", "plan.html", deep_html),
         ("html: 20 kB line of digits", "plan.html", digit_line_html),

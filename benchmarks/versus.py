@@ -71,6 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             base, this = best[("base", clock)][stage], best[("this", clock)][stage]
             row += [f"{base:.3f}", f"{this:.3f}", f"{this / base:.2f}"]
         rows.append(row)
+    # The whole check as one process runs it: the sum of its stages' best times (each stage's
+    # best, so a little under any single run, alike on both sides).
+    row = ["whole check"]
+    for clock in ("wall", "cpu"):
+        base, this = (sum(best[(name, clock)][s] for s in ("import", "setup", *STAGES))
+                      for name in ("base", "this"))
+        row += [f"{base:.3f}", f"{this:.3f}", f"{this / base:.2f}"]
+    rows.append(row)
     print(f"{args.size}: best of {args.repeat} interleaved runs, seconds (wall clock and CPU)")
     print(tabulate(rows, headers=["stage", "wall base", "wall this", "this/base",
                                   "cpu base", "cpu this", "this/base"]))

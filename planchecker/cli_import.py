@@ -116,10 +116,14 @@ def _import(document: Path, output: Path | None, hints: NamndHints, limits: Limi
         raise PlancheckerError("Utfilen får inte vara samma fil som dokumentet; ange -o.")
     from planchecker.docstructure import KIND_LABELS
 
+    # written first: what was found is told only once the template is on disk, so a memory
+    # error or a full disk while writing never follows a summary that reads like success
+    _write_output(docimport.imported_workbook(imported), target)
     counts = imported.inferred.counts()
     click.echo(f"Plan: {imported.plan.namnd.name}, planår {imported.plan.namnd.year}", err=True)
     click.echo("Hittade: " + ", ".join(f"{counts[k]} {w}" for k, w in
                                         KIND_LABELS.items()) + ".", err=True)
+    if not counts["goal"]:
+        click.echo(docimport.NO_GOALS, err=True)
     click.echo(f"Att kontrollera: {docimport.rows(len(imported.inferred.notes))} (bladet "
                f"{docimport.CHECK_SHEET}).", err=True)
-    _write_output(docimport.imported_workbook(imported), target)

@@ -19,6 +19,12 @@ BlockKind = Literal["heading", "list", "paragraph", "table"]
 _MARKER = re.compile(r"(?:[A-Za-zÅÄÖåäö][.)]|\(?[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}[.)]?|[•\u2022\u25cf\u25aa\u2013\u2014\-*o\uf0b7\u00b7\u25e6])\s+")
 
 
+# A paragraph set wholly in bold, up to this long, is read as a heading (level 9): plans typed
+# without styles set their goals so, and a goal sentence can run to two or three lines. (A PDF
+# measures each line against it, and joins the lines of one bold sentence.)
+BOLD_HEADING_MAX = 300
+
+
 @dataclass(frozen=True)
 class Block:
     """One structural piece of a document.

@@ -29,6 +29,9 @@ from planchecker.problem_sink import ProblemSink
 
 CHECK_SHEET = "Att kontrollera"
 PLACE_HEADER = "Plats i dokumentet"
+NO_GOALS = ("Inga mål hittades i dokumentet, bara aktiviteter, indikatorer eller risker. "
+            "Finns nämndens mål i ett annat avsnitt eller dokument, skriv in dem på bladet Mål "
+            "och koppla raderna till dem; annars visar kontrollen att mål saknas.")
 _FORMATS = {"docx": "ett Word-dokument", "pdf": "en PDF-fil", "html": "en webbsida"}
 
 
@@ -56,8 +59,9 @@ class Imported:
         counts = self.inferred.counts()
         found = ", ".join(f"{counts[kind]} {word}" for kind, word in KIND_LABELS.items())
         notes = len(self.inferred.notes)
+        no_goals = " Inga mål hittades i dokumentet." if not counts["goal"] else ""
         return (f"Planens struktur har tolkats ur {_FORMATS[self.format]}, inte ur en ifylld "
-                f"mall: {found}. {rows(notes)} att kontrollera; den förifyllda mallen "
+                f"mall: {found}.{no_goals} {rows(notes)} att kontrollera; den förifyllda mallen "
                 "(planchecker import, eller nedladdningen i webbtjänsten) visar var varje rad "
                 "stod i dokumentet.")
 
@@ -103,11 +107,18 @@ def import_blocks(blocks: list[Block], doc_format: str, sink: ProblemSink,
                   hints: NamndHints = NamndHints()) -> Imported | None:
     """The plan in `blocks`; None with a Swedish question in `sink` when it cannot be built."""
     inferred = infer(blocks)
-    if not any(item.kind in ("goal", "risk") for item in inferred.items):
-        sink.add("no-plan-structure", detail=f"I {sink.name} hittades varken mål (rubriker eller "
+    if not inferred.items:
+        sink.add("no-plan-structure", detail=f"I {sink.name} hittades inga mål (rubriker eller "
                  "listor som börjar med Mål, Nämndmål, KF-mål, Verksamhetsmål eller "
-                 "Inriktningsmål) eller en RSA-tabell (Risk, Sannolikhet, Konsekvens).")
+                 "Inriktningsmål, eller listor under en rubrik som Nämndens mål eller "
+                 "Fokusområden), inga aktiviteter eller uppdrag (listor under en rubrik som "
+                 "Aktiviteter, Uppdrag eller Åtgärder) och ingen RSA-tabell (Risk, "
+                 "Sannolikhet, Konsekvens).")
         return None
+    if not any(item.kind == "goal" for item in inferred.items):
+        # a plan section with aktiviteter and no mål is still a plan: the check reports the
+        # missing mål, which is the true verdict; the planner is told here too
+        inferred.notes.insert(0, Note("hela dokumentet", "", NO_GOALS))
     namnd = _namnd(inferred, hints, sink)
     if namnd is None:
         return None
@@ -303,14 +314,17 @@ def pdf_is_safe(data: bytes, sink: ProblemSink) -> bool:
         if end < 0:
             break
         filters = _stream_filters(data[max(0, start - 4096):start])
-        chunk = _ascii_layers_decoded(data[body:end], filters)
-        if chunk is None:
+        decoded = _ascii_layers_decoded(data[body:end], filters)
+        if decoded is None:
             sink.add("hostile-content", detail=f"{sink.name} har en PDF-ström med filterkedjan "
                      f"{' '.join(name.decode('latin-1') for name in filters)[:200]}, som inte "
-                     "läses (bara ASCII-lager följda av FlateDecode). Spara om PDF-filen och "
-                     "försök igen.")
+                     "läses (bara ASCII-lager följda av FlateDecode, LZWDecode eller "
+                     "RunLengthDecode). Spara om PDF-filen och försök igen.")
             return False
-        total += _inflated_size(chunk, limits.max_uncompressed - total)
+        chunk, last = decoded
+        measure = _lzw_size if last in _LZW else _run_length_size if last in _RUN_LENGTH \
+            else _inflated_size
+        total += measure(chunk, limits.max_uncompressed - total)
         if total > limits.max_uncompressed:
             sink.add("hostile-content", detail=f"{sink.name} packas upp till mer än "
                      f"{megabytes(limits.max_uncompressed)}, vilket tyder på en PDF-bomb. "
@@ -324,6 +338,9 @@ _FILTER = re.compile(rb"/Filter\s*(\[[^\]]{0,400}\]|/[A-Za-z0-9]{1,40})")
 _NAME = re.compile(rb"/([A-Za-z0-9]{1,40})")
 _ASCII_FILTERS = {b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85"}
 _FLATE = {b"FlateDecode", b"Fl"}
+_LZW = {b"LZWDecode", b"LZW"}
+_RUN_LENGTH = {b"RunLengthDecode", b"RL"}
+_MEASURED = _FLATE | _LZW | _RUN_LENGTH
 
 
 def _stream_filters(before: bytes) -> list[bytes]:
@@ -334,17 +351,18 @@ def _stream_filters(before: bytes) -> list[bytes]:
     return _NAME.findall(found[-1].group(1)) if found else []
 
 
-def _ascii_layers_decoded(chunk: bytes, filters: list[bytes]) -> bytes | None:
-    """The stream with its leading ASCII layers decoded, so that the FlateDecode under them is
-    measured; None for a chain whose size cannot be bounded here (a filter chain was how a
-    400 MB bomb in an 815 KB file went unmeasured). One filter other than FlateDecode is
-    left as it is: pdfminer's other filters do not inflate beyond what is read."""
+def _ascii_layers_decoded(chunk: bytes, filters: list[bytes]) -> tuple[bytes, bytes] | None:
+    """The stream with its leading ASCII layers decoded, and the filter left to measure (b""
+    for none), so that a FlateDecode, LZWDecode or RunLengthDecode under them is measured;
+    None for a chain whose size cannot be bounded here (a filter chain was how a 400 MB bomb
+    in an 815 KB file went unmeasured). One other filter (DCTDecode, an image's) is left as
+    it is: pdfminer does not unpack those beyond what is read."""
     if len(filters) <= 1 and not set(filters) & _ASCII_FILTERS:
-        return chunk
+        return chunk, filters[0] if filters else b""
     *layers, last = filters
     if last in _ASCII_FILTERS:
         layers, last = filters, b""
-    if any(name not in _ASCII_FILTERS for name in layers) or last not in (_FLATE | {b""}):
+    if any(name not in _ASCII_FILTERS for name in layers) or last not in (_MEASURED | {b""}):
         return None
     for name in layers:
         try:
@@ -355,19 +373,83 @@ def _ascii_layers_decoded(chunk: bytes, filters: list[bytes]) -> bytes | None:
                 chunk = base64.a85decode(chunk.strip().split(b"~>", 1)[0].removeprefix(b"<~"))
         except (ValueError, binascii.Error):
             return None
-    return chunk
+    return chunk, last
 
 
 def _inflated_size(chunk: bytes, budget: int) -> int:
-    """Bytes the chunk inflates to (at most budget + 1); its own size when it is not zlib."""
+    """Bytes the chunk inflates to (at most budget + 1); its own size when it is not zlib.
+    A stream that breaks off counts what it gave before the break: pdfminer keeps that part."""
     inflater = zlib.decompressobj()
-    size = 0
+    size, rest = 0, chunk
     try:
-        size += len(inflater.decompress(chunk, budget + 1))
-        while inflater.unconsumed_tail and size <= budget:
-            size += len(inflater.decompress(inflater.unconsumed_tail, budget + 1 - size))
+        # a megabyte at a time: measuring a bomb must not hold what it unpacks to. The input
+        # can be used up while output is still held inside the inflater, so the loop runs
+        # until the stream ends or gives nothing more, not until the input is used up.
+        while size <= budget:
+            piece = inflater.decompress(rest, min(budget + 1 - size, _PIECE))
+            size, rest = size + len(piece), inflater.unconsumed_tail
+            if inflater.eof or not piece:
+                break
     except zlib.error:
-        return len(chunk)
+        return max(size, len(chunk))
+    return size
+
+
+_PIECE = 1024 * 1024
+
+
+def _lzw_size(chunk: bytes, budget: int) -> int:
+    """Bytes pdfminer's LZWDecode makes of the chunk (at most about budget + 4 KB), counted
+    without making them: each table entry's length only. LZW turns 12 bits into up to 4 KB,
+    so a 1 MB stream could unpack to gigabytes. Follows pdfminer's decoder code for code:
+    clear (256) resets, 257 is skipped, the code width grows at 511, 1023 and 2047 entries,
+    and it stops where pdfminer stops (the end, or a code it cannot know)."""
+    lengths: list[int] = []
+    previous = 0  # the length of the previous code's string; 0 before the first after a clear
+    width, size, pending, pending_bits, position = 9, 0, 0, 0, 0
+    while size <= budget:
+        while pending_bits < width:
+            if position >= len(chunk):
+                return size
+            pending = (pending << 8) | chunk[position]
+            position, pending_bits = position + 1, pending_bits + 8
+        pending_bits -= width
+        code = pending >> pending_bits
+        pending &= (1 << pending_bits) - 1
+        if code == 256:
+            lengths, previous, width = [1] * 256 + [0, 0], 0, 9
+            continue
+        if code == 257:
+            continue
+        if not previous:
+            if code >= len(lengths) or not lengths[code]:
+                return size  # pdfminer fails on this code and reads nothing more
+            previous = lengths[code]
+        else:
+            if code > len(lengths):
+                return size
+            current = lengths[code] if code < len(lengths) else previous + 1
+            lengths.append(previous + 1)
+            width = {511: 10, 1023: 11, 2047: 12}.get(len(lengths), width)
+            previous = current
+        size += previous
+    return size
+
+
+def _run_length_size(chunk: bytes, budget: int) -> int:
+    """Bytes RunLengthDecode makes of the chunk (at most budget + 128): a 2-byte run gives
+    up to 128 bytes."""
+    size = position = 0
+    while position < len(chunk) and size <= budget:
+        length = chunk[position]
+        if length == 128:
+            break
+        if length < 128:
+            size += min(length + 1, len(chunk) - position - 1)
+            position += length + 2
+        else:
+            size += 257 - length
+            position += 2
     return size
 
 

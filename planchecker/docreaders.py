@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
-from planchecker.docblocks import Block, split_marker, squeeze
+from planchecker.docblocks import BOLD_HEADING_MAX, Block, split_marker, squeeze
 
 
 # out of memory (the process's budget) or stack: never a damaged document, whatever raised it
@@ -116,7 +116,7 @@ def _docx_paragraph(paragraph: Any, text: str, place: str) -> Block:
     if listed and style.strip():
         return Block("list", text, level=int(listed.group(1) or 1) - 1, place=place)
     runs = [run for run in paragraph.runs if run.text.strip()]
-    if runs and len(text) <= 120 and all(run.bold for run in runs):
+    if runs and len(text) <= BOLD_HEADING_MAX and all(run.bold for run in runs):
         return Block("heading", text, level=9, place=place)  # bold line typed as a heading
     marker, rest = split_marker(text)
     if marker:
@@ -261,7 +261,7 @@ class _PageParser(HTMLParser):
         if not text:
             return
         kind, level, marker = self.current
-        if kind == "paragraph" and bold and len(text) <= 120:
+        if kind == "paragraph" and bold and len(text) <= BOLD_HEADING_MAX:
             kind, level = "heading", 9  # a bold line typed as a heading, as in Word
         self.count += 1
         place = f"stycke {self.count}"

@@ -83,6 +83,10 @@ _NAMND_NAME = _compile(r"(?i)\b((?:[A-ZÅÄÖ][\w\-]*\s+(?:och\s+)?){0,4}?"
                        r"kommunstyrelsen?|[\w\-]*styrelsen?|[A-ZÅÄÖ][\w\-]*\s+AB))\b")
 _INDICATOR_START = _compile(r"(?i)^(?:andel|antal|nöjd|index|nki|kostnad|tid|"
                               r"resultat|genomsnitt|procent)\b")
+# a measure named inside the line; "index" also ends a compound ("trygghetsindex", "NKI-index").
+# No leading \w*: on a line-long word it would be tried from every start.
+_MEASURE = _compile(r"(?i)index\b|\b(?:andel(?:en)?|antal(?:et)?|procent(?:enheter)?)\b")
+_FIGURE = re.compile(r"[0-9]")
 _PROBABILITY_WORDS = {"mycket låg": 1, "mycket liten": 1, "låg": 2, "liten": 2, "medel": 3,
                       "måttlig": 3, "medelhög": 3, "hög": 4, "stor": 4, "mycket hög": 5,
                       "mycket stor": 5, "allvarlig": 4, "mycket allvarlig": 5, "begränsad": 2,
@@ -153,13 +157,17 @@ class _Walker:
         self.mode_depth: tuple[int, int] = (0, 0)
         self.goal_section: tuple[int, int] | None = None  # a heading "Nämndmål" opens a goal list
         self.goal_section_label: str | None = None
+        self.goal_section_heading: str | None = None  # set when the section's mål are guessed
         self.heading_level = 0
+        self.blocks: Sequence[Block] = ()
+        self.index = 0  # of the block being read, for a look at the ones after it
 
     # --- the walk ---------------------------------------------------------------------------
 
     def walk(self, blocks: Sequence[Block]) -> Inferred:
         self._title(blocks[:25])
-        for block in blocks:
+        self.blocks = blocks
+        for self.index, block in enumerate(blocks):
             if block.kind == "table":
                 self._table(block)
             elif block.kind == "heading":
@@ -188,16 +196,29 @@ class _Walker:
             return
         if goal:  # a heading that is only "Nämndmål" / "Mål och indikatorer"
             self.goal_section, self.goal_section_label = depth, _label_name(goal.group(1))
+            self.goal_section_heading = None
             self.mode = self._label_kind(rest) if rest else None
             return
-        kind = self._label_kind(text)
+        kind = self._label_kind(text) if _names_a_kind(text) else None
         if _only_label(text) and _GOAL_WORD.search(text):
+            if kind == "activity" and self._flat_list_follows(block.level):
+                # "Mål och uppdrag" over one flat list: the uppdrag. Under "Nämndens mål och
+                # aktiviteter" each mål stands as a heading or bold line with its items below.
+                self.mode, self.mode_depth = kind, depth
+                return
             # "Nämndens mål och aktiviteter": the mål follow, each with its items
             self.goal_section, self.goal_section_label = depth, None
+            self.goal_section_heading = None
             self.mode = None
-        elif kind and _only_label(text):
+        elif _goal_area_heading(text):
+            # "Fokusområden", "Nämndens inriktning", "Måluppföljning": what is listed under
+            # such a heading is the plan's mål, though no line says "mål"
+            self.goal_section, self.goal_section_label = depth, None
+            self.goal_section_heading = text
+            self.mode = None
+        elif kind:
             self.mode, self.mode_depth = kind, depth
-        elif self.goal_section and self.goal_section[0] < block.level and not kind:
+        elif self.goal_section and self.goal_section[0] < block.level:
             # "Nämndmål" then a sub-heading: the sub-heading is a mål
             self._add_goal(text=text, label=self.goal_section_label, number=None,
                            place=block.place, depth=depth, guessed=True)
@@ -239,6 +260,10 @@ class _Walker:
             # a list under "Nämndmål" is a list of mål, unless it stands under a mål heading
             self._add_goal(text=text, label=self.goal_section_label, number=None,
                            place=block.place, depth=depth, guessed=False)
+            if self.goal_section_heading:
+                self.out.notes.append(Note(block.place, text, "Tolkad som mål eftersom raden "
+                                           f"står under rubriken ”{self.goal_section_heading}”;"
+                                           " kontrollera."))
         elif self.mode:
             self._add_item(self.mode, text, block.place)
         elif self.goals or _GOAL_REF.search(text):
@@ -255,6 +280,25 @@ class _Walker:
         if self.mode in ("indicator", "activity") and self.goals and _is_short(text):
             # "Måluppfyllelse:" followed by plain lines, one per indicator (PDF without bullets)
             self._add_item(self.mode, text, block.place)
+
+    def _flat_list_follows(self, level: int) -> bool:
+        """Whether the section a heading at `level` opens holds one flat, unlabelled list: no
+        sub-heading or bold line, every list item at one level and none starting with a label."""
+        levels: set[int] = set()
+        for block in self.blocks[self.index + 1:]:
+            if block.kind == "heading":
+                if block.level <= level:
+                    break
+                return False
+            if block.kind == "table":
+                return False
+            marker, text = (block.marker, block.text) if block.marker else split_marker(
+                squeeze(block.text))
+            if block.kind == "list" or marker is not None:
+                if _goal_label(text) or self._labelled(text)[0]:
+                    return False
+                levels.add(block.level)
+        return len(levels) == 1
 
     def _labelled(self, text: str) -> tuple[ItemKind | None, str]:
         for kind, words in (("indicator", _INDICATOR_WORDS), ("activity", _ACTIVITY_WORDS)):
@@ -535,7 +579,49 @@ _FILLERS = {fold(word) for word in (
     "och", "samt", "för", "med", "nämndens", "våra", "planerade", "prioriterade", "mål",
     "indikatorer", "indikator", "aktiviteter", "aktivitet", "uppdrag", "åtgärder",
     "måluppfyllelse", "mätetal", "nyckeltal", "insatser", "år", "uppföljning", "av",
-    "inriktning")}  # "Mål och inriktning", a common section heading above a plan's goals
+    "inriktning",  # "Mål och inriktning", a common section heading above a plan's goals
+    "verksamheten", "verksamhetens", "kommunens", "året", "perioden")}  # "Mål för verksamheten"
+
+
+# Headings over a list of mål that do not say "mål", as published plans write them: Boden's and
+# Vårgårda's "fokusområden", Malmö's "målområden", "Nämndens inriktning", "Prioriterade områden",
+# Vårgårda's "Måluppföljning"; with the fillers above ("Nämndens", "för", a year) around them
+_GOAL_AREAS = {fold(word) for word in (
+    "fokusområde", "fokusområden", "fokusområdena", "målområde", "målområden", "målområdena",
+    "utvecklingsområden", "utvecklingsområdena", "områden", "inriktning", "inriktningar",
+    "verksamhetsinriktning", "måluppföljning", "målsättningar", "prioriteringar")}
+_AREA_FILLERS = {fold(word) for word in ("prioriterade", "strategiska", "politiska",
+                                         "styrelsens", "bolagets", "per", "den",
+                                         "december", "till", "fullmäktiges",
+                                         "kommunfullmäktiges")}
+
+
+def _goal_area_heading(text: str) -> bool:
+    """ "Fokusområden 2024", "Nämndens inriktning", "Prioriterade områden": a heading over mål
+    that names them by another word. "områden" alone needs "prioriterade" or "strategiska"
+    before it: "Nämndens områden" is an organisation chart's heading."""
+    if len(text) > 80:
+        return False
+    words = re.sub(r"[0-9:.\-–—,()]", " ", fold(text)).split()
+    areas = [word for word in words if word in _GOAL_AREAS]
+    if not areas or not all(word in _GOAL_AREAS or word in _FILLERS or word in _AREA_FILLERS
+                            for word in words):
+        return False
+    return areas != ["omraden"] or bool({"prioriterade", "strategiska"} & set(words))
+
+
+def _names_a_kind(text: str) -> bool:
+    """Whether a heading says what the lines under it are: only labels ("Planerade
+    aktiviteter 2024"), or a label among its first words ("Aktiviteter för ökad trygghet",
+    "Nämndens uppdrag inom trygghet"). A heading that only mentions a label further on, as a
+    goal set in bold may ("Brotten ska minska genom förebyggande insatser"), does not."""
+    if _only_label(text):
+        return True
+    words = text.split()
+    if len(text) > 60 or not words:
+        return False
+    rest = " ".join(words[1:]) if fold(words[0]) in _FILLERS else text
+    return bool(_INDICATOR_WORDS.match(rest) or _ACTIVITY_WORDS.match(rest))
 
 
 def _only_label(text: str) -> bool:
@@ -556,7 +642,12 @@ def _is_short(text: str) -> bool:
 
 
 def _guess_kind(text: str) -> ItemKind:
+    """An unlabelled line under a mål: an indikator when it measures (starts "Andel", "Antal" …,
+    has a target, or gives an index, a share or a count with a figure: "trygghetsindex steg
+    från 47 till 60"), else an aktivitet."""
     if _INDICATOR_START.match(text) or _TARGET.search(text):
+        return "indicator"
+    if _MEASURE.search(text) and _FIGURE.search(text):
         return "indicator"
     return "activity"
 

@@ -215,15 +215,16 @@ class _Finder:
     def find(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
         """(start, end, entry indexes) of each hit; `end` is where the longest spelling ended."""
         found = []
+        at_start, anywhere, groups = self.at_start, self.anywhere, self.groups
         for hit in self.scan.finditer(text):
             start = hit.start()
             if text[start] == " ":
-                named, start = self.at_start, start + 1
+                named, start = at_start, start + 1
             else:
-                named = self.anywhere
+                named = anywhere
             matched = named.match(text, start) if named else None
             if matched is not None:
-                found.append((matched.start(), matched.end(), self.groups[matched.lastgroup or ""]))
+                found.append((matched.start(), matched.end(), groups[matched.lastgroup or ""]))
         return found
 
 
@@ -366,10 +367,12 @@ class Scanner:
         Terms are sought in `cleaned`; `unless` phrases in `context` (default `cleaned`).
         """
         found: list[Term] = []
-        for finder, text, terms in ((self.folded, cleaned, self.folded_terms),
-                                    (self.raw, raw, self.raw_terms)):
-            if finder is not None:
-                found += [terms[i] for _, _, entries in finder.find(text) for i in entries]
+        if self.folded is not None:
+            terms = self.folded_terms
+            found += [terms[i] for _, _, entries in self.folded.find(cleaned) for i in entries]
+        if self.raw is not None:
+            terms = self.raw_terms
+            found += [terms[i] for _, _, entries in self.raw.find(raw) for i in entries]
         if not found:
             return found, []
         where = cleaned if context is None else context

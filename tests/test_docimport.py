@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+import json
 import os
 import random
 import subprocess
@@ -27,7 +28,16 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmarks.hostile import deep_html, docx_bomb, pdf_object_flood, pdf_stream, pdf_stream_bomb
+from benchmarks.hostile import (
+    deep_html,
+    docx_bomb,
+    lzw_bomb_stream,
+    pdf_lzw_bomb,
+    pdf_object_flood,
+    pdf_run_length_bomb,
+    pdf_stream,
+    pdf_stream_bomb,
+)
 from benchmarks.imports.__main__ import predicted, score
 from benchmarks.imports.corpus import CORPUS
 from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_html, write_pdf
@@ -37,6 +47,8 @@ from planchecker.docimport import (
     CHECK_SHEET,
     PLACE_HEADER,
     NamndHints,
+    _lzw_size,
+    _run_length_size,
     import_blocks,
     imported_workbook,
     pdf_is_safe,
@@ -616,6 +628,53 @@ def test_a_pdf_filter_chain_that_cannot_be_measured_is_refused() -> None:
     assert "LZWDecode FlateDecode" in sink.items[0].message
 
 
+@pytest.mark.parametrize("bomb", [pdf_lzw_bomb, pdf_run_length_bomb])
+def test_a_single_lzw_or_run_length_stream_is_measured_and_a_bomb_refused(
+        bomb: Any) -> None:
+    limits = dataclasses.replace(Limits(), max_uncompressed=1024 * 1024)
+    data = bomb(3 * 1024 * 1024)
+    assert len(data) < 100_000
+    sink = ProblemSink("bomb.pdf", limits)
+    assert not pdf_is_safe(data, sink)
+    assert "PDF-bomb" in sink.items[0].message
+    assert pdf_is_safe(bomb(512 * 1024), ProblemSink("plan.pdf", limits))
+
+
+@given(st.integers(min_value=1, max_value=200_000))
+def test_the_lzw_measure_counts_what_pdfminer_unpacks(unpacked: int) -> None:
+    from pdfminer.lzw import lzwdecode
+
+    stream = lzw_bomb_stream(unpacked)
+    assert _lzw_size(stream, 10**9) == len(lzwdecode(stream)) >= unpacked
+
+
+@given(st.binary(max_size=300))
+def test_the_lzw_and_run_length_measures_agree_with_pdfminer_on_any_bytes(tail: bytes) -> None:
+    from pdfminer.lzw import lzwdecode
+    from pdfminer.runlength import rldecode
+
+    for stream in (tail, b"\x80" + tail):  # b"\x80": a clear code first, as encoders write
+        try:
+            unpacked = len(lzwdecode(stream))
+        except Exception:  # noqa: BLE001 - pdfminer gives up on it: nothing to compare
+            pass
+        else:
+            assert _lzw_size(stream, 10**9) == unpacked
+    try:
+        unpacked = len(rldecode(tail))
+    except (StopIteration, RuntimeError):  # a run cut short: pdfminer fails on the stream
+        return
+    assert _run_length_size(tail, 10**9) == unpacked
+
+
+def test_a_flate_stream_that_breaks_off_counts_what_it_gave() -> None:
+    # pdfminer keeps what a damaged stream gave before the break: a bomb with a broken tail
+    limits = dataclasses.replace(Limits(), max_uncompressed=1024 * 1024)
+    broken = zlib.compress(b"\0" * (2 * 1024 * 1024), 9)[:-8] + b"\xff" * 16
+    sink = ProblemSink("bomb.pdf", limits)
+    assert not pdf_is_safe(pdf_stream(b"/FlateDecode", broken), sink)
+
+
 def test_import_runs_under_the_memory_budget_as_check_does(tmp_path: Path) -> None:
     document = tmp_path / "plan.pdf"
     document.write_bytes(write_pdf(layout(CORPUS[0])))
@@ -648,3 +707,129 @@ def test_reading_something_that_is_no_document_always_says_why() -> None:
     sink = ProblemSink("anteckningar.txt", Limits())
     assert read_document(b"Bara text.", ".txt", "text", sink) is None
     assert len(sink.items) == 1 and sink.items[0].message
+
+
+# --- plans as published without the word "mål" over their goals ----------------------------------
+
+
+def test_a_list_of_aktiviteter_without_any_mal_is_imported_and_the_check_finds_no_mal(
+        tmp_path: Path) -> None:
+    # medborgarlöften, a list of uppdrag: a plan section with no mål is still a plan
+    document = tmp_path / "loften.docx"
+    document.write_bytes(write_docx([
+        Block("heading", "Medborgarlöften 2023–2024", level=1),
+        Block("heading", "Aktiviteter", level=2),
+        Block("list", "Kommunen och polisen ska verka för en trygg trafikmiljö i centrum.",
+              marker="•"),
+        Block("list", "Polisen ska vara synlig och närvarande i byarna.", marker="•")]))
+    result = CliRunner().invoke(cli, ["import", str(document), "--namnd", "Kommunstyrelsen",
+                                      "--typ", "kommunstyrelse", "--ar", "2023"])
+    assert result.exit_code == 0, result.output
+    assert "Hittade: 0 mål, 0 indikatorer, 2 aktiviteter, 0 risker." in result.stderr
+    assert "Inga mål hittades i dokumentet" in result.stderr
+    # told only once the template is written
+    assert result.stderr.index("Skrev ") < result.stderr.index("Hittade: ")
+    book = openpyxl.load_workbook(tmp_path / "loften.xlsx")
+    assert any("Inga mål hittades" in str(row[2])
+               for row in book[CHECK_SHEET].iter_rows(values_only=True))
+    imported = read_document(document.read_bytes(), ".docx", "zip",
+                             ProblemSink("loften.docx", Limits()),
+                             NamndHints("Kommunstyrelsen", "kommunstyrelse", 2023))
+    assert imported is not None and "Inga mål hittades i dokumentet." in imported.notice()
+    report = CliRunner().invoke(cli, ["check", str(tmp_path / "loften.xlsx"),
+                                      "--format", "json"])
+    findings = {f["rule_id"]: f["status"] for f in json.loads(report.stdout)["findings"]}
+    assert findings["TRY20-MAL"] != "uppfylld"
+
+
+def test_a_document_with_nothing_plan_like_is_refused_with_exit_2(tmp_path: Path) -> None:
+    document = tmp_path / "protokoll.html"
+    document.write_bytes(write_html([TITLE, Block("heading", "Närvarande", level=2),
+                                     Block("list", "Anna Andersson (S), ordförande"),
+                                     Block("paragraph", "Mötet öppnades kl. 18.")]))
+    result = CliRunner().invoke(cli, ["import", str(document), "--namnd", "Kulturnämnden",
+                                      "--typ", "facknämnd", "--ar", "2024"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "Ingen planstruktur" in result.stderr and "inga aktiviteter" in result.stderr
+    assert not (tmp_path / "protokoll.xlsx").exists()
+
+
+@pytest.mark.parametrize("heading", ["Fokusområden", "Nämndens inriktning 2024",
+                                     "Prioriterade områden", "Måluppföljning",
+                                     "Mål för verksamheten", "Kommunens fokusområden för 2023"])
+def test_a_list_under_a_heading_that_names_goals_otherwise_is_a_list_of_goals(
+        heading: str) -> None:
+    blocks = [TITLE, Block("heading", heading, level=2),
+              Block("list", "Social hållbarhet", marker="•", place="stycke 3"),
+              Block("list", "Klimat, miljö och energi", marker="•", place="stycke 4")]
+    inferred = infer(blocks)
+    assert [(i.kind, i.text) for i in inferred.items] == [("goal", "Social hållbarhet"),
+                                                          ("goal", "Klimat, miljö och energi")]
+    if heading != "Mål för verksamheten":  # the guess is said where no label says "mål"
+        assert [n.place for n in inferred.notes] == ["stycke 3", "stycke 4"]
+        assert heading in inferred.notes[0].reason
+
+
+@pytest.mark.parametrize("heading", ["Nämndens områden", "Inledning", "Organisation",
+                                     "Verksamhetens områden och enheter"])
+def test_a_list_under_an_ordinary_heading_is_not_read_as_goals(heading: str) -> None:
+    blocks = [TITLE, Block("heading", heading, level=2),
+              Block("list", "Förskola", marker="•"), Block("list", "Grundskola", marker="•")]
+    assert kinds(blocks) == []
+
+
+def test_mal_och_uppdrag_over_one_flat_list_is_the_uppdrag() -> None:
+    flat = [TITLE, Block("heading", "Mål och uppdrag", level=2),
+            Block("list", "Det aktiva skolvalet ska följas upp", marker="•"),
+            Block("list", "Förskoleklass ska erbjudas utökat språkstöd", marker="•")]
+    assert [k for k, _, _ in kinds(flat)] == ["activity", "activity"]
+    # the same heading over goals with their items: the goals stay goals
+    tree = [TITLE, Block("heading", "Mål och uppdrag", level=2),
+            Block("list", "Alla barn ska nå målen", marker="•"),
+            Block("list", "Uppdrag: följa upp skolvalet", level=1, marker="•")]
+    assert kinds(tree) == [("goal", "Alla barn ska nå målen", None),
+                           ("activity", "följa upp skolvalet", "Alla barn ska nå målen")]
+    bold = [TITLE, Block("heading", "Nämndens mål och aktiviteter", level=2),
+            Block("heading", "Fler ska känna sig trygga", level=9),
+            Block("list", "Genomföra trygghetsvandringar", marker="•")]
+    assert [k for k, _, _ in kinds(bold)] == ["goal", "activity"]
+
+
+def test_a_bold_goal_that_mentions_insatser_is_still_a_goal() -> None:
+    goal = "Brottsligheten ska minska genom förebyggande insatser i hela kommunen"
+    blocks = [TITLE, Block("heading", "Nämndens mål och aktiviteter", level=2),
+              Block("heading", goal, level=9),
+              Block("list", "Genomföra trygghetsvandringar", marker="•")]
+    assert kinds(blocks) == [("goal", goal, None),
+                             ("activity", "Genomföra trygghetsvandringar", goal)]
+    # a heading that starts with its label still opens a list of that kind
+    labelled = [TITLE, Block("heading", "Mål 1: Trygg stad", level=2),
+                Block("heading", "Aktiviteter för ökad trygghet", level=3),
+                Block("list", "Trygghetsvandringar", marker="•")]
+    assert kinds(labelled)[-1] == ("activity", "Trygghetsvandringar", "Trygg stad")
+
+
+@pytest.mark.parametrize("doc_format", ["docx", "html", "pdf"])
+def test_a_long_bold_goal_is_read_as_a_goal_in_every_format(doc_format: str) -> None:
+    goal = ("Vi ska tillsammans med polisen och civilsamhället arbeta för att alla invånare, "
+            "oavsett var de bor, ska känna sig trygga i sitt bostadsområde, i centrum och "
+            "i kollektivtrafiken under dygnets alla timmar.")
+    assert 120 < len(goal) <= 300
+    blocks = [TITLE, Block("heading", "Nämndens mål och aktiviteter", level=2),
+              Block("heading", goal, level=9),
+              Block("list", "Genomföra trygghetsvandringar med polisen", marker="•"),
+              Block("list", "Öka belysningen i parkerna", marker="•")]
+    read = {"docx": docx_blocks, "html": lambda d: html_blocks(d, 100),
+            "pdf": lambda d: pdf_blocks(d, 10)}[doc_format](WRITERS[doc_format](blocks))
+    assert [k for k, _, _ in kinds(read)] == ["goal", "activity", "activity"]
+    assert kinds(read)[1][2] == goal
+
+
+def test_an_unlabelled_line_with_an_index_or_share_and_a_figure_is_guessed_an_indicator() -> None:
+    blocks = [TITLE, Block("heading", "Mål 1: Trygg kommun", level=2),
+              Block("list", "Enligt medborgarundersökningen steg trygghetsindex från 47 till 60"),
+              Block("list", "Då sjönk index till 55."),
+              Block("list", "Andelen trygga ska öka till 80 procent"),
+              Block("list", "Ta fram ett nytt index för trygghet")]
+    assert [k for k, _, _ in kinds(blocks)] == ["goal", "indicator", "indicator", "indicator",
+                                                "activity"]

@@ -5,6 +5,7 @@
     .venv/bin/python -m benchmarks.imports --all      # every document (the tuning ones too)
     .venv/bin/python -m benchmarks.imports --paraphrased  # the first, paraphrased corpus
     .venv/bin/python -m benchmarks.imports --write DIR  # also write the fixtures to DIR
+    .venv/bin/python -m benchmarks.imports --tune --misses  # each training document's misses
 
 Two corpora: the real-text one (real_corpus.py: 32 published documents whose item texts are
 verbatim, the default) and the first, paraphrased one (corpus.py: texts shortened and reworded
@@ -77,6 +78,25 @@ def score(found: list[Gold], wanted: list[Gold]) -> dict[str, int]:
     return counts
 
 
+def misses(found: list[Gold], wanted: list[Gold]) -> list[str]:
+    """What one document's import got wrong, line by line: for tuning on the training half only
+    (the command refuses to print it for test documents)."""
+    by_text = {fold(item.text): item for item in wanted}
+    found_keys = {fold(item.text) for item in found}
+    lines = [f"  saknas   {w.kind:9} {w.text[:90]!r} (under {str(w.parent)[:40]!r})"
+             for w in wanted if fold(w.text) not in found_keys]
+    for item in found:
+        expected = by_text.get(fold(item.text))
+        if expected is None:
+            lines.append(f"  extra    {item.kind:9} {item.text[:90]!r}")
+        elif item.kind != expected.kind:
+            lines.append(f"  slag     {item.kind:9} ska vara {expected.kind}: {item.text[:70]!r}")
+        elif fold(item.parent or "") != fold(expected.parent or ""):
+            lines.append(f"  länk     {item.kind:9} {item.text[:60]!r} under "
+                         f"{str(item.parent)[:40]!r}, ska vara {str(expected.parent)[:40]!r}")
+    return lines
+
+
 def typed_plan(spec: dict[str, Any], namnd: Namnd, damage: bool) -> Plan:
     """The same plan as a planner would type it into the template: the gold items with ids."""
     def text(value: str) -> str:
@@ -130,7 +150,13 @@ def main(argv: list[str] | None = None) -> int:
                         "and RSA tables without ruling lines")
     parser.add_argument("--paraphrased", action="store_true",
                         help="the first corpus, whose texts are paraphrased (not the real-text one)")
+    parser.add_argument("--misses", action="store_true",
+                        help="with --tune: list each training document's missed, extra and "
+                        "wrongly kinded or linked items")
     args = parser.parse_args(argv)
+    if args.misses and not args.tune:
+        parser.error("--misses lists items only for the training documents (--tune): the test "
+                     "split's items are not looked at while tuning")
     corpus, test_split = (CORPUS, TEST_SPLIT) if args.paraphrased else (REAL_CORPUS,
                                                                          REAL_TEST_SPLIT)
     specs = [s for s in corpus
@@ -164,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
                               "same_report": 0}
                 else:
                     counts = score(predicted(plan), wanted)
+                    if args.misses:
+                        failures += [f"{path.name} ({spec['layout']}):\n" + "\n".join(lines)
+                                     for lines in [misses(predicted(plan), wanted)] if lines]
                     typed = typed_plan(spec, plan.namnd, args.damaged)
                     same = report_key(plan) == report_key(typed)
                     counts["same_report"] = int(same)

@@ -1,0 +1,98 @@
+"""`python -m benchmarks.topic_cv`: grouped cross-validation on the training part of the corpus.
+
+Decisions about the classifier (features, the model's threshold, vocabulary additions) are taken
+on these figures, never on the frozen test split. The training part's documents are dealt into
+`--folds` groups by a hash of their id (a document's lines stay together, as they would on a plan
+no one here has seen); for each group the model is trained on the other groups and the authors'
+own lines, written and read back as the shipped weights are, and judges the group's lines. The
+figures pool the held-out lines of every group, for each model threshold given with `--decides`
+and for the vocabulary alone.
+
+    python -m benchmarks.topic_cv [--folds 5] [--decides 0.6,0.7,0.8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from tabulate import tabulate
+
+from benchmarks.topic_corpus import Line, load_lines
+from benchmarks.topics import score_lines
+from planchecker.topicmodel import TopicModel, dump_weights
+from planchecker.topics import Classifier, ModelScorer, VocabularyScorer, default_vocabulary_dir
+from planchecker.vocabulary import load_vocabulary
+from tools.train_topic_model import Example, examples, train
+
+
+def fold_of(doc_id: str, folds: int) -> int:
+    return int(hashlib.sha256(doc_id.encode()).hexdigest(), 16) % folds
+
+
+def _model(vocabulary: VocabularyScorer, rows: Sequence[Example]) -> TopicModel:
+    bias, weights = train(vocabulary, rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.json"
+        path.write_text(dump_weights(bias, weights, {}), encoding="utf-8")
+        return TopicModel.read(path)
+
+
+def cross_validate(folds: int, thresholds: Sequence[float]) -> list[list[object]]:
+    """Rows of (name, lines, lenient, macro-F1, topic lines found, none lines right)."""
+    vocabulary = VocabularyScorer(*load_vocabulary(default_vocabulary_dir()))
+    training = [line for line in load_lines() if line.split == "train"]
+    authors = examples()[len(training):]  # the authors' own lines always train
+    names = ["vocabulary", *(f"model {t:.2f}" for t in thresholds)]
+    pooled: dict[str, list[tuple[Classifier, Line]]] = {name: [] for name in names}
+    for fold in range(folds):
+        train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
+                      for line in training if fold_of(line.doc_id, folds) != fold]
+        model = _model(vocabulary, [*train_rows, *authors])
+        out = [line for line in training if fold_of(line.doc_id, folds) == fold]
+        pooled["vocabulary"] += [(Classifier(vocabulary), line) for line in out]
+        for t in thresholds:
+            scorer = Classifier(ModelScorer(vocabulary, model, t))
+            pooled[f"model {t:.2f}"] += [(scorer, line) for line in out]
+    rows: list[list[object]] = []
+    for name, pairs in pooled.items():
+        scores = _pooled_scores(pairs)
+        rows.append([name, scores.lines, f"{scores.lenient:.3f}", f"{scores.macro_f1:.3f}",
+                     f"{scores.topic_found:.3f}", f"{scores.none_right:.3f}"])
+    return rows
+
+
+class _ByLine(Classifier):
+    """Each line judged by the classifier of its own fold."""
+
+    def __init__(self, pairs: Sequence[tuple[Classifier, Line]]) -> None:  # noqa: D107
+        self._by = {(line.text, line.classifier_kind): classifier for classifier, line in pairs}
+
+    def classify(self, text: str, kind: object = None):  # type: ignore[no-untyped-def, override]
+        return self._by[(text, kind)].classify(text, kind)  # type: ignore[index, arg-type]
+
+
+def _pooled_scores(pairs: Sequence[tuple[Classifier, Line]]):  # type: ignore[no-untyped-def]
+    return score_lines(_ByLine(pairs), [line for _, line in pairs])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.topic_cv", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folds", type=int, default=5, help="antal grupper av dokument")
+    parser.add_argument("--decides", default="0.6,0.7,0.8",
+                        help="modellens trösklar att pröva, kommaseparerade")
+    args = parser.parse_args(argv)
+    thresholds = [float(value) for value in args.decides.split(",")]
+    print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument:")
+    print(tabulate(cross_validate(args.folds, thresholds),
+                   headers=["bedömare", "rader", "lenient", "macro-F1", "ämne funnet",
+                            "utan ämne rätt"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
