@@ -154,7 +154,9 @@ def render_report(
     if fmt == "markdown":
         return writers.render_markdown(report)
     if fmt == "html":
-        return writers.render_html(report)
+        from planchecker.htmlreport import render_html
+
+        return render_html(report)
     return writers.render_table(report, colour=colour, width=width)
 
 

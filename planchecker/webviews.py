@@ -11,7 +11,7 @@ import base64
 import re
 from typing import Any
 
-from planchecker import writers
+from planchecker import htmlreport, writers
 from planchecker.findings import COVERAGE_LABELS, Finding, Report
 from planchecker.limits import MB, megabytes
 from planchecker.rulebook import BASIS_LABELS, SEVERITY_LABELS, Catalogue
@@ -108,7 +108,7 @@ def render_format(report: Report, fmt: str) -> bytes:
         from planchecker.workbook import plan_workbook
 
         return plan_workbook(report)
-    text = writers.render_html(report) if fmt == "html" else writers.render_json(report)
+    text = htmlreport.render_html(report) if fmt == "html" else writers.render_json(report)
     return text.encode("utf-8")
 
 

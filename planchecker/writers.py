@@ -1,5 +1,7 @@
-"""Pure renderers from a Report (and from a review of many) to text: table (terminal), json,
-markdown and html. Nothing here does I/O; the CLI picks one and writes it.
+"""Pure renderers from a Report (and from a review of many) to text: table (terminal), json and
+markdown, and the wording every report shares. Nothing here does I/O; the CLI picks one and writes
+it. The HTML report builds on this wording and lives in htmlreport (which imports this module, not
+the other way round).
 """
 
 from __future__ import annotations
@@ -424,13 +426,6 @@ def waiver_rows(report: Report) -> list[list[str]]:
         ]
         for w, state in report.waivers
     ]
-
-
-def render_html(report: Report) -> str:
-    """One self-contained HTML file (inline CSS, no scripts, no external assets)."""
-    from planchecker.htmlreport import render_html as render
-
-    return render(report)
 
 
 # --- many plans ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 
-from planchecker import writers
+from planchecker import htmlreport, writers
 from planchecker.checking import Checker, Outcome
 from planchecker.findings import Report
 from planchecker.matrix import build_review
@@ -39,7 +39,7 @@ PLAN_FORMATS: dict[str, Callable[[Report], str]] = {
     "table.txt": lambda r: writers.render_table(r, colour=False),
     "json": writers.render_json,
     "md": writers.render_markdown,
-    "html": writers.render_html,
+    "html": htmlreport.render_html,
     "xlsx.json": lambda r: snapshot_json(plan_workbook(r)),
 }
 

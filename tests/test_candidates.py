@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planchecker import web, writers
+from planchecker import htmlreport, web, writers
 from planchecker.findings import Candidate, Finding, NearMisses, Report
 from planchecker.model import Activity, Goal, Indicator, Namnd, NamndType, Plan, Risk, Topic
 from planchecker.template import write_plan_xlsx
@@ -120,7 +120,7 @@ def _sentences(report: Report) -> list[str]:
 @pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
 def test_candidates_are_named_in_every_text_format(report: Report, fmt: str) -> None:
     render = {"table": writers.render_table, "markdown": writers.render_markdown,
-              "html": writers.render_html}[fmt]
+              "html": htmlreport.render_html}[fmt]
     text = render(report)
     # The terminal table wraps its cells: compare with the line breaks taken out.
     flat = " ".join(text.split()) if fmt == "table" else text
@@ -193,7 +193,7 @@ def test_a_hostile_candidate_id_is_neither_a_formula_nor_markup(tmp_path: Path) 
     column = rows[0].index(writers.CANDIDATES_HEADING)
     cell = next(row[column] for row in rows[1:] if row[0] == "SAK20-HOT-AKT")
     assert cell.startswith("\u200b=HYPERLINK")
-    html = writers.render_html(report)
+    html = htmlreport.render_html(report)
     assert "<b>" not in html and "&lt;b&gt;" in html
     assert "\\<b\\>" in writers.render_markdown(report)
 

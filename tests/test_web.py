@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from planchecker import web, webpool, writers
+from planchecker import htmlreport, web, webpool, writers
 from planchecker.checking import Checker
 from planchecker.findings import Report
 from planchecker.reading import Limits, read_plan
@@ -142,7 +142,7 @@ def test_result_page_downloads_are_the_cli_reports(client: FlaskClient, expected
     files = downloads_of(upload(client, SODERMALM.read_bytes(), SODERMALM.name).data)
     assert sorted(files) == ["html", "json", "xlsx"]
     assert files["json"][1].decode() == writers.render_json(expected)
-    assert files["html"][1].decode() == writers.render_html(expected)
+    assert files["html"][1].decode() == htmlreport.render_html(expected)
     book = openpyxl.load_workbook(io.BytesIO(files["xlsx"][1]), read_only=True)
     cells = {str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for c in r}
     book.close()

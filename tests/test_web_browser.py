@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
-from planchecker import web, writers
+from planchecker import htmlreport, web, writers
 from planchecker.findings import Report
 from planchecker.reading import read_plan
 from tests.web_support import SODERMALM, XSS_IMG, XSS_SCRIPT, live_server, xss_plan_xlsx
@@ -135,7 +135,7 @@ def test_upload_a_plan_read_the_findings_and_download_the_excel_report(
 def test_the_json_and_html_downloads_work_too(page: Page, base_url: str, expected: Report) -> None:
     submit(page, base_url, SODERMALM)
     for label, text in (("Rapporten som JSON", writers.render_json(expected)),
-                        ("Rapporten som HTML", writers.render_html(expected))):
+                        ("Rapporten som HTML", htmlreport.render_html(expected))):
         with page.expect_download() as download:
             page.get_by_role("link", name=label).click()
         assert Path(download.value.path()).read_text(encoding="utf-8") == text

@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from planchecker import writers
+from planchecker import htmlreport, writers
 from planchecker.findings import COVERAGE_LABELS, Report
 from planchecker.model import Plan
 from tests.golden_cases import (
@@ -204,7 +204,7 @@ def _parse(html: str) -> _Tables:
 
 def test_html_coverage_table_holds_the_report_coverage() -> None:
     report = plan_report("sodermalm-sdn-2020")
-    parsed = _parse(writers.render_html(report))
+    parsed = _parse(htmlreport.render_html(report))
     coverage = [rows for css, rows in parsed.tables if css == "coverage"][0]
     assert [c for c, _ in coverage[0]] == [
         "Fokusområde",
@@ -224,7 +224,7 @@ def test_html_coverage_table_holds_the_report_coverage() -> None:
 
 def test_html_findings_tables_list_every_finding() -> None:
     report = plan_report("alvsjo-sdn-2018")
-    parsed = _parse(writers.render_html(report))
+    parsed = _parse(htmlreport.render_html(report))
     rows = [row for css, table in parsed.tables if css == "findings" for row in table[1:]]
     assert [(r[0][0], r[1][0], r[3][0]) for r in rows] == [
         (writers.severity_label(f), f.rule_id, writers.subjects_text(report, f))
@@ -234,7 +234,7 @@ def test_html_findings_tables_list_every_finding() -> None:
 
 
 def test_html_is_self_contained() -> None:
-    html = writers.render_html(plan_report("sodermalm-sdn-2020"))
+    html = htmlreport.render_html(plan_report("sodermalm-sdn-2020"))
     tags = _parse(html).tags
     assert not [t for t, _ in tags if t in ("script", "link", "img", "iframe", "object", "embed")]
     assert not [a for _, a in tags if "src" in a or any((k or "").startswith("on") for k in a)]
@@ -246,7 +246,7 @@ def test_html_escapes_every_plan_value() -> None:
     plan = _plan(
         hostile, activities=[{"id": "<img src=x onerror=alert(1)>", "goal_id": "M9", "text": "x"}]
     )
-    html = writers.render_html(_check(plan))
+    html = htmlreport.render_html(_check(plan))
     parsed = _parse(html)
     assert not [t for t, _ in parsed.tags if t in ("script", "img", "b")]
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;" in html
