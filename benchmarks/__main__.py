@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # checkout run with PYTHONDONTWRITEBYTECODE=1 would compile the package afresh in every
     # child process (~35 ms), a cost no user pays. Compile it once so both sides are as installed.
     compileall.compile_dir(str(Path(run.__file__).parents[1] / "planchecker"), quiet=1)
-    # Every child shares one compiled-pattern cache of the run's own (planchecker/regexcache.py),
+    # Every child shares one compiled-pattern cache of the run's own (planchecker/topics/regexcache.py),
     # warmed before anything is timed, so that no figure depends on the user's ~/.cache.
     with tempfile.TemporaryDirectory(prefix="planchecker-bench-cache-") as cache:
         os.environ["PLANCHECKER_CACHE_DIR"] = cache

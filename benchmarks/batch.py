@@ -1,4 +1,4 @@
-"""Batch benchmark: many M plans through `planchecker.review`, all cores against one, and memory.
+"""Batch benchmark: many M plans through `planchecker.batch.review`, all cores against one, and memory.
 
 Throughput is measured on the review API in a fresh process per setting (start to exit). Memory is
 measured inside one worker-like process that checks the plans one after another with one Checker,
@@ -26,8 +26,9 @@ RSS_MARKS = (1, 50, 100, 200, 300, 400, 500)
 RSS_CODE = """\
 import datetime, gc, json, os, sys
 from pathlib import Path
-from planchecker import engine, writers
-from planchecker.checking import Checker
+from planchecker.checking import engine
+from planchecker.reports import writers
+from planchecker.checking.pipeline import Checker
 folder, count, as_of = Path(sys.argv[1]), int(sys.argv[2]), datetime.date.fromisoformat(sys.argv[3])
 marks = {int(m) for m in sys.argv[4].split(",")} | {count}
 page = os.sysconf("SC_PAGE_SIZE")
@@ -77,8 +78,8 @@ def worker_rss(folder: Path, count: int) -> tuple[dict[int, float], int]:
 REVIEW_CODE = """\
 import datetime, json, sys, time
 from pathlib import Path
-from planchecker.review import ReviewOptions, collect_plans, review_plans
-from planchecker.rulebook import load_catalogue
+from planchecker.batch.review import ReviewOptions, collect_plans, review_plans
+from planchecker.checking.rulebook import load_catalogue
 folder, count, workers = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 options = ReviewOptions(as_of=datetime.date.fromisoformat(sys.argv[4]))
 paths = collect_plans([folder])[:count]
@@ -104,7 +105,7 @@ def run_batch(count: int, workers: int | None, cache: Path, repeat: int = 2) -> 
     """Best of `repeat` runs with one worker and with `workers`, interleaved (1, n, 1, n, …):
     this machine's speed drifts from minute to minute, and one run of each measured speed-ups
     from 1.54 to 2.01 on the same code the same day."""
-    from planchecker.review import default_workers
+    from planchecker.batch.review import default_workers
 
     folder = batch_paths(count, cache=cache)[0].parent
     workers = workers or default_workers()
@@ -130,7 +131,7 @@ def report(result: BatchResult, tablefmt: str) -> list[str]:
     rss = [[number, f"{mb:.1f}"] for number, mb in sorted(result.rss_mb.items())]
     runs = (f"Every run, in order (seconds): 1 worker {_seconds(result.serial_runs)}; "
             f"{result.workers} workers {_seconds(result.parallel_runs)}")
-    return [f"Batch: {result.plans} M plans through planchecker.review (process start to exit), "
+    return [f"Batch: {result.plans} M plans through planchecker.batch.review (process start to exit), "
             f"best of {len(result.serial_runs)} interleaved runs:",
             tabulate(rows, headers=["workers", "seconds", "plans/s", "speed-up", "busy cores"],
                      tablefmt=tablefmt, disable_numparse=True), runs, "",

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from benchmarks.topics import _Untagged, assemble_plans, load_lines
-from planchecker.checking import Checker
-from planchecker.model import Plan, Topic
+from planchecker.checking.pipeline import Checker
+from planchecker.common.model import Plan, Topic
 
 
 @dataclass

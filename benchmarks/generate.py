@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planchecker.model import (
+from planchecker.common.model import (
     Activity,
     Document,
     DocumentType,
@@ -36,7 +36,7 @@ from planchecker.model import (
     Topic,
     Waiver,
 )
-from planchecker.template import write_plan_xlsx
+from planchecker.reading.template import write_plan_xlsx
 
 DEFAULT_CACHE = Path(__file__).parent / ".cache"
 PLAN_YEAR = 2022  # inside säkerhetsprogrammet 2020–2023
@@ -427,13 +427,13 @@ def build_plan(size: Size, seed: int = 0) -> Plan:
 
 def _cache_key() -> str:
     """Changes whenever anything that shapes the written workbook changes."""
-    import planchecker.contract
-    import planchecker.model
-    import planchecker.template
+    import planchecker.common.model
+    import planchecker.reading.contract
+    import planchecker.reading.template
 
     digest = hashlib.sha256()
-    for module_file in (__file__, planchecker.contract.__file__, planchecker.model.__file__,
-                        planchecker.template.__file__):
+    for module_file in (__file__, planchecker.reading.contract.__file__, planchecker.common.model.__file__,
+                        planchecker.reading.template.__file__):
         digest.update(Path(module_file).read_bytes())
     return digest.hexdigest()[:10]
 

@@ -27,9 +27,9 @@ from xml.etree import ElementTree
 
 from tabulate import tabulate
 
-from planchecker.model import Goal, Namnd, NamndType, Plan
-from planchecker.template import write_plan_xlsx
-from planchecker.xlsxparts import column_letter
+from planchecker.common.model import Goal, Namnd, NamndType, Plan
+from planchecker.reading.template import write_plan_xlsx
+from planchecker.reading.xlsxparts import column_letter
 
 MB = 1024 * 1024
 ROOT = Path(__file__).parent.parent
@@ -367,7 +367,7 @@ def error_cell_with_strings(count: int = 6_000_000) -> bytes:
 CHILD = """\
 import json, sys, time, tracemalloc
 from pathlib import Path
-from planchecker.reading import read_plan
+from planchecker.reading.reader import read_plan
 
 def status_mb(field):
     # VmHWM, unlike ru_maxrss, is not inherited from the parent across fork and exec
@@ -445,9 +445,9 @@ def measure(quick: bool = False) -> list[list[str]]:
 # Every scanner that reads untrusted sheet XML as bytes, on the input that is worst for it: tag
 # starts in a comment (where `<` needs no escaping) inside one cell, so nothing ends them.
 def _scanners() -> list[tuple[str, bytes, Callable[[bytes], object]]]:
-    from planchecker import xlsxparts
-    from planchecker.limits import Limits
-    from planchecker.problem_sink import ProblemSink
+    from planchecker.reading import xlsxparts
+    from planchecker.reading.limits import Limits
+    from planchecker.reading.problem_sink import ProblemSink
 
     def merges(xml: bytes) -> object:
         return xlsxparts.merged_ranges(xml, "Mål", ProblemSink("plan.xlsx", Limits()))

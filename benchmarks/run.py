@@ -53,12 +53,13 @@ def lap(name):
     wall[name] = marks[-1][0] - marks[-2][0]
     cpu[name] = marks[-1][1] - marks[-2][1]
 from pathlib import Path
-from planchecker import engine, writers
-from planchecker.checking import Checker
-from planchecker.facts import build_facts
-from planchecker.findings import build_report
-from planchecker.reading import read_plan
-from planchecker.topics import classify_plan
+from planchecker.checking import engine
+from planchecker.reports import writers
+from planchecker.checking.pipeline import Checker
+from planchecker.checking.facts import build_facts
+from planchecker.checking.findings import build_report
+from planchecker.reading.reader import read_plan
+from planchecker.topics.classifier import classify_plan
 lap("import")
 checker = Checker()
 lap("setup")
@@ -81,12 +82,12 @@ print(json.dumps({"wall": wall, "cpu": cpu, "facts": len(facts), "findings": len
                   "verdict": report.verdict}))
 """
 
-CHECK_CODE = "from planchecker.cli import main; main()"
+CHECK_CODE = "from planchecker.cli.main import main; main()"
 
 SETUP_CODE = """\
 import json, time
-from planchecker import regexcache
-from planchecker.checking import Checker
+from planchecker.topics import regexcache
+from planchecker.checking.pipeline import Checker
 imported = time.perf_counter()
 Checker()
 print(json.dumps({"seconds": time.perf_counter() - imported,
@@ -376,8 +377,8 @@ def profile(size: Size, cache: Path, top: int = 25) -> str:
     import io
     import pstats
 
-    from planchecker import writers
-    from planchecker.checking import Checker
+    from planchecker.checking.pipeline import Checker
+    from planchecker.reports import writers
 
     path = plan_path(size, cache=cache)
     checker = Checker()

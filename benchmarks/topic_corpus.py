@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planchecker.model import Topic
+from planchecker.common.model import Topic
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "topics_corpus"
 NONE_LABEL = "none"

@@ -23,9 +23,14 @@ from tabulate import tabulate
 
 from benchmarks.topic_corpus import Line, load_lines
 from benchmarks.topics import score_lines
-from planchecker.topicmodel import TopicModel, dump_weights
-from planchecker.topics import Classifier, ModelScorer, VocabularyScorer, default_vocabulary_dir
-from planchecker.vocabulary import load_vocabulary
+from planchecker.topics.classifier import (
+    Classifier,
+    ModelScorer,
+    VocabularyScorer,
+    default_vocabulary_dir,
+)
+from planchecker.topics.topicmodel import TopicModel, dump_weights
+from planchecker.topics.vocabulary import load_vocabulary
 from tools.train_topic_model import Example, examples, train
 
 

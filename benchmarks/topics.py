@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from tabulate import tabulate
 
 from benchmarks.topic_corpus import Line, format_label, load_documents, load_lines
-from planchecker.checking import Checker
-from planchecker.model import Activity, Goal, Namnd, NamndType, Plan, Topic
-from planchecker.topics import NONE, Classification, Classifier, default_vocabulary_dir
+from planchecker.checking.pipeline import Checker
+from planchecker.common.model import Activity, Goal, Namnd, NamndType, Plan, Topic
+from planchecker.topics.classifier import NONE, Classification, Classifier, default_vocabulary_dir
 
 
 @dataclass

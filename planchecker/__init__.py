@@ -11,10 +11,10 @@ import os
 # keep that path unless someone asks otherwise. Set before any module imports openpyxl.
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
-from planchecker.checking import Checker as Checker  # noqa: E402
-from planchecker.checking import check_plan as check_plan
-from planchecker.findings import Finding as Finding
-from planchecker.findings import Report as Report
-from planchecker.reading import read_plan as read_plan
+from planchecker.checking.findings import Finding as Finding
+from planchecker.checking.findings import Report as Report
+from planchecker.checking.pipeline import Checker as Checker  # noqa: E402
+from planchecker.checking.pipeline import check_plan as check_plan
+from planchecker.reading.reader import read_plan as read_plan
 
 __all__ = ["Checker", "Finding", "Report", "check_plan", "read_plan"]

@@ -15,7 +15,7 @@ import tempfile
 import planchecker  # noqa: F401 - first, so that openpyxl keeps its standard parser (see there)
 from hypothesis import HealthCheck, settings
 
-# The compiled-pattern cache (planchecker/regexcache.py) of a test run, and of every process it
+# The compiled-pattern cache (planchecker/topics/regexcache.py) of a test run, and of every process it
 # starts, lives in a folder of its own: tests never write to the user's ~/.cache.
 os.environ["PLANCHECKER_CACHE_DIR"] = tempfile.mkdtemp(prefix="planchecker-cache-")
 
@@ -40,8 +40,8 @@ def pytest_sessionstart(session: object) -> None:
     compiler would never be exercised. A new Host compiles the rules again, with the mutant.
     """
     # Only mutants of the modules the ruleset is compiled from: recompiling costs a second or two.
-    if os.environ.get("MUTANT_UNDER_TEST", "").startswith(("planchecker.engine.", "planchecker.rulebook.")):
-        from planchecker import engine
+    if os.environ.get("MUTANT_UNDER_TEST", "").startswith(("planchecker.checking.engine.", "planchecker.checking.rulebook.")):
+        from planchecker.checking import engine
 
         engine._HOST = None
         engine._REGISTERED.clear()

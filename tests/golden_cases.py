@@ -17,12 +17,12 @@ from typing import Any
 
 import openpyxl
 
-from planchecker import htmlreport, writers
-from planchecker.checking import Checker, Outcome
-from planchecker.findings import Report
-from planchecker.matrix import build_review
-from planchecker.review import collect_plans
-from planchecker.workbook import plan_workbook, review_workbook
+from planchecker.batch.review import collect_plans
+from planchecker.checking.findings import Report
+from planchecker.checking.pipeline import Checker, Outcome
+from planchecker.reports import htmlreport, writers
+from planchecker.reports.matrix import build_review
+from planchecker.reports.workbook import plan_workbook, review_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_plans"

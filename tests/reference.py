@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from planchecker.checks import (
+from planchecker.checking.checks import (
     ActivityOverdue,
     DocumentCurrent,
     DocumentExists,
@@ -25,10 +25,10 @@ from planchecker.checks import (
     RiskCovered,
     WaiverValid,
 )
-from planchecker.engine import RawFinding
-from planchecker.facts import HasTopics
-from planchecker.model import Plan, Status, Topic
-from planchecker.rulebook import BoundRule, Catalogue, PlanContext
+from planchecker.checking.engine import RawFinding
+from planchecker.checking.facts import HasTopics
+from planchecker.checking.rulebook import BoundRule, Catalogue, PlanContext
+from planchecker.common.model import Plan, Status, Topic
 
 # The applicability fields this evaluator understands. A rule file using any other `when` field
 # makes the differential test fail until the reference learns what it means.

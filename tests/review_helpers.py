@@ -10,8 +10,8 @@ import os
 import time
 from pathlib import Path
 
-from planchecker.checking import Outcome
-from planchecker.review import ReviewOptions, check_in_worker
+from planchecker.batch.review import ReviewOptions, check_in_worker
+from planchecker.checking.pipeline import Outcome
 
 
 def misbehaving_task(path: Path, options: ReviewOptions) -> Outcome:

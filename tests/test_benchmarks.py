@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.generate import SIZES, Size, build_plan, plan_path
-from planchecker.reading import read_plan
+from planchecker.reading.reader import read_plan
 
 ROOT = Path(__file__).parent.parent
 TINY = Size("T", goals=3, activities=5, risks=4)

@@ -11,12 +11,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planchecker import htmlreport, web, writers
-from planchecker.findings import Candidate, Finding, NearMisses, Report
-from planchecker.model import Activity, Goal, Indicator, Namnd, NamndType, Plan, Risk, Topic
-from planchecker.template import write_plan_xlsx
-from planchecker.topics import Classification, ItemTopics, Thresholds, TopicScore
-from planchecker.workbook import plan_workbook
+from planchecker.checking.findings import Candidate, Finding, NearMisses, Report
+from planchecker.common.model import Activity, Goal, Indicator, Namnd, NamndType, Plan, Risk, Topic
+from planchecker.reading.template import write_plan_xlsx
+from planchecker.reports import htmlreport, writers
+from planchecker.reports.workbook import plan_workbook
+from planchecker.topics.classifier import Classification, ItemTopics, Thresholds, TopicScore
+from planchecker.web import app as web
 from tests.golden_cases import checker
 from tests.web_support import multipart
 

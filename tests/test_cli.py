@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from planchecker import cli as cli_module
-from planchecker.cli import cli, main
+from planchecker.cli import main as cli_module
+from planchecker.cli.main import cli, main
 from tests.golden_cases import GOLDEN, PLANS, SAMPLES
 
 SODERMALM = SAMPLES / "sodermalm-sdn-2020.xlsx"
@@ -321,7 +321,7 @@ def test_clicks_own_texts_are_swedish(args: list[str], message: str,
 def test_every_swedish_click_text_is_still_one_of_clicks() -> None:
     import ast
 
-    from planchecker import cli_swedish
+    from planchecker.cli import swedish as cli_swedish
 
     found: set[str | tuple[str, str]] = set()
     for module in cli_swedish._MODULES:

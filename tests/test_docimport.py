@@ -41,9 +41,9 @@ from benchmarks.hostile import (
 from benchmarks.imports.__main__ import predicted, score
 from benchmarks.imports.corpus import CORPUS
 from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_html, write_pdf
-from planchecker.cli import cli
-from planchecker.docblocks import Block, split_marker
-from planchecker.docimport import (
+from planchecker.cli.main import cli
+from planchecker.reading.docblocks import Block, split_marker
+from planchecker.reading.docimport import (
     CHECK_SHEET,
     PLACE_HEADER,
     NamndHints,
@@ -53,11 +53,17 @@ from planchecker.docimport import (
     imported_workbook,
     pdf_is_safe,
 )
-from planchecker.docreaders import DocumentError, _rsa_header, docx_blocks, html_blocks, pdf_blocks
-from planchecker.docstructure import infer
-from planchecker.limits import Limits
-from planchecker.problem_sink import ProblemSink
-from planchecker.reading import read_document, read_plan
+from planchecker.reading.docreaders import (
+    DocumentError,
+    _rsa_header,
+    docx_blocks,
+    html_blocks,
+    pdf_blocks,
+)
+from planchecker.reading.docstructure import infer
+from planchecker.reading.limits import Limits
+from planchecker.reading.problem_sink import ProblemSink
+from planchecker.reading.reader import read_document, read_plan
 
 TITLE = Block("heading", "Verksamhetsplan 2022 för Skarpnäcks stadsdelsnämnd", level=1)
 
@@ -314,7 +320,7 @@ def test_upload_page_checks_a_document_and_offers_the_prefilled_template() -> No
     import base64
     import re
 
-    from planchecker import web
+    from planchecker.web import app as web
     from tests.web_support import multipart
 
     data = write_docx(layout(next(s for s in CORPUS if s["id"] == "vasterviks-rsa")))
@@ -370,7 +376,7 @@ def test_structure_step_takes_any_blocks_and_links_only_to_goals(blocks: list[Bl
                                  "<p>", "<b>", "</b>", "Mål 1: Trygg", "Aktiviteter", "x",
                                  "<script>", "</script>", "&amp;", "<br>"]), max_size=60))
 def test_html_reader_takes_any_tag_soup(parts: list[str]) -> None:
-    from planchecker.docreaders import html_blocks
+    from planchecker.reading.docreaders import html_blocks
 
     for block in html_blocks("".join(parts).encode(), max_depth=200):
         assert block.kind in ("heading", "list", "paragraph", "table")
@@ -429,7 +435,7 @@ def test_sample_documents_are_the_corpus_documents_and_import(
 
 @pytest.mark.parametrize("v_align", ["TOP", "MIDDLE"])
 def test_an_rsa_table_without_ruling_lines_in_a_pdf_is_read_row_by_row(v_align: str) -> None:
-    from planchecker.docreaders import pdf_blocks
+    from planchecker.reading.docreaders import pdf_blocks
 
     rows = (("Risk", "Sannolikhet", "Konsekvens", "Åtgärd"),
             ("Långvarigt elavbrott i hela kommunen under flera dygn", "3", "4",

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planchecker import engine
-from planchecker.facts import build_facts
-from planchecker.model import DocumentType, Plan, Topic
-from planchecker.rulebook import Catalogue, Pack, PlanContext, load_catalogue
+from planchecker.checking import engine
+from planchecker.checking.facts import build_facts
+from planchecker.checking.rulebook import Catalogue, Pack, PlanContext, load_catalogue
+from planchecker.common.model import DocumentType, Plan, Topic
 from tests.reference import evaluate, first_year_of_mandate
 
 TOPICS = list(Topic)

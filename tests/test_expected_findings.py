@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from planchecker.findings import Report
-from planchecker.rulebook import SEVERITY_LABELS
-from planchecker.writers import STATUS_LABELS
+from planchecker.checking.findings import Report
+from planchecker.checking.rulebook import SEVERITY_LABELS
+from planchecker.reports.writers import STATUS_LABELS
 from tests.golden_cases import GOLDEN, PLANS, SAMPLES, checker
 
 Expected = tuple[str, str, str, tuple[str, ...]]  # rule, severity, status, subjects

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from planchecker import writers
-from planchecker.findings import Finding, Report, Requirement, build_report, make_finding
-from planchecker.model import Plan, Waiver
-from planchecker.rulebook import PlanContext
+from planchecker.checking.findings import Finding, Report, Requirement, build_report, make_finding
+from planchecker.checking.rulebook import PlanContext
+from planchecker.common.model import Plan, Waiver
+from planchecker.reports import writers
 from tests.golden_cases import checker
 
 AS_OF = dt.date(2021, 12, 31)

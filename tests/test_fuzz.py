@@ -28,16 +28,16 @@ import yaml
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from planchecker import contract, sheetrows
-from planchecker.model import (
+from planchecker.common.model import (
     DOCUMENT_TYPE_LABELS,
     NAMND_TYPE_LABELS,
     STATUS_LABELS,
     TOPIC_LABELS,
     Plan,
 )
-from planchecker.problems import PROBLEM_CODES, InputProblem, ReadResult
-from planchecker.reading import read_plan
+from planchecker.common.problems import PROBLEM_CODES, InputProblem, ReadResult
+from planchecker.reading import contract, sheetrows
+from planchecker.reading.reader import read_plan
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_plans"
 WORKBOOKS = {path.name: path.read_bytes() for path in sorted(SAMPLES.glob("*.xlsx"))}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planchecker.history import Gap, History, HistoryError, PlanResult, exclusive_lock
+from planchecker.batch.history import Gap, History, HistoryError, PlanResult, exclusive_lock
 
 
 def _gap(plan: str, rule: str, subjects: str = "", severity: str = "error") -> Gap:
@@ -98,7 +98,7 @@ def test_a_killed_process_mid_run_leaves_the_history_intact(tmp_path: Path) -> N
     script = textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
-        from planchecker.history import History, Gap, PlanResult
+        from planchecker.batch.history import History, Gap, PlanResult
         h = History(Path({str(path)!r}))
         with h._transaction() as cur:
             cur.execute("INSERT INTO runs (label, period, as_of, plans, failed_files, errors, warnings)"

@@ -26,14 +26,16 @@ from click.testing import CliRunner
 
 from benchmarks import hostile
 from benchmarks.hostile import SHEET_HEAD, sheet_part, valid_workbook, with_parts
-from planchecker import checking, outputs, sniffing
-from planchecker.cli import cli
-from planchecker.limits import Limits
-from planchecker.matrix import build_review
-from planchecker.problem_sink import ProblemSink
-from planchecker.reading import read_plan
-from planchecker.review import collect_plans, review_plans
-from planchecker.topics import Classifier, default_vocabulary_dir
+from planchecker.batch.review import collect_plans, review_plans
+from planchecker.checking import pipeline as checking
+from planchecker.cli.main import cli
+from planchecker.common import outputs
+from planchecker.reading import sniffing
+from planchecker.reading.limits import Limits
+from planchecker.reading.problem_sink import ProblemSink
+from planchecker.reading.reader import read_plan
+from planchecker.reports.matrix import build_review
+from planchecker.topics.classifier import Classifier, default_vocabulary_dir
 from tests.golden_cases import SAMPLES, checker
 
 MB = 1024 * 1024

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from benchmarks.imports.real_corpus import REAL_CORPUS, REAL_TEST_SPLIT
 from benchmarks.imports.render import LAYOUTS, gold
-from planchecker.docblocks import Block
-from planchecker.docstructure import infer
+from planchecker.reading.docblocks import Block
+from planchecker.reading.docstructure import infer
 
 TOPICS = Path(__file__).parent / "data" / "topics_corpus"
 
@@ -70,7 +70,7 @@ def test_a_numbered_mal_och_inriktning_heading_opens_a_list_of_goals() -> None:
 def test_two_bold_sentences_in_a_row_in_a_pdf_stay_two_goals() -> None:
     # Boden's trygghetsplan: two one-sentence goals set in bold, one under the other
     from benchmarks.imports.render import write_pdf
-    from planchecker.docreaders import pdf_blocks
+    from planchecker.reading.docreaders import pdf_blocks
 
     first = "Syftet är att människor ska uppleva Boden som en attraktiv plats att vistas på."
     second = "En plats där man kan röra sig i trivsel och trygghet, oavsett var man är."

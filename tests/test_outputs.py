@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from planchecker import outputs
-from planchecker.outputs import write_atomic
+from planchecker.common import outputs
+from planchecker.common.outputs import write_atomic
 
 
 def test_an_interrupted_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,8 +43,8 @@ def test_a_special_file_is_written_in_place_not_replaced(tmp_path: Path) -> None
 def test_a_broken_reference_quotes_the_id_that_does_not_resolve() -> None:
     import datetime as dt
 
-    from planchecker.checking import check_plan
-    from planchecker.model import Activity, Goal, Indicator, Namnd, NamndType, Plan
+    from planchecker.checking.pipeline import check_plan
+    from planchecker.common.model import Activity, Goal, Indicator, Namnd, NamndType, Plan
 
     plan = Plan(namnd=Namnd(name="Testnämnden", type=NamndType.stadsdelsnamnd, year=2026),
                 goals=[Goal(id="M1", text="Trygg stad", parent="M7")],

@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 from benchmarks.hostile import _MAIN, HEADER_ROW, sheet_part, valid_workbook, with_parts
-from planchecker import cells
-from planchecker.reading import ReadResult, read_plan
+from planchecker.reading import cells
+from planchecker.reading.reader import ReadResult, read_plan
 from tests.test_sheet_readers import read_both
 
 NAMND = "namnd: {name: Skarpnäck, type: stadsdelsnamnd, year: 2026}\n"

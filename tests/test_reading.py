@@ -17,10 +17,7 @@ import pytest
 import yaml
 
 from benchmarks.hostile import with_parts
-from planchecker import limits as limits_module
-from planchecker import sniffing
-from planchecker.limits import MB, LimitsError
-from planchecker.model import (
+from planchecker.common.model import (
     Activity,
     Document,
     DocumentType,
@@ -34,8 +31,11 @@ from planchecker.model import (
     Topic,
     Waiver,
 )
-from planchecker.reading import Limits, read_plan
-from planchecker.template import write_plan_xlsx
+from planchecker.reading import limits as limits_module
+from planchecker.reading import sniffing
+from planchecker.reading.limits import MB, LimitsError
+from planchecker.reading.reader import Limits, read_plan
+from planchecker.reading.template import write_plan_xlsx
 
 NAMND_ROWS: list[list[Any]] = [
     ["Nämnd", "Skarpnäcks stadsdelsnämnd"],

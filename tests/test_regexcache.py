@@ -16,9 +16,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from planchecker import regexcache
-from planchecker.model import Topic
-from planchecker.topics import Classifier, default_vocabulary_dir
+from planchecker.common.model import Topic
+from planchecker.topics import regexcache
+from planchecker.topics.classifier import Classifier, default_vocabulary_dir
 from tools.topic_scores import HELDOUT, LABELLED, load_labelled
 
 SOURCES = [r" (?=(?:kris|brand(?!x)))", r"(?P<g0>)ab(?P<g1>)c+", r"(?:(?!\w)|[åäö]{2,5})"]
@@ -144,7 +144,7 @@ def test_a_warm_cache_classifies_every_labelled_line_as_compiling_afresh(
 
 
 def test_a_new_process_compiles_nothing_once_the_cache_is_warm(tmp_path: Path) -> None:
-    code = ("from planchecker import regexcache; from planchecker.checking import Checker; "
+    code = ("from planchecker.topics import regexcache; from planchecker.checking.pipeline import Checker; "
             "Checker(); print(regexcache.default().misses)")
     env = {**os.environ, "PLANCHECKER_CACHE_DIR": str(tmp_path)}
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planchecker.checking import Outcome
-from planchecker.matrix import build_review, describe_failure
-from planchecker.review import ReviewOptions, collect_plans, review_plans
+from planchecker.batch.review import ReviewOptions, collect_plans, review_plans
+from planchecker.checking.pipeline import Outcome
+from planchecker.reports.matrix import build_review, describe_failure
 from tests.golden_cases import SAMPLES, checker, sample_outcomes
 from tests.review_helpers import misbehaving_task
 

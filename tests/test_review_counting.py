@@ -10,10 +10,10 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
-from planchecker import htmlreport, writers
-from planchecker.checking import Outcome
-from planchecker.matrix import build_review
-from planchecker.workbook import plan_workbook, review_workbook
+from planchecker.checking.pipeline import Outcome
+from planchecker.reports import htmlreport, writers
+from planchecker.reports.matrix import build_review
+from planchecker.reports.workbook import plan_workbook, review_workbook
 from tests.golden_cases import plan_report, sample_outcomes
 
 SKARPNACK_WARNING = (

@@ -27,14 +27,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks import hostile
-from planchecker import history as history_module
-from planchecker import outputs, review, web, webpool, xlsxparts
-from planchecker.cli import cli
-from planchecker.filenames import shown, shown_name
-from planchecker.history import History, exclusive_lock
-from planchecker.limits import Limits
-from planchecker.problem_sink import ProblemSink
-from planchecker.reading import read_plan
+from planchecker.batch import history as history_module
+from planchecker.batch import review
+from planchecker.batch.history import History, exclusive_lock
+from planchecker.cli.main import cli
+from planchecker.common import outputs
+from planchecker.common.filenames import shown, shown_name
+from planchecker.reading import xlsxparts
+from planchecker.reading.limits import Limits
+from planchecker.reading.problem_sink import ProblemSink
+from planchecker.reading.reader import read_plan
+from planchecker.web import app as web
+from planchecker.web import pool as webpool
 from tests.golden_cases import checker
 
 SOURCES = Path(__file__).resolve().parents[1] / "sample_plans" / "source"

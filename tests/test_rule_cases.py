@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from planchecker.checking import Checker
-from planchecker.rulebook import CATEGORY_LABELS, load_catalogue
-from planchecker.rulecases import load_cases, run_case
-from planchecker.ruledocs import render_rules_markdown
+from planchecker.checking.pipeline import Checker
+from planchecker.checking.rulebook import CATEGORY_LABELS, load_catalogue
+from planchecker.checking.rulecases import load_cases, run_case
+from planchecker.reports.ruledocs import render_rules_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = load_cases()

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from planchecker import web
-from planchecker.rulebook import Catalogue, load_catalogue
+from planchecker.checking.rulebook import Catalogue, load_catalogue
+from planchecker.web import app as web
 from tests.web_support import SODERMALM, multipart
 
 ROOT = Path(__file__).resolve().parents[1]

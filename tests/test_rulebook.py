@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from planchecker.model import Plan
-from planchecker.rulebook import PlanContext, RuleFileError, load_catalogue, mandate_period
+from planchecker.checking.rulebook import PlanContext, RuleFileError, load_catalogue, mandate_period
+from planchecker.common.model import Plan
 
 GOOD_RULE = """\
   - id: X-KRIS-MAL
@@ -130,7 +130,7 @@ def test_the_bundled_catalogue_loads() -> None:
 
 def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
     """A nämnd may write any program's area name in the Fokusområde column."""
-    from planchecker.model import parse_fokusomraden
+    from planchecker.common.model import parse_fokusomraden
 
     for pack in load_catalogue().packs:
         for name, topics in pack.areas.items():
@@ -144,7 +144,7 @@ def test_every_fokusomrade_name_in_the_rules_can_be_typed_in_a_plan() -> None:
 
 def test_coverage_shows_sakerhetsskydd_och_informationssakerhet_once() -> None:
     """The säkerhetsprogram's area 3, the säkerhetsskydd law and the cybersäkerhetslag are one row."""
-    from planchecker.checking import Checker
+    from planchecker.checking.pipeline import Checker
 
     plan = Plan.model_validate({"namnd": {"name": "Kommunstyrelsen", "type": "kommunstyrelse", "year": 2026}})
     report = Checker().check(plan, "ks.json", PlanContext(as_of=dt.date(2026, 12, 31)))

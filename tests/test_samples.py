@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planchecker.checking import Checker
-from planchecker.model import Plan
-from planchecker.reading import read_plan
+from planchecker.checking.pipeline import Checker
+from planchecker.common.model import Plan
+from planchecker.reading.reader import read_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_plans"

@@ -12,12 +12,12 @@ import pytest
 import xmlschema
 import yaml
 
-from planchecker.checking import Checker
-from planchecker.history import History
-from planchecker.junit import render_junit
-from planchecker.model import Plan
-from planchecker.rulebook import PlanContext
-from planchecker.schedule import run_schedule
+from planchecker.batch.history import History
+from planchecker.batch.schedule import run_schedule
+from planchecker.checking.pipeline import Checker
+from planchecker.checking.rulebook import PlanContext
+from planchecker.common.model import Plan
+from planchecker.reports.junit import render_junit
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sample_plans" / "source"
@@ -161,7 +161,7 @@ def test_junit_xml_validates_against_the_common_schema(checker: Checker, tmp_pat
 def test_schedule_commands_from_the_command_line(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from planchecker.cli import cli
+    from planchecker.cli.main import cli
 
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -194,7 +194,7 @@ def test_a_scheduled_run_speaks_swedish_and_accounts_for_every_plan(tmp_path: Pa
 
     from click.testing import CliRunner
 
-    from planchecker.cli import cli
+    from planchecker.cli.main import cli
 
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -242,7 +242,7 @@ def test_a_plan_in_two_files_is_one_plan_in_every_scheduled_output(tmp_path: Pat
     files, in the terminal, granskning.json, junit.xml and the history, whose diff counts it once."""
     from click.testing import CliRunner
 
-    from planchecker.cli import cli
+    from planchecker.cli.main import cli
 
     samples = ROOT / "sample_plans"
     plans = tmp_path / "plans"

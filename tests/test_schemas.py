@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from planchecker.findings import REPORT_VERSION
-from planchecker.writers import render_review_json
+from planchecker.checking.findings import REPORT_VERSION
+from planchecker.reports.writers import render_review_json
 from tools.export_schemas import SCHEMAS, render
 
 ROOT = Path(__file__).resolve().parents[1]

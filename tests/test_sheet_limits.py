@@ -9,9 +9,9 @@ from pathlib import Path
 
 from benchmarks.hostile import (SHEET_HEAD, SHEET_TAIL, error_cell_with_strings,
                                 error_cell_with_styles, rows_at_limit, wide_sheet)
-from planchecker import xlsxparts
-from planchecker.limits import MB, Limits
-from planchecker.reading import ReadResult, read_plan
+from planchecker.reading import xlsxparts
+from planchecker.reading.limits import MB, Limits
+from planchecker.reading.reader import ReadResult, read_plan
 
 
 def _read(tmp_path: Path, data: bytes, **limits: int) -> ReadResult:

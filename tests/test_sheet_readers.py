@@ -17,10 +17,10 @@ import pytest
 
 from benchmarks.generate import SIZES, build_plan
 from benchmarks.hostile import SHEET_HEAD, SHEET_TAIL, sheet_part, valid_workbook, with_parts
-from planchecker import contract, sheetrows, xlsxparts
-from planchecker.problems import ReadResult
-from planchecker.reading import read_plan
-from planchecker.template import write_plan_xlsx, write_template
+from planchecker.common.problems import ReadResult
+from planchecker.reading import contract, sheetrows, xlsxparts
+from planchecker.reading.reader import read_plan
+from planchecker.reading.template import write_plan_xlsx, write_template
 from tests.test_hostile import CORPUS, Case, _make
 
 SAMPLES = sorted(Path(__file__).parent.parent.joinpath("sample_plans").glob("*.xlsx"))

@@ -11,8 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from planchecker import contract
-from planchecker.model import (
+from planchecker.common.model import (
     DOCUMENT_TYPE_LABELS,
     STATUS_LABELS,
     TOPIC_LABELS,
@@ -23,8 +22,9 @@ from planchecker.model import (
     Plan,
     Topic,
 )
-from planchecker.reading import read_plan
-from planchecker.template import deterministic_xlsx, write_plan_xlsx, write_template
+from planchecker.reading import contract
+from planchecker.reading.reader import read_plan
+from planchecker.reading.template import deterministic_xlsx, write_plan_xlsx, write_template
 
 DATA_SHEETS = [sheet.name for sheet in contract.SHEETS]
 
@@ -54,7 +54,7 @@ def test_template_reads_back_with_only_the_placeholder_name_refused(tmp_path: Pa
 def test_every_rule_id_the_template_gives_as_an_example_exists() -> None:
     import re
 
-    from planchecker.rulebook import load_catalogue
+    from planchecker.checking.rulebook import load_catalogue
 
     catalogue = load_catalogue()
     texts = [c.help for s in contract.SHEETS for c in s.columns] + [s.help for s in contract.SHEETS]

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.topic_corpus import Line, load_documents, load_lines, parse_label
 from benchmarks.topics import kappa, lenient_right
-from planchecker.model import Topic
+from planchecker.common.model import Topic
 
 
 @pytest.fixture(scope="module")

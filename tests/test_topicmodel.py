@@ -15,9 +15,9 @@ import pytest
 
 from benchmarks.topic_corpus import load_lines
 from benchmarks.topics import score_lines
-from planchecker.model import Topic
-from planchecker.topicmodel import MODEL_FILE, TopicModel, stem, word_features
-from planchecker.topics import Classifier, default_vocabulary_dir
+from planchecker.common.model import Topic
+from planchecker.topics.classifier import Classifier, default_vocabulary_dir
+from planchecker.topics.topicmodel import MODEL_FILE, TopicModel, stem, word_features
 from tools import train_topic_model
 
 KRIS, CIV, SAK, INFO, OLY, HOT, BRO = (

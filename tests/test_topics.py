@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from planchecker.model import Activity, Goal, Indicator, Namnd, Plan, Risk, Topic
-from planchecker.topics import (
+from planchecker.common.model import Activity, Goal, Indicator, Namnd, Plan, Risk, Topic
+from planchecker.topics.classifier import (
     Classifier,
     Thresholds,
     TopicScore,
@@ -18,7 +18,7 @@ from planchecker.topics import (
     default_vocabulary_dir,
     fold_text,
 )
-from planchecker.vocabulary import load_vocabulary
+from planchecker.topics.vocabulary import load_vocabulary
 from tools.topic_scores import HELDOUT, LABELLED, load_labelled, micro, render, score
 
 KRIS, CIV, SAK, INFO, OLY, HOT, BRO = (

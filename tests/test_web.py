@@ -19,10 +19,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from planchecker import htmlreport, web, webpool, writers
-from planchecker.checking import Checker
-from planchecker.findings import Report
-from planchecker.reading import Limits, read_plan
+from planchecker.checking.findings import Report
+from planchecker.checking.pipeline import Checker
+from planchecker.reading.reader import Limits, read_plan
+from planchecker.reports import htmlreport, writers
+from planchecker.web import app as web
+from planchecker.web import pool as webpool
 from tests.web_support import SAMPLES, SODERMALM, XSS_IMG, XSS_SCRIPT, multipart, xss_plan_xlsx
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json"
@@ -411,7 +413,7 @@ def test_status_for_problem_codes(tmp_path: Path) -> None:
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from planchecker.rulebook import default_rules_dir
+    from planchecker.checking.rulebook import default_rules_dir
 
     monkeypatch.setenv("PLANCHECKER_RULES_DIR", str(default_rules_dir()))
     monkeypatch.setenv("PLANCHECKER_MAX_FILE_MB", "1.5")
@@ -425,7 +427,7 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_report_too_large_to_embed_is_not_embedded(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from planchecker import webviews
+    from planchecker.web import views as webviews
 
     monkeypatch.setattr(webviews, "INLINE_DOWNLOAD_LIMIT", 10_000)
     html = upload(client, SODERMALM.read_bytes(), SODERMALM.name).data.decode()

@@ -16,9 +16,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
-from planchecker import htmlreport, web, writers
-from planchecker.findings import Report
-from planchecker.reading import read_plan
+from planchecker.checking.findings import Report
+from planchecker.reading.reader import read_plan
+from planchecker.reports import htmlreport, writers
+from planchecker.web import app as web
 from tests.web_support import SODERMALM, XSS_IMG, XSS_SCRIPT, live_server, xss_plan_xlsx
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -225,7 +226,7 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(
 def test_downloaded_excel_report_is_the_cli_workbook(
     page: Page, base_url: str, expected: Report
 ) -> None:
-    from planchecker.workbook import plan_workbook
+    from planchecker.reports.workbook import plan_workbook
 
     submit(page, base_url, SODERMALM)
     with page.expect_download() as download:

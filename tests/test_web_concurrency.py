@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from planchecker import web, writers
+from planchecker.reports import writers
+from planchecker.web import app as web
 from tests.web_support import SAMPLES, multipart
 
 PLANS = [SAMPLES / "sodermalm-sdn-2020.xlsx", SAMPLES / "skarpnack-sdn-2021.json",

@@ -10,12 +10,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from planchecker import xlsxkit
-from planchecker.checking import Outcome
-from planchecker.matrix import build_review
-from planchecker.model import Location, Plan
-from planchecker.problems import InputProblem
-from planchecker.workbook import plan_workbook, review_workbook
+from planchecker.checking.pipeline import Outcome
+from planchecker.common.model import Location, Plan
+from planchecker.common.problems import InputProblem
+from planchecker.reports import xlsxkit
+from planchecker.reports.matrix import build_review
+from planchecker.reports.workbook import plan_workbook, review_workbook
 from tests.golden_cases import (
     GOLDEN,
     PLANS,

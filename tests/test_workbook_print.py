@@ -15,8 +15,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from planchecker.checking import Outcome
-from planchecker.workbook import plan_workbook, review_workbook
+from planchecker.checking.pipeline import Outcome
+from planchecker.reports.workbook import plan_workbook, review_workbook
 from tests.golden_cases import plan_report, sample_outcomes
 
 SOFFICE = shutil.which("soffice")

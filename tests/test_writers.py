@@ -11,9 +11,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from planchecker import htmlreport, writers
-from planchecker.findings import COVERAGE_LABELS, Report
-from planchecker.model import Plan
+from planchecker.checking.findings import COVERAGE_LABELS, Report
+from planchecker.common.model import Plan
+from planchecker.reports import htmlreport, writers
 from tests.golden_cases import (
     GOLDEN,
     PLAN_FORMATS,

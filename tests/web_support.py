@@ -11,8 +11,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.serving import make_server
 
-from planchecker.model import Activity, Goal, Namnd, NamndType, Plan, Topic, Waiver
-from planchecker.template import write_plan_xlsx
+from planchecker.common.model import Activity, Goal, Namnd, NamndType, Plan, Topic, Waiver
+from planchecker.reading.template import write_plan_xlsx
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_plans"
 SODERMALM = SAMPLES / "sodermalm-sdn-2020.xlsx"

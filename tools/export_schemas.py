@@ -1,6 +1,6 @@
 """Write schemas/plan.schema.json and schemas/rule.schema.json from the pydantic models.
 
-Run after changing planchecker/model.py or planchecker/rulebook.py; tests/test_schemas.py fails
+Run after changing planchecker/common/model.py or planchecker/checking/rulebook.py; tests/test_schemas.py fails
 when the committed files drift from the models.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planchecker.model import plan_json_schema  # noqa: E402
-from planchecker.rulebook import rule_json_schema  # noqa: E402
+from planchecker.checking.rulebook import rule_json_schema  # noqa: E402
+from planchecker.common.model import plan_json_schema  # noqa: E402
 
 SCHEMAS: dict[str, Any] = {
     "plan.schema.json": plan_json_schema,

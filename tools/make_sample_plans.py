@@ -19,9 +19,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from planchecker.model import Plan
-from planchecker.reading import read_plan
-from planchecker.template import write_plan_xlsx
+from planchecker.common.model import Plan
+from planchecker.reading.reader import read_plan
+from planchecker.reading.template import write_plan_xlsx
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "sample_plans"
 JSON_TWIN = "skarpnack-sdn-2021"

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from tabulate import tabulate  # noqa: E402
 
-from planchecker.model import Topic  # noqa: E402
-from planchecker.topics import Classifier, default_vocabulary_dir  # noqa: E402
+from planchecker.common.model import Topic  # noqa: E402
+from planchecker.topics.classifier import Classifier, default_vocabulary_dir  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELLED = DATA / "topics_labelled.tsv"

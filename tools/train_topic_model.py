@@ -25,10 +25,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.topic_corpus import load_lines  # noqa: E402
-from planchecker.model import Topic  # noqa: E402
-from planchecker.topicmodel import MODEL_FILE, dump_weights  # noqa: E402
-from planchecker.topics import VocabularyScorer, default_vocabulary_dir, model_features  # noqa: E402
-from planchecker.vocabulary import Kind, load_vocabulary  # noqa: E402
+from planchecker.common.model import Topic  # noqa: E402
+from planchecker.topics.classifier import VocabularyScorer, default_vocabulary_dir, model_features  # noqa: E402
+from planchecker.topics.topicmodel import MODEL_FILE, dump_weights  # noqa: E402
+from planchecker.topics.vocabulary import Kind, load_vocabulary  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 AUTHORS = (DATA / "topics_labelled.tsv", DATA / "topics_heldout.tsv")
@@ -59,7 +59,7 @@ def examples() -> list[Example]:
 
 
 def line_features(vocabulary: VocabularyScorer, text: str, kind: Kind | None) -> list[str]:
-    """The features ModelScorer sees for this line (see planchecker.topics.model_features)."""
+    """The features ModelScorer sees for this line (see planchecker.topics.classifier.model_features)."""
     normalised = " ".join(unicodedata.normalize("NFC", text).split())
     cleaned, hits, _ = vocabulary.judged(normalised, kind)
     return sorted(model_features(cleaned, kind, hits))

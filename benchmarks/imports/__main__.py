@@ -29,13 +29,13 @@ from benchmarks.imports.corpus import CORPUS, TEST_SPLIT
 from benchmarks.imports.real_corpus import REAL_CORPUS, REAL_TEST_SPLIT
 from benchmarks.imports.render import (OCR_DAMAGE, SUFFIXES, WRITERS, Gold, damaged, gold,
                                        layout, stressed, write_pdf)
-from planchecker import sniffing
-from planchecker.checking import check_plan
-from planchecker.docimport import NamndHints
-from planchecker.limits import Limits
-from planchecker.model import Activity, Goal, Indicator, Namnd, Plan, Risk, fold
-from planchecker.problem_sink import ProblemSink
-from planchecker.reading import read_document, read_plan
+from planchecker.checking.pipeline import check_plan
+from planchecker.common.model import Activity, Goal, Indicator, Namnd, Plan, Risk, fold
+from planchecker.reading import sniffing
+from planchecker.reading.docimport import NamndHints
+from planchecker.reading.limits import Limits
+from planchecker.reading.problem_sink import ProblemSink
+from planchecker.reading.reader import read_document, read_plan
 
 
 def read_real(path: Path, spec: dict[str, Any]) -> tuple[Plan | None, list[str]]:

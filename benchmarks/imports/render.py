@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from planchecker.docblocks import Block
+from planchecker.reading.docblocks import Block
 
 
 @dataclass(frozen=True)

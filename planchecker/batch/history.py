@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planchecker.filenames import shown
-from planchecker.problems import PlancheckerError
+from planchecker.common.filenames import shown
+from planchecker.common.problems import PlancheckerError
 
 SCHEMA_VERSION = 1
 

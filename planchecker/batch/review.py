@@ -32,18 +32,18 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from planchecker.checking import Checker, Outcome, collector_paused
-from planchecker.filenames import shown_name
-from planchecker.model import Location
-from planchecker.limits import Limits, memory_text
-from planchecker.processes import (
+from planchecker.checking.pipeline import Checker, Outcome, collector_paused
+from planchecker.checking.rulebook import Catalogue
+from planchecker.common.filenames import shown_name
+from planchecker.common.model import Location
+from planchecker.common.problems import InputProblem
+from planchecker.common.processes import (
     die_with_parent,
     limit_memory,
     signals_deferred,
     stop_on_signals,
 )
-from planchecker.problems import InputProblem
-from planchecker.rulebook import Catalogue
+from planchecker.reading.limits import Limits, memory_text
 
 PLAN_SUFFIXES = (".xlsx", ".json", ".yaml", ".yml", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_TIMEOUT = 120.0
@@ -341,7 +341,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     # forkserver_guard first: the fork server dies with this process (see `processes`)
-    context.set_forkserver_preload(["planchecker.forkserver_guard", "planchecker.checking"])
+    context.set_forkserver_preload(["planchecker.common.forkserver_guard", "planchecker.checking.pipeline"])
     return context
 
 

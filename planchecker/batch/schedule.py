@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planchecker.checking import Outcome
-from planchecker.history import Gap, History, PlanResult, RunDiff, diff_gaps, exclusive_lock
-from planchecker.junit import render_junit
-from planchecker.matrix import build_review
-from planchecker.outputs import write_file
-from planchecker.writers import json_text, outcome_records
+from planchecker.batch.history import Gap, History, PlanResult, RunDiff, diff_gaps, exclusive_lock
+from planchecker.checking.pipeline import Outcome
+from planchecker.common.outputs import write_file
+from planchecker.reports.junit import render_junit
+from planchecker.reports.matrix import build_review
+from planchecker.reports.writers import json_text, outcome_records
 
 WorkbookWriter = Callable[[Sequence[Outcome]], bytes]
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planchecker.model import DocumentType
+from planchecker.common.model import DocumentType
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 

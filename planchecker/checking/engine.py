@@ -25,7 +25,7 @@ from typing import Any
 
 from durable import engine as durable_engine
 
-from planchecker.checks import (
+from planchecker.checking.checks import (
     ActivityOverdue,
     DocumentCurrent,
     DocumentExists,
@@ -37,8 +37,8 @@ from planchecker.checks import (
     RiskCovered,
     WaiverValid,
 )
-from planchecker.facts import Fact
-from planchecker.rulebook import BoundRule, Catalogue, day_number
+from planchecker.checking.facts import Fact
+from planchecker.checking.rulebook import BoundRule, Catalogue, day_number
 
 SENTINEL = "__sentinel__"
 _LINK_TARGET = {

@@ -12,8 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from planchecker.model import Plan, Status, Topic
-from planchecker.rulebook import PlanContext, is_sakerhetskanslig, mandate_start, mandate_year, plan_day
+from planchecker.checking.rulebook import (
+    PlanContext,
+    is_sakerhetskanslig,
+    mandate_start,
+    mandate_year,
+    plan_day,
+)
+from planchecker.common.model import Plan, Status, Topic
 
 Fact = dict[str, Any]
 

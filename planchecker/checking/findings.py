@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planchecker.checks import ItemForArea
-from planchecker.engine import RawFinding
-from planchecker.model import Location, Plan, Topic, Waiver
-from planchecker.rulebook import SEVERITY_RANK, BoundRule, Catalogue, Pack, PlanContext
-from planchecker.topics import Classification, ItemTopics, TopicScore
+from planchecker.checking.checks import ItemForArea
+from planchecker.checking.engine import RawFinding
+from planchecker.checking.rulebook import SEVERITY_RANK, BoundRule, Catalogue, Pack, PlanContext
+from planchecker.common.model import Location, Plan, Topic, Waiver
+from planchecker.topics.classifier import Classification, ItemTopics, TopicScore
 
 # 2: items carry topic_scores; findings carry candidates (issue 13).
 REPORT_VERSION = 2

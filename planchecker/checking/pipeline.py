@@ -14,15 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from planchecker import engine
-from planchecker.facts import build_facts
-from planchecker.filenames import shown_name
-from planchecker.findings import Report, build_report
-from planchecker.model import Plan
-from planchecker.problems import InputProblem, ReadResult
-from planchecker.reading import read_plan
-from planchecker.rulebook import Catalogue, PlanContext, load_catalogue
-from planchecker.topics import Classifier, classify_plan, default_vocabulary_dir
+from planchecker.checking import engine
+from planchecker.checking.facts import build_facts
+from planchecker.checking.findings import Report, build_report
+from planchecker.checking.rulebook import Catalogue, PlanContext, load_catalogue
+from planchecker.common.filenames import shown_name
+from planchecker.common.model import Plan
+from planchecker.common.problems import InputProblem, ReadResult
+from planchecker.reading.reader import read_plan
+from planchecker.topics.classifier import Classifier, classify_plan, default_vocabulary_dir
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from planchecker.checks import Check, ItemForArea, category_of
-from planchecker.model import NamndType, Plan, Topic
-from planchecker.problems import PlancheckerError
+from planchecker.checking.checks import Check, ItemForArea, category_of
+from planchecker.common.model import NamndType, Plan, Topic
+from planchecker.common.problems import PlancheckerError
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -379,7 +379,7 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_rules_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "rules"
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 def _yaml_line(text: str, rule_id: str | None) -> int | None:

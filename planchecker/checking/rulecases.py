@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from planchecker.checking import Checker
-from planchecker.model import Plan
-from planchecker.rulebook import Period, PlanContext, RuleFileError, Severity
+from planchecker.checking.pipeline import Checker
+from planchecker.checking.rulebook import Period, PlanContext, RuleFileError, Severity
+from planchecker.common.model import Plan
 
 
 # A finding of the rule under test as a case compares it: (status, subjects, severity).
@@ -75,7 +75,7 @@ class CaseResult:
 
 
 def default_cases_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "tests" / "rule_cases"
+    return Path(__file__).resolve().parents[2] / "tests" / "rule_cases"
 
 
 def load_cases(cases_dir: Path | None = None) -> list[tuple[str, RuleCase]]:

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planchecker.problems import InputError, PlancheckerError
+from planchecker.common.problems import InputError, PlancheckerError
 
 if TYPE_CHECKING:
-    from planchecker.docimport import NamndHints
-    from planchecker.limits import Limits
+    from planchecker.reading.docimport import NamndHints
+    from planchecker.reading.limits import Limits
 
 _TYPES = "stadsdelsnämnd, facknämnd, bolagsstyrelse eller kommunstyrelse"
 
 
 def _namnd_type(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    from planchecker.model import parse_namnd_type
+    from planchecker.common.model import parse_namnd_type
 
     if value is not None and parse_namnd_type(value) is None:
         raise click.BadParameter(f"{value!r} är ingen nämndtyp; skriv {_TYPES}.")
@@ -57,10 +57,10 @@ def import_command(document: Path, output: Path | None, namnd: str | None,
     "Att kontrollera" listar det som gissades eller lämnades utanför. Granska mallen och kör
     sedan planchecker check på den.
     """
-    from planchecker import processes
-    from planchecker.cli import report_exception
-    from planchecker.filenames import shown_name
-    from planchecker.limits import Limits, memory_text
+    from planchecker.cli.main import report_exception
+    from planchecker.common import processes
+    from planchecker.common.filenames import shown_name
+    from planchecker.reading.limits import Limits, memory_text
 
     limits = Limits.from_env()
     # The readers' libraries are loaded here, before the budget: under a small one, mapping a
@@ -68,10 +68,10 @@ def import_command(document: Path, output: Path | None, namnd: str | None,
     import docx  # noqa: F401
     import pdfplumber  # noqa: F401
 
-    from planchecker import docimport  # noqa: F401
+    from planchecker.reading import docimport  # noqa: F401
 
     def work() -> int:
-        from planchecker.docimport import NamndHints
+        from planchecker.reading.docimport import NamndHints
 
         _import(document, output, NamndHints(name=namnd, type=namnd_type, year=year), limits)
         return 0
@@ -93,10 +93,10 @@ def import_command(document: Path, output: Path | None, namnd: str | None,
 
 
 def _import(document: Path, output: Path | None, hints: NamndHints, limits: Limits) -> None:
-    from planchecker import docimport, sniffing
-    from planchecker.cli import _write_output
-    from planchecker.problem_sink import ProblemSink
-    from planchecker.reading import document_format, load_document_bytes, read_document
+    from planchecker.cli.main import _write_output
+    from planchecker.reading import docimport, sniffing
+    from planchecker.reading.problem_sink import ProblemSink
+    from planchecker.reading.reader import document_format, load_document_bytes, read_document
 
     sink = ProblemSink(str(document), limits)
     data = load_document_bytes(document, sink)
@@ -114,7 +114,7 @@ def _import(document: Path, output: Path | None, hints: NamndHints, limits: Limi
     target = output or document.with_suffix(".xlsx")
     if target.resolve() == document.resolve():
         raise PlancheckerError("Utfilen får inte vara samma fil som dokumentet; ange -o.")
-    from planchecker.docstructure import KIND_LABELS
+    from planchecker.reading.docstructure import KIND_LABELS
 
     # written first: what was found is told only once the template is on disk, so a memory
     # error or a full disk while writing never follows a summary that reads like success

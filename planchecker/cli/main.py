@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planchecker import cli_swedish
-from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
-from planchecker.filenames import shown
-from planchecker.problems import InputError, PlancheckerError
-from planchecker.processes import Stopped
-from planchecker.rulebook import SEVERITY_RANK
+from planchecker.checking.rulebook import SEVERITY_RANK
+from planchecker.cli import swedish as cli_swedish
+from planchecker.cli.options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
+from planchecker.common.filenames import shown
+from planchecker.common.problems import InputError, PlancheckerError
+from planchecker.common.processes import Stopped
 
 if TYPE_CHECKING:
-    from planchecker.findings import Report
+    from planchecker.checking.findings import Report
 
 cli_swedish.install()  # before any command is defined: some of Click's texts are taken then
 
@@ -41,7 +41,7 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
             raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
         click.echo(text, nl=False)
         return
-    from planchecker.outputs import write_file
+    from planchecker.common.outputs import write_file
 
     write_file(output, text.encode("utf-8") if isinstance(text, str) else text)
     click.echo(f"Skrev {shown(str(output))}", err=True)
@@ -73,9 +73,9 @@ class _Commands(click.Group):
     (sqlite3) and tabulate another 0.015 s."""
 
     _lazy = {
-        "serve": ("planchecker.web", "serve_command"),
-        "schedule": ("planchecker.cli_schedule", "schedule"),
-        "import": ("planchecker.cli_import", "import_command"),
+        "serve": ("planchecker.web.app", "serve_command"),
+        "schedule": ("planchecker.cli.schedule_command", "schedule"),
+        "import": ("planchecker.cli.import_command", "import_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -143,10 +143,10 @@ def render_report(
 ) -> str | bytes:
     """The report in the chosen format: text for table/json/markdown/html, bytes for xlsx. JSON
     for a file comes as UTF-8 bytes: decoding a large report only to encode it again costs time."""
-    from planchecker import writers
+    from planchecker.reports import writers
 
     if fmt == "xlsx":
-        from planchecker.workbook import plan_workbook
+        from planchecker.reports.workbook import plan_workbook
 
         return plan_workbook(report)
     if fmt == "json":
@@ -154,7 +154,7 @@ def render_report(
     if fmt == "markdown":
         return writers.render_markdown(report)
     if fmt == "html":
-        from planchecker.htmlreport import render_html
+        from planchecker.reports.htmlreport import render_html
 
         return render_html(report)
     return writers.render_table(report, colour=colour, width=width)
@@ -196,9 +196,9 @@ def check(
     Tabellen visas i färg i en terminal, utan färg när utdata skickas vidare eller när
     miljövariabeln NO_COLOR är satt.
     """
-    from planchecker import processes
-    from planchecker.filenames import shown_name
-    from planchecker.limits import Limits, time_text
+    from planchecker.common import processes
+    from planchecker.common.filenames import shown_name
+    from planchecker.reading.limits import Limits, time_text
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
@@ -222,7 +222,7 @@ def check(
 
 def _check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
            period: str | None, rules_dir: Path | None) -> int:
-    from planchecker.checking import Checker, collector_paused
+    from planchecker.checking.pipeline import Checker, collector_paused
 
     to_file = output is not None
     colour = _use_colour() and not to_file
@@ -305,10 +305,10 @@ def review(
     redovisas ändå. Bara Excels låsfiler (~$…), dolda filer och undermappar hoppas över, och de
     räknas upp.
     """
-    from planchecker import writers
-    from planchecker.matrix import build_review
-    from planchecker.review import ReviewOptions, collect_files, review_plans
-    from planchecker.rulebook import load_catalogue
+    from planchecker.batch.review import ReviewOptions, collect_files, review_plans
+    from planchecker.checking.rulebook import load_catalogue
+    from planchecker.reports import writers
+    from planchecker.reports.matrix import build_review
 
     collected = collect_files(paths)
     files = collected.files
@@ -319,14 +319,14 @@ def review(
             + (f" {skipped}" if skipped else "")
         )
     catalogue = load_catalogue(rules_dir)
-    from planchecker.limits import Limits
+    from planchecker.reading.limits import Limits
 
     options = ReviewOptions.from_limits(Limits.from_env(), as_of, period, timeout)
     with _progress(len(files)) as advance:
         outcomes = review_plans(files, catalogue, options, workers=workers, on_done=advance)
     result = build_review(outcomes)
     if fmt == "xlsx":
-        from planchecker.workbook import review_workbook
+        from planchecker.reports.workbook import review_workbook
 
         _write_output(review_workbook(outcomes), output or Path("granskning.xlsx"))
         click.echo(writers.render_review_table(result, colour=_use_colour(),
@@ -370,7 +370,7 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
 @click.option("--year", type=int, default=None, help="Planår att fylla i (standard: nästa år).")
 def template(output: Path, year: int | None) -> None:
     """Skriv en tom Excel-mall att fylla i."""
-    from planchecker.template import write_template
+    from planchecker.reading.template import write_template
 
     year = year or dt.date.today().year + 1
     _write_output(write_template(year=year), output)
@@ -388,7 +388,7 @@ def rules_list(source: str | None, rules_dir: Path | None) -> None:
     """Lista alla regler."""
     from tabulate import tabulate
 
-    from planchecker.rulebook import SEVERITY_LABELS, load_catalogue
+    from planchecker.checking.rulebook import SEVERITY_LABELS, load_catalogue
 
     catalogue = load_catalogue(rules_dir)
     if source and source not in {p.id for p in catalogue.packs}:
@@ -406,9 +406,9 @@ def rules_list(source: str | None, rules_dir: Path | None) -> None:
 @_RULES
 def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     """Visa en regel: text, källa, tillämplighet och exempel."""
-    from planchecker.rulebook import load_catalogue
-    from planchecker.rulecases import load_cases
-    from planchecker.ruledocs import rule_section
+    from planchecker.checking.rulebook import load_catalogue
+    from planchecker.checking.rulecases import load_cases
+    from planchecker.reports.ruledocs import rule_section
 
     catalogue = load_catalogue(rules_dir)
     bound = catalogue.get_rule(rule_id)
@@ -419,8 +419,8 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
 @_RULES
 def rules_test(rules_dir: Path | None) -> None:
     """Kör varje regels egna testfall (tests/rule_cases)."""
-    from planchecker.checking import Checker
-    from planchecker.rulecases import load_cases, run_case
+    from planchecker.checking.pipeline import Checker
+    from planchecker.checking.rulecases import load_cases, run_case
 
     checker = Checker(rules_dir=rules_dir)
     failed = 0
@@ -450,9 +450,9 @@ def rules_test(rules_dir: Path | None) -> None:
 )
 def rules_docs(output: Path) -> None:
     """Generera regelreferensen (docs/rules.md) från regelfilerna."""
-    from planchecker.rulebook import load_catalogue
-    from planchecker.rulecases import load_cases
-    from planchecker.ruledocs import render_rules_markdown
+    from planchecker.checking.rulebook import load_catalogue
+    from planchecker.checking.rulecases import load_cases
+    from planchecker.reports.ruledocs import render_rules_markdown
 
     _write_output(render_rules_markdown(load_catalogue(), load_cases()), output)
 
@@ -484,7 +484,7 @@ def report_exception(exc: BaseException) -> int:
         click.echo("Avbrutet.", err=True)
         return EXIT_ERROR
     if isinstance(exc, MemoryError):  # past the memory budget (PLANCHECKER_MAX_MEMORY_MB)
-        from planchecker.limits import Limits, memory_text
+        from planchecker.reading.limits import Limits, memory_text
 
         click.echo(f"Fel: {memory_text(Limits.from_env())}", err=True)
         return EXIT_ERROR

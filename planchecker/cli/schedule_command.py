@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 import click
 from tabulate import tabulate
 
-from planchecker.cli_options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
-from planchecker.filenames import shown
-from planchecker.history import History, RunDiff, exclusive_lock
-from planchecker.matrix import build_review
-from planchecker.problems import PlancheckerError
-from planchecker.rulebook import SEVERITY_RANK
+from planchecker.batch.history import History, RunDiff, exclusive_lock
+from planchecker.checking.rulebook import SEVERITY_RANK
+from planchecker.cli.options import EXIT_ERROR, EXIT_GAPS, EXIT_OK, parse_date
+from planchecker.common.filenames import shown
+from planchecker.common.problems import PlancheckerError
+from planchecker.reports.matrix import build_review
 
 if TYPE_CHECKING:
-    from planchecker.checking import Outcome
+    from planchecker.checking.pipeline import Outcome
 
 _DB_OPTION = click.option(
     "--history", "history_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
@@ -78,13 +78,13 @@ def run(plans: tuple[Path, ...], period: str, as_of: dt.date | None, history_pat
     """Kontrollera alla planer, skriv rapporterna och jämför med förra körningen för samma
     period. Varje fil i en mapp redovisas; Excels låsfiler (~$…), dolda filer och undermappar
     hoppas över och räknas upp."""
-    from planchecker.limits import Limits
-    from planchecker.matrix import describe_failure
-    from planchecker.outputs import writable_folder
-    from planchecker.review import ReviewOptions, collect_files, review_plans
-    from planchecker.rulebook import load_catalogue
-    from planchecker.schedule import run_schedule
-    from planchecker.workbook import review_workbook
+    from planchecker.batch.review import ReviewOptions, collect_files, review_plans
+    from planchecker.batch.schedule import run_schedule
+    from planchecker.checking.rulebook import load_catalogue
+    from planchecker.common.outputs import writable_folder
+    from planchecker.reading.limits import Limits
+    from planchecker.reports.matrix import describe_failure
+    from planchecker.reports.workbook import review_workbook
 
     collected = collect_files(list(plans))
     if not collected.files:
@@ -180,7 +180,7 @@ def history_cmd(history_path: Path) -> None:
 def diff_cmd(run_a: int, run_b: int, history_path: Path) -> None:
     """Visa skillnaden mellan två körningar (nummer ur `schedule history`): nya, åtgärdade och
     kvarstående brister, och planer som fanns i FÖRRA men saknas i DENNA."""
-    from planchecker.rulebook import SEVERITY_LABELS
+    from planchecker.checking.rulebook import SEVERITY_LABELS
 
     if not history_path.exists():
         raise PlancheckerError(f"Historikfilen {history_path} finns inte; den skapas av "

@@ -7,8 +7,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from planchecker.filenames import shown
-from planchecker.problems import PlancheckerError
+from planchecker.common.filenames import shown
+from planchecker.common.problems import PlancheckerError
 
 
 class OutputError(PlancheckerError):

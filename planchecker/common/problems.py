@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from planchecker.model import Location
+from planchecker.common.model import Location
 
 if TYPE_CHECKING:
-    from planchecker.model import Plan
+    from planchecker.common.model import Plan
 
 # code -> (Swedish title, str.format template filled from the problem's `values`)
 PROBLEM_CODES: dict[str, tuple[str, str]] = {

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import Any, Protocol
 
-from planchecker import model
+from planchecker.common import model
 
 YES_NO_LABELS: dict[bool, str] = {True: "ja", False: "nej"}
 _YES_NO = {"ja": True, "j": True, "x": True, "nej": False, "n": False}

@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from planchecker import model
-from planchecker.cells import YES_NO_LABELS, clean_text, parse_yes_no
+from planchecker.common import model
+from planchecker.reading.cells import YES_NO_LABELS, clean_text, parse_yes_no
 
 Kind = Literal["text", "id", "ids", "date", "int", "topics", "choice"]
 

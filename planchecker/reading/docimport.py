@@ -18,14 +18,14 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from planchecker import cells
-from planchecker.docblocks import Block
-from planchecker.docreaders import DocumentError, docx_blocks, html_blocks, pdf_blocks
-from planchecker.docstructure import KIND_LABELS, Inferred, Note, infer
-from planchecker.limits import megabytes
-from planchecker.model import (Activity, Goal, Indicator, Location, Namnd, NamndType, Plan, Risk,
+from planchecker.common.model import (Activity, Goal, Indicator, Location, Namnd, NamndType, Plan, Risk,
                                parse_namnd_type)
-from planchecker.problem_sink import ProblemSink
+from planchecker.reading import cells
+from planchecker.reading.docblocks import Block
+from planchecker.reading.docreaders import DocumentError, docx_blocks, html_blocks, pdf_blocks
+from planchecker.reading.docstructure import KIND_LABELS, Inferred, Note, infer
+from planchecker.reading.limits import megabytes
+from planchecker.reading.problem_sink import ProblemSink
 
 CHECK_SHEET = "Att kontrollera"
 PLACE_HEADER = "Plats i dokumentet"
@@ -241,7 +241,7 @@ def imported_workbook(imported: Imported) -> bytes:
     from openpyxl import load_workbook
     from openpyxl.styles import Font
 
-    from planchecker.template import deterministic_xlsx, write_plan_xlsx
+    from planchecker.reading.template import deterministic_xlsx, write_plan_xlsx
 
     book = load_workbook(io.BytesIO(write_plan_xlsx(imported.plan)))
     for sheet_name in ("Mål", "Indikatorer", "Aktiviteter", "RSA"):

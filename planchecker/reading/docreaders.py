@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
-from planchecker.docblocks import BOLD_HEADING_MAX, Block, split_marker, squeeze
+from planchecker.reading.docblocks import BOLD_HEADING_MAX, Block, split_marker, squeeze
 
 
 # out of memory (the process's budget) or stack: never a damaged document, whatever raised it

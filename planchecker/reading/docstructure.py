@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from planchecker.docblocks import Block, split_marker, squeeze
-from planchecker.model import NamndType, fold
+from planchecker.common.model import NamndType, fold
+from planchecker.reading.docblocks import Block, split_marker, squeeze
 
 ItemKind = Literal["goal", "indicator", "activity", "risk"]
 KIND_LABELS: dict[ItemKind, str] = {"goal": "mål", "indicator": "indikatorer",

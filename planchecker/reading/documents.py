@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from planchecker import cells, contract
-from planchecker.model import Location, Plan
-from planchecker.problem_sink import ProblemSink
-from planchecker.validation import field_name, validate
+from planchecker.common.model import Location, Plan
+from planchecker.reading import cells, contract
+from planchecker.reading.problem_sink import ProblemSink
+from planchecker.reading.validation import field_name, validate
 
 _NOTHING = object()
 _LISTS = tuple(sheet.plan_field for sheet in contract.SHEETS if not sheet.form)

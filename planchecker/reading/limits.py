@@ -57,7 +57,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from planchecker.problems import PlancheckerError
+from planchecker.common.problems import PlancheckerError
 
 MB = 1024 * 1024
 

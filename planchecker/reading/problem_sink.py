@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from planchecker.limits import Limits
-from planchecker.model import Location
-from planchecker.problems import InputProblem
+from planchecker.common.model import Location
+from planchecker.common.problems import InputProblem
+from planchecker.reading.limits import Limits
 
 
 class TooManyProblems(Exception):

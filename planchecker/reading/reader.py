@@ -21,15 +21,16 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planchecker import documents, processes, sheets, sniffing
-from planchecker.filenames import shown
-from planchecker.limits import Limits, LimitsError, megabytes, megabytes_over, memory_text
-from planchecker.model import Plan
-from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
-from planchecker.problems import ReadResult
+from planchecker.common import processes
+from planchecker.common.filenames import shown
+from planchecker.common.model import Plan
+from planchecker.common.problems import ReadResult
+from planchecker.reading import documents, sheets, sniffing
+from planchecker.reading.limits import Limits, LimitsError, megabytes, megabytes_over, memory_text
+from planchecker.reading.problem_sink import ProblemSink, TooManyProblems, Unreadable
 
 if TYPE_CHECKING:
-    from planchecker.docimport import Imported, NamndHints
+    from planchecker.reading.docimport import Imported, NamndHints
 
 __all__ = ["Limits", "LimitsError", "ReadResult", "read_plan"]
 
@@ -96,7 +97,7 @@ def document_format(data: bytes, kind: str, suffix: str) -> str | None:
     Needs no document reader, which an .xlsx check never imports."""
     if kind not in ("zip", sniffing.PDF, "html"):
         return None
-    from planchecker import docimport
+    from planchecker.reading import docimport
 
     names = docimport.zip_names(data) if kind == "zip" else None
     return docimport.document_kind(kind, suffix, names)
@@ -106,7 +107,7 @@ def read_document(data: bytes, suffix: str, kind: str, sink: ProblemSink,
                   hints: NamndHints | None = None) -> Imported | None:
     """A published plan document (.docx, .pdf, .html) read into a plan by its structure; None
     (the reason in `sink`) when it is not one or cannot be read."""
-    from planchecker import docimport
+    from planchecker.reading import docimport
 
     doc_format = document_format(data, kind, suffix)
     if doc_format is None:  # never None without a reason

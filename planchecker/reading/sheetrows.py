@@ -28,10 +28,10 @@ from typing import Any
 
 import python_calamine
 
-from planchecker import cells, xlsxparts
-from planchecker.limits import Limits, megabytes, megabytes_over
-from planchecker.problem_sink import ProblemSink, Unreadable
-from planchecker.xlsxparts import SheetPart
+from planchecker.reading import cells, xlsxparts
+from planchecker.reading.limits import Limits, megabytes, megabytes_over
+from planchecker.reading.problem_sink import ProblemSink, Unreadable
+from planchecker.reading.xlsxparts import SheetPart
 
 USE_CALAMINE = True  # the tests turn it off to compare the two readers on the same workbooks
 

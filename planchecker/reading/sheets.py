@@ -9,13 +9,13 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from planchecker import cells, contract
-from planchecker.contract import Column, Sheet
-from planchecker.model import Plan
-from planchecker.problem_sink import ProblemSink, TooManyProblems, Unreadable
-from planchecker.sheetrows import Books, SheetRow, SheetSource
-from planchecker.validation import Locator, column_for, field_name, validate
-from planchecker.xlsxparts import SheetPart, column_letter, worksheet_parts
+from planchecker.common.model import Plan
+from planchecker.reading import cells, contract
+from planchecker.reading.contract import Column, Sheet
+from planchecker.reading.problem_sink import ProblemSink, TooManyProblems, Unreadable
+from planchecker.reading.sheetrows import Books, SheetRow, SheetSource
+from planchecker.reading.validation import Locator, column_for, field_name, validate
+from planchecker.reading.xlsxparts import SheetPart, column_letter, worksheet_parts
 
 _HEADER_SEARCH_ROWS = 20  # non-empty rows searched for the header: titles and notes go above it
 

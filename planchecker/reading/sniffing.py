@@ -22,8 +22,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from planchecker.limits import megabytes, megabytes_over
-from planchecker.problem_sink import ProblemSink, Unreadable
+from planchecker.reading.limits import megabytes, megabytes_over
+from planchecker.reading.problem_sink import ProblemSink, Unreadable
 
 # --- what kind of file is it ------------------------------------------------------------------
 

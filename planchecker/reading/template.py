@@ -21,9 +21,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from planchecker import contract
-from planchecker.contract import Column, Sheet
-from planchecker.model import TOPIC_LABELS, Namnd, NamndType, Plan
+from planchecker.common.model import TOPIC_LABELS, Namnd, NamndType, Plan
+from planchecker.reading import contract
+from planchecker.reading.contract import Column, Sheet
 
 TEMPLATE_YEAR = 2026
 PLACEHOLDER_NAME = contract.PLACEHOLDER_NAME

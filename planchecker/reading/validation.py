@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from planchecker import contract
-from planchecker.cells import clean_text
-from planchecker.contract import Column
-from planchecker.model import Plan
-from planchecker.problem_sink import ProblemSink
+from planchecker.common.model import Plan
+from planchecker.reading import contract
+from planchecker.reading.cells import clean_text
+from planchecker.reading.contract import Column
+from planchecker.reading.problem_sink import ProblemSink
 
 Locator = Callable[[tuple[Any, ...]], dict[str, Any]]
 

@@ -24,8 +24,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from planchecker.problem_sink import ProblemSink, Unreadable
-from planchecker.sniffing import ZIP_ERRORS
+from planchecker.reading.problem_sink import ProblemSink, Unreadable
+from planchecker.reading.sniffing import ZIP_ERRORS
 
 EXCEL_LAST_ROW = 1_048_576
 # cells calamine may allocate for one sheet (32 bytes each in Rust); XL plans use ~300,000

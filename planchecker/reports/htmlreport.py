@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from planchecker.findings import COVERAGE_LABELS, Report
-from planchecker.writers import (
+from planchecker.checking.findings import COVERAGE_LABELS, Report
+from planchecker.reports.writers import (
     CANDIDATES_HEADING,
     COVERAGE_HEADERS,
     FINDING_HEADERS,

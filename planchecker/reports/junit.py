@@ -12,9 +12,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from planchecker.checking import Outcome
-from planchecker.findings import Finding, Report
-from planchecker.matrix import build_review
+from planchecker.checking.findings import Finding, Report
+from planchecker.checking.pipeline import Outcome
+from planchecker.reports.matrix import build_review
 
 
 def _subjects(finding: Finding) -> str:

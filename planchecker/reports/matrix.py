@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from planchecker.findings import COVERAGE_LABELS, Report, Requirement
-from planchecker.model import TOPIC_LABELS, Topic
-from planchecker.rulebook import CATEGORY_LABELS, SEVERITY_RANK
+from planchecker.checking.findings import COVERAGE_LABELS, Report, Requirement
+from planchecker.checking.rulebook import CATEGORY_LABELS, SEVERITY_RANK
+from planchecker.common.model import TOPIC_LABELS, Topic
 
 if TYPE_CHECKING:
-    from planchecker.checking import Outcome
+    from planchecker.checking.pipeline import Outcome
 
 # An unreadable file lists at most this many problems in its row; the rest are counted.
 MAX_PROBLEMS_SHOWN = 5

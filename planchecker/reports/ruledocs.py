@@ -6,9 +6,17 @@ from collections.abc import Sequence
 
 import yaml
 
-from planchecker.model import NAMND_TYPE_LABELS
-from planchecker.rulebook import BASIS_LABELS, CATEGORY_LABELS, SEVERITY_LABELS, BoundRule, Catalogue, Pack, Source
-from planchecker.rulecases import RuleCase
+from planchecker.checking.rulebook import (
+    BASIS_LABELS,
+    CATEGORY_LABELS,
+    SEVERITY_LABELS,
+    BoundRule,
+    Catalogue,
+    Pack,
+    Source,
+)
+from planchecker.checking.rulecases import RuleCase
+from planchecker.common.model import NAMND_TYPE_LABELS
 
 
 def _applicability(bound: BoundRule) -> str:

@@ -14,11 +14,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planchecker import xlsxkit
-from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
-from planchecker.matrix import MatrixColumn, Review, ReviewRow, build_review
-from planchecker.rulebook import SEVERITY_LABELS
-from planchecker.writers import (
+from planchecker.checking.findings import COVERAGE_ITEMS, COVERAGE_LABELS, Finding, Report
+from planchecker.checking.rulebook import SEVERITY_LABELS
+from planchecker.reports import xlsxkit
+from planchecker.reports.matrix import MatrixColumn, Review, ReviewRow, build_review
+from planchecker.reports.writers import (
     CANDIDATES_HEADING,
     ITEM_LABELS,
     STATUS_LABELS,
@@ -29,10 +29,10 @@ from planchecker.writers import (
     verdict_text,
     waiver_text,
 )
-from planchecker.xlsxkit import BOLD, PERCENT, TITLE, put, write_header, write_row
+from planchecker.reports.xlsxkit import BOLD, PERCENT, TITLE, put, write_header, write_row
 
 if TYPE_CHECKING:
-    from planchecker.checking import Outcome
+    from planchecker.checking.pipeline import Outcome
 
 SUMMARY, COVERAGE, FINDINGS, CHART = "Sammanfattning", "Täckning", "Brister", "Diagram"
 FINDING_HEADERS = [

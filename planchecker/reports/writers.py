@@ -15,13 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from planchecker.findings import COVERAGE_ITEMS, COVERAGE_LABELS, REPORT_VERSION, Finding, Report
-from planchecker.model import NAMND_TYPE_LABELS, NamndType
-from planchecker.rulebook import SEVERITY_LABELS
+from planchecker.checking.findings import (
+    COVERAGE_ITEMS,
+    COVERAGE_LABELS,
+    REPORT_VERSION,
+    Finding,
+    Report,
+)
+from planchecker.checking.rulebook import SEVERITY_LABELS
+from planchecker.common.model import NAMND_TYPE_LABELS, NamndType
 
 if TYPE_CHECKING:
-    from planchecker.checking import Outcome
-    from planchecker.matrix import Review
+    from planchecker.checking.pipeline import Outcome
+    from planchecker.reports.matrix import Review
 
 STATUS_LABELS = {"fail": "brist", "waived": "undantag"}
 ITEM_LABELS = {"goal": "Mål", "activity": "Aktivitet", "indicator": "Indikator"}
@@ -546,7 +552,7 @@ def outcome_records(outcomes: Sequence[Outcome], counted_as: dict[str, str] | No
 def render_review_json(outcomes: Sequence[Outcome]) -> str:
     """Every file's report; a file holding a plan already counted from another file says which
     (`same_plan_as`), and `warnings` says it in words."""
-    from planchecker.matrix import build_review
+    from planchecker.reports.matrix import build_review
 
     review = build_review(outcomes)
     plans = outcome_records(outcomes, review.counted_as())

@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planchecker.findings import COVERAGE_LABELS
-from planchecker.template import FIXED_TIME, deterministic_xlsx
+from planchecker.checking.findings import COVERAGE_LABELS
+from planchecker.reading.template import FIXED_TIME, deterministic_xlsx
 
 ZERO_WIDTH_SPACE = "\u200b"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

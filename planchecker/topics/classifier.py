@@ -1,6 +1,6 @@
 """Topic classification of plan items: tagged (Fokusområde cell), inferred from the item's own text
-with the vocabulary (planchecker/vocabulary.py, rules/vocabulary/*.yaml) and the learned model that
-judges lines with weak terms only (planchecker/topicmodel.py), or inherited from its mål.
+with the vocabulary (planchecker/topics/vocabulary.py, rules/vocabulary/*.yaml) and the learned model that
+judges lines with weak terms only (planchecker/topics/topicmodel.py), or inherited from its mål.
 """
 
 from __future__ import annotations
@@ -12,10 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple, Protocol
 
-from planchecker import regexcache
-from planchecker.model import Plan, Topic
-from planchecker.topicmodel import MODEL_FILE, TopicModel, VocabularyHits, features
-from planchecker.vocabulary import KINDS, Kind, Negatives, Scanner, Term, fold_text, load_vocabulary
+from planchecker.common.model import Plan, Topic
+from planchecker.topics import regexcache
+from planchecker.topics.topicmodel import MODEL_FILE, TopicModel, VocabularyHits, features
+from planchecker.topics.vocabulary import (
+    KINDS,
+    Kind,
+    Negatives,
+    Scanner,
+    Term,
+    fold_text,
+    load_vocabulary,
+)
 
 _TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
 Judgment = Literal["serves", "near", "below"]
@@ -204,7 +212,7 @@ MODEL_DECIDES = 0.5
 
 
 class ModelScorer:
-    """The vocabulary's scores, with the learned model (planchecker/topicmodel.py) as the judge of
+    """The vocabulary's scores, with the learned model (planchecker/topics/topicmodel.py) as the judge of
     lines where only weak terms stand: "trygghet", "beredskap", "lägesbild", "tillbud" alone may
     or may not serve a topic, and the words around them decide.
 
@@ -422,4 +430,4 @@ def classify_plan(plan: Plan, classifier: Classifier) -> list[ItemTopics]:
 
 
 def default_vocabulary_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "rules" / "vocabulary"
+    return Path(__file__).resolve().parents[2] / "rules" / "vocabulary"

@@ -29,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from planchecker.outputs import write_atomic
+from planchecker.common.outputs import write_atomic
 
 # The internals re.compile itself uses (CPython 3.11 to 3.13); elsewhere plain re.compile, no cache.
 _sre: Any

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planchecker.model import Topic
+from planchecker.common.model import Topic
 
 MODEL_FILE = "topic_model.json"
 FORMAT = 1

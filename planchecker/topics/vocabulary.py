@@ -36,8 +36,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from planchecker import regexcache
-from planchecker.model import Topic
+from planchecker.common.model import Topic
+from planchecker.topics import regexcache
 
 Kind = Literal["goal", "indicator", "activity", "risk"]
 KINDS: tuple[Kind, ...] = ("goal", "indicator", "activity", "risk")

@@ -33,14 +33,16 @@ from jinja2 import DictLoader
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from planchecker import webpool, webviews, writers
-from planchecker.checking import Checker
-from planchecker.findings import Report
-from planchecker.limits import Limits, megabytes, megabytes_over
-from planchecker.model import Location
-from planchecker.problems import InputError, InputProblem, PlancheckerError
-from planchecker.processes import Stopped, stop_on_signals
-from planchecker.webpages import CSS, TEMPLATES
+from planchecker.checking.findings import Report
+from planchecker.checking.pipeline import Checker
+from planchecker.common.model import Location
+from planchecker.common.problems import InputError, InputProblem, PlancheckerError
+from planchecker.common.processes import Stopped, stop_on_signals
+from planchecker.reading.limits import Limits, megabytes, megabytes_over
+from planchecker.reports import writers
+from planchecker.web import pool as webpool
+from planchecker.web import views as webviews
+from planchecker.web.pages import CSS, TEMPLATES
 
 # Room for the multipart framing and the small form fields around a file at the size limit.
 _FORM_OVERHEAD = 256 * 1024
@@ -144,7 +146,7 @@ def _routes(app: Flask, settings: Settings) -> None:
 
     @app.get("/template.xlsx")
     def template_xlsx() -> Response:
-        from planchecker.template import write_template
+        from planchecker.reading.template import write_template
 
         year = request.args.get("year", type=int) or dt.date.today().year + 1
         if not 2000 <= year <= 2100:

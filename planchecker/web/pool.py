@@ -23,12 +23,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from planchecker import review
-from planchecker.checking import Outcome
-from planchecker.limits import Limits, LimitsError, memory_text
-from planchecker.problems import InputProblem
-from planchecker.reading import read_plan
-from planchecker.rulebook import Catalogue
+from planchecker.batch import review
+from planchecker.checking.pipeline import Outcome
+from planchecker.checking.rulebook import Catalogue
+from planchecker.common.problems import InputProblem
+from planchecker.reading.limits import Limits, LimitsError, memory_text
+from planchecker.reading.reader import read_plan
 
 QUEUE_SECONDS = 30.0  # how long a request waits for a free worker before 503
 

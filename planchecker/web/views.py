@@ -11,10 +11,10 @@ import base64
 import re
 from typing import Any
 
-from planchecker import htmlreport, writers
-from planchecker.findings import COVERAGE_LABELS, Finding, Report
-from planchecker.limits import MB, megabytes
-from planchecker.rulebook import BASIS_LABELS, SEVERITY_LABELS, Catalogue
+from planchecker.checking.findings import COVERAGE_LABELS, Finding, Report
+from planchecker.checking.rulebook import BASIS_LABELS, SEVERITY_LABELS, Catalogue
+from planchecker.reading.limits import MB, megabytes
+from planchecker.reports import htmlreport, writers
 
 # A report format larger than this is not embedded in the result page (a 30,000-row plan's JSON
 # report is ~14 MB); the page then points to the API and the command line instead.
@@ -105,7 +105,7 @@ def finding_view(report: Report, catalogue: Catalogue, finding: Finding) -> dict
 
 def render_format(report: Report, fmt: str) -> bytes:
     if fmt == "xlsx":
-        from planchecker.workbook import plan_workbook
+        from planchecker.reports.workbook import plan_workbook
 
         return plan_workbook(report)
     text = htmlreport.render_html(report) if fmt == "html" else writers.render_json(report)
@@ -114,7 +114,7 @@ def render_format(report: Report, fmt: str) -> bytes:
 
 def imported_download(imported: Any, report: Report) -> dict[str, str]:
     """The pre-filled template of a plan read from a published document, as a data: link."""
-    from planchecker.docimport import imported_workbook
+    from planchecker.reading.docimport import imported_workbook
 
     data = imported_workbook(imported)
     slug = re.sub(r"\W+", "-", report.plan_name.lower()).strip("-")[:60] or "plan"
