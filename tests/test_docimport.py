@@ -209,6 +209,8 @@ def test_import_writes_the_template_with_places_and_what_to_check(tmp_path: Path
     # the imported template is a plan that reads back to the same plan as the document
     assert read_plan(tmp_path / "ut.xlsx").plan.without_locations() == \
         read_plan(document).plan.without_locations()
+    # and its own review sheet is the template's, not a plan sheet the reader warns of
+    assert read_plan(tmp_path / "ut.xlsx").notes == []
 
 
 def test_check_reads_a_document_and_says_its_structure_was_inferred(tmp_path: Path) -> None:

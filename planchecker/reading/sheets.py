@@ -65,8 +65,10 @@ def _match_sheets(parts: list[SheetPart], sink: ProblemSink) -> dict[str, SheetP
     return found
 
 
-# The template's own sheets: instructions and drop-down lists, never plan content.
-_TEMPLATE_SHEETS = frozenset(contract.header_key(name) for name in ("Instruktioner", "Listor"))
+# The template's own sheets: instructions, drop-down lists and the import's list of what to check
+# (docimport.CHECK_SHEET), never plan content.
+_TEMPLATE_SHEETS = frozenset(contract.header_key(name)
+                             for name in ("Instruktioner", "Listor", "Att kontrollera"))
 
 
 def _report_unknown_sheets(parts: list[SheetPart], found: dict[str, SheetPart], books: Books,
