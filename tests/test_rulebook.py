@@ -196,3 +196,10 @@ def test_a_rule_whose_id_line_cannot_be_found_is_named_without_a_line(tmp_path: 
 def test_a_rule_entry_that_is_no_mapping_is_named_by_its_position(tmp_path: Path) -> None:
     message = _error(tmp_path, HEAD + "  - bara text\n")
     assert message == "pack0.yaml: -: rules.0: Input should be a valid dictionary or instance of Rule"
+
+
+def test_a_rule_with_an_empty_id_is_named_by_its_place_not_as_none(tmp_path: Path) -> None:
+    # `id: ~` is YAML's null: the message must point at the entry's place, not call the rule "None"
+    message = _error(tmp_path, HEAD + GOOD_RULE.replace("id: X-KRIS-MAL", "id: ~"))
+    assert message.startswith("pack0.yaml: -: rules.0.id: ")
+    assert "None" not in message
