@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from benchmarks.imports.real_corpus import REAL_CORPUS, REAL_TEST_SPLIT
 from benchmarks.imports.render import LAYOUTS, gold
 from planchecker.reading.docblocks import Block
@@ -80,3 +82,42 @@ def test_two_bold_sentences_in_a_row_in_a_pdf_stay_two_goals() -> None:
               Block("list", "Förebygga droganvändning", marker="•")]
     read = [block.text for block in pdf_blocks(write_pdf(blocks), 10) if block.kind == "heading"]
     assert read[-2:] == [first, second]
+
+
+# Skara's policy (B0191): a goal that quotes with typographic marks, ”krissituationer i fred”
+_QUOTED = ("Kommunen ska arbeta för att minska risken för att oönskade händelser inträffar, för "
+           "att reducera konsekvenserna om något ändå inträffar och för att ha en god förmåga "
+           "att hantera ”krissituationer i fred”.")
+_QUOTED_BLOCKS = [Block("heading", "Policy samhällsstörningar och extraordinära händelser",
+                        level=1),
+                  Block("heading", "1. Mål och inriktning", level=2),
+                  Block("list", _QUOTED, marker="•"),
+                  Block("list", "Kommunen ska även uppnå en grundläggande förmåga till civilt "
+                        "försvar.", marker="•")]
+
+
+def test_a_pdf_fixture_writes_typographic_quotes_and_its_goal_matches_its_gold() -> None:
+    # the Latin-1 core font wrote "?" for ” and the goal no longer matched its gold text
+    from benchmarks.imports.__main__ import key
+    from benchmarks.imports.render import unicode_font, write_pdf
+    from planchecker.reading.docreaders import pdf_blocks
+
+    goals = [item.text for item in infer(pdf_blocks(write_pdf(_QUOTED_BLOCKS), 10)).items
+             if item.kind == "goal"]
+    assert "?" not in goals[0]
+    assert key(goals[0]) == key(_QUOTED)
+    if unicode_font() is not None:  # the quotes themselves, not their ASCII stand-ins
+        assert goals[0] == _QUOTED
+
+
+def test_without_a_unicode_font_the_pdf_fixture_writes_ascii_quotes_and_still_matches(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.imports import render
+    from benchmarks.imports.__main__ import key
+    from planchecker.reading.docreaders import pdf_blocks
+
+    monkeypatch.setattr(render, "unicode_font", lambda: None)
+    goals = [item.text for item in infer(pdf_blocks(render.write_pdf(_QUOTED_BLOCKS), 10)).items
+             if item.kind == "goal"]
+    assert goals[0].endswith('hantera "krissituationer i fred".')
+    assert key(goals[0]) == key(_QUOTED)

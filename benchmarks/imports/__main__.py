@@ -27,8 +27,8 @@ from typing import Any
 
 from benchmarks.imports.corpus import CORPUS, TEST_SPLIT
 from benchmarks.imports.real_corpus import REAL_CORPUS, REAL_TEST_SPLIT
-from benchmarks.imports.render import (OCR_DAMAGE, SUFFIXES, WRITERS, Gold, damaged, gold,
-                                       layout, stressed, write_pdf)
+from benchmarks.imports.render import (OCR_DAMAGE, SUFFIXES, WRITERS, Gold, damaged,
+                                       fixture_key, gold, layout, stressed, write_pdf)
 from planchecker.checking.pipeline import check_plan
 from planchecker.common.model import Activity, Goal, Indicator, Namnd, Plan, Risk, fold
 from planchecker.reading import sniffing
@@ -62,36 +62,42 @@ def predicted(plan: Plan) -> list[Gold]:
     return items
 
 
+def key(text: str) -> str:
+    """How texts are compared: folded, and typographic characters as a PDF fixture without a
+    Unicode font writes them (render.TYPOGRAPHIC), so the comparison never depends on the font."""
+    return fold(fixture_key(text))
+
+
 def score(found: list[Gold], wanted: list[Gold]) -> dict[str, int]:
-    by_text = {fold(item.text): item for item in wanted}
+    by_text = {key(item.text): item for item in wanted}
     counts = {"found": len(found), "gold": len(wanted), "matched": 0, "kind": 0, "link": 0}
     seen: set[str] = set()
     for item in found:
-        key = fold(item.text)
-        expected = by_text.get(key)
-        if expected is None or key in seen:
+        text = key(item.text)
+        expected = by_text.get(text)
+        if expected is None or text in seen:
             continue
-        seen.add(key)
+        seen.add(text)
         counts["matched"] += 1
         counts["kind"] += item.kind == expected.kind
-        counts["link"] += fold(item.parent or "") == fold(expected.parent or "")
+        counts["link"] += key(item.parent or "") == key(expected.parent or "")
     return counts
 
 
 def misses(found: list[Gold], wanted: list[Gold]) -> list[str]:
     """What one document's import got wrong, line by line: for tuning on the training half only
     (the command refuses to print it for test documents)."""
-    by_text = {fold(item.text): item for item in wanted}
-    found_keys = {fold(item.text) for item in found}
+    by_text = {key(item.text): item for item in wanted}
+    found_keys = {key(item.text) for item in found}
     lines = [f"  saknas   {w.kind:9} {w.text[:90]!r} (under {str(w.parent)[:40]!r})"
-             for w in wanted if fold(w.text) not in found_keys]
+             for w in wanted if key(w.text) not in found_keys]
     for item in found:
-        expected = by_text.get(fold(item.text))
+        expected = by_text.get(key(item.text))
         if expected is None:
             lines.append(f"  extra    {item.kind:9} {item.text[:90]!r}")
         elif item.kind != expected.kind:
             lines.append(f"  slag     {item.kind:9} ska vara {expected.kind}: {item.text[:70]!r}")
-        elif fold(item.parent or "") != fold(expected.parent or ""):
+        elif key(item.parent or "") != key(expected.parent or ""):
             lines.append(f"  länk     {item.kind:9} {item.text[:60]!r} under "
                          f"{str(item.parent)[:40]!r}, ska vara {str(expected.parent)[:40]!r}")
     return lines
@@ -130,7 +136,7 @@ def typed_plan(spec: dict[str, Any], namnd: Namnd, damage: bool) -> Plan:
 
 def report_key(plan: Plan) -> list[tuple[str, str, tuple[str, ...]]]:
     """The findings of a plan's check, their subjects named by text rather than by id."""
-    names = {item.id: fold(item.text) for kind in ("goals", "indicators", "activities", "risks")
+    names = {item.id: key(item.text) for kind in ("goals", "indicators", "activities", "risks")
              for item in getattr(plan, kind)}
     report = check_plan(plan)
     return sorted((f.rule_id, f.status, tuple(sorted(names.get(s, s) for s in f.subjects)))
