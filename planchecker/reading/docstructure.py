@@ -174,6 +174,8 @@ class _Walker:
                 self._heading(block)
             else:
                 self._line(block)
+        if not self.out.items:
+            self._umbrella_lists()
         self._link_by_reference()
         return self.out
 
@@ -316,6 +318,58 @@ class _Walker:
         if _ACTIVITY_WORDS.search(folded):
             return "activity"
         return None  # risks come from RSA tables only
+
+    def _umbrella_lists(self) -> None:
+        """A document where nothing carried a label: a flat list directly under a heading that
+        neither labels it nor names goals ("Trygg och säker kommun", "Verksamhetsplan och
+        internbudget för 2023") is read by what its lines say, each guess noted.
+
+        Lines that are mostly noun phrases, without a verb ("Utbildning av organisationen",
+        "Reservkraft"), are aktiviteter: in the topic corpus's training documents 20 of 25 such
+        runs of lines are aktiviteter or insatser. Lines that mostly start with a verb or state
+        something ("Öka …", "Kommunen ska …") are mål only when the heading names the steering
+        document itself (a plan, budget, policy, program, strategi or analys): such lines are as
+        often aktiviteter as mål (22 of 49 runs are mål), but under a heading naming the
+        document all three such runs are its mål. Otherwise the list is left unread."""
+        for start, block in enumerate(self.blocks):
+            if block.kind != "heading":
+                continue
+            lines: list[tuple[str, Block]] = []
+            for following in self.blocks[start + 1:]:
+                if following.kind != "list" or following.level != 0:
+                    break
+                marker, text = (following.marker, squeeze(following.text))
+                if marker is None:
+                    marker, text = split_marker(text)
+                if text:
+                    lines.append((text, following))
+            if len(lines) < 2:
+                continue
+            heading = squeeze(split_marker(squeeze(block.text))[1])
+            verbs = sum(_states_or_directs(text) for text, _ in lines)
+            if verbs * 2 < len(lines):
+                kind: ItemKind = "activity"
+                reason = (f"Tolkad som aktivitet: listan står direkt under rubriken ”{heading}”, "
+                          "dokumentet har inga mål eller listor med etikett, och raderna "
+                          "beskriver arbete utan verb, som aktiviteter och insatser brukar; "
+                          "kontrollera.")
+            elif verbs * 2 > len(lines) and _STEERING_DOCUMENT.search(heading):
+                kind = "goal"
+                reason = (f"Tolkad som mål: listan står direkt under rubriken ”{heading}”, som "
+                          "namnger planen, dokumentet har inga mål eller listor med etikett, "
+                          "och raderna är formulerade som mål; kontrollera.")
+            else:
+                continue
+            # the lines were noted as unread; now they are read, and noted as guessed
+            read = {(line.place, text) for text, line in lines}
+            self.out.notes = [note for note in self.out.notes
+                              if (note.place, note.text) not in read]
+            for text, line in lines:
+                if kind == "goal":
+                    self.out.items.append(Item("goal", text, line.place))
+                else:
+                    self.out.items.append(Item("activity", text, line.place))
+                self.out.notes.append(Note(line.place, text, reason))
 
     # --- items ------------------------------------------------------------------------------
 
@@ -650,6 +704,30 @@ def _guess_kind(text: str) -> ItemKind:
     if _MEASURE.search(text) and _FIGURE.search(text):
         return "indicator"
     return "activity"
+
+
+# A heading that names the steering document itself: "Verksamhetsplan och internbudget för
+# 2023", "Risk- och sårbarhetsanalys för Göteborgssamhället", "Policy vid hot och våld"; also the
+# end of a compound ("internbudget", "handlingsprogram")
+_STEERING_DOCUMENT = _compile(r"(?i)(?:plan|budget|policy|program|strategi|analys)(?:en|er)?\b")
+# a finite verb that makes a line a statement: "Kommunen ska …", "Vansbro kommun är …"
+_FINITE = {fold(word) for word in ("ska", "skall", "är", "har", "blir", "kan", "får", "ges",
+                                   "finns", "bidrar", "erbjuder", "sker")}
+# infinitives too short to tell by their ending, and "Att …" before one
+_SHORT_VERBS = {fold(word) for word in ("ge", "ta", "nå", "få", "gå", "se", "att")}
+
+
+def _states_or_directs(text: str) -> bool:
+    """Whether a line starts with a verb ("Öka …", "Ge …", "Att …", an infinitive ends in -a) or
+    states something with a finite verb ("… ska …"), rather than being a noun phrase."""
+    words = fold(text).replace("/", " ").split()
+    words = [word.strip(".,:;()”\"'") for word in words]
+    if not words:
+        return False
+    first = words[0]
+    if first in _SHORT_VERBS or (first.endswith("a") and len(first) > 2):
+        return True
+    return any(word in _FINITE for word in words)
 
 
 def _kind_word(kind: ItemKind) -> str:
