@@ -42,6 +42,7 @@ from benchmarks.imports.__main__ import predicted, score
 from benchmarks.imports.corpus import CORPUS
 from benchmarks.imports.render import WRITERS, gold, layout, write_docx, write_html, write_pdf
 from planchecker.cli.main import cli
+from planchecker.reading import sniffing
 from planchecker.reading.docblocks import Block, split_marker
 from planchecker.reading.docimport import (
     CHECK_SHEET,
@@ -841,3 +842,78 @@ def test_an_unlabelled_line_with_an_index_or_share_and_a_figure_is_guessed_an_in
               Block("list", "Ta fram ett nytt index för trygghet")]
     assert [k for k, _, _ in kinds(blocks)] == ["goal", "indicator", "indicator", "indicator",
                                                 "activity"]
+
+
+# Göteborg's trygghetsprogram (B010): its insatsområden as bullets under the programme's name
+_INSATSER = ["Trygghetsfrämjande arbete och åtgärder", "Motverka hot och våld",
+             "Motverka organiserad brottslighet", "Utbildning av organisationen",
+             "Samverkanspart med polis, bostadsbolag och myndigheter",
+             "Effektiv Samordning för Trygghet (EST)"]
+# Utbildningsnämnden's decision (A046): its goals under "Verksamhetsplan och internbudget för 2023"
+_NAMNDMAL = ["Bibehålla och utveckla utbildningsnämndens tillitskultur",
+             "Ge alla elever en god skolmiljö avseende trygghet, trivsel, delaktighet och "
+             "jämställdhet",
+             "Öka matchningen mellan utbildning och arbetsliv inom gymnasieskola och "
+             "vuxenutbildning"]
+
+
+def _under(heading: str, lines: list[str]) -> list[Block]:
+    return [Block("heading", "Trygg och säker kommun", level=1),
+            Block("heading", heading, level=2)] + [
+        Block("list", text, marker="•", place=f"stycke {n}") for n, text in enumerate(lines, 3)]
+
+
+@pytest.mark.parametrize("doc_format", ["docx", "html", "pdf"])
+def test_noun_phrase_lines_under_an_umbrella_heading_are_guessed_activities(
+        tmp_path: Path, doc_format: str) -> None:
+    # the document was refused ("Ingen planstruktur"): nothing in it carries a label
+    document = tmp_path / f"program.{doc_format}"
+    document.write_bytes(WRITERS[doc_format](_under("Trygg och säker kommun", _INSATSER)))
+    sink = ProblemSink(str(document), Limits.from_env())
+    data = document.read_bytes()
+    imported = read_document(data, document.suffix, sniffing.sniff(data), sink,
+                             NamndHints("Kommunstyrelsen", "kommunstyrelse", 2023))
+    assert imported is not None, [p.describe() for p in sink.items]
+    assert [a.text for a in imported.plan.activities] == _INSATSER and not imported.plan.goals
+    guessed = [n for n in imported.inferred.notes if "Tolkad som aktivitet" in n.reason]
+    assert len(guessed) == len(_INSATSER)
+    assert "Trygg och säker kommun" in guessed[0].reason
+
+
+def test_goal_like_lines_under_a_heading_naming_the_plan_are_guessed_goals() -> None:
+    inferred = infer(_under("Verksamhetsplan och internbudget för 2023", _NAMNDMAL))
+    assert [(i.kind, i.text) for i in inferred.items] == [("goal", t) for t in _NAMNDMAL]
+    assert [n.place for n in inferred.notes] == ["stycke 3", "stycke 4", "stycke 5"]
+    assert all("Tolkad som mål" in n.reason for n in inferred.notes)
+
+
+def test_goal_like_lines_under_an_ordinary_heading_and_lists_of_names_stay_unread() -> None:
+    # verb-led lines are aktiviteter about as often as mål: only a heading naming the plan
+    # decides it; one- or two-word names are an organisation, not a plan
+    assert infer(_under("Trygg och säker kommun", _NAMNDMAL)).items == []
+    assert infer(_under("Verksamhetsplan 2024", ["Förskola", "Grundskola"])).items == []
+    # a document with anything labelled keeps its labels: the list under the title stays out
+    labelled = _under("Trygg och säker kommun", _INSATSER) + [
+        Block("heading", "Mål 1: Ingen ska utsättas för hot och våld", level=2)]
+    assert [i.kind for i in infer(labelled).items] == ["goal"]
+
+
+def test_an_area_heading_over_a_labelled_goal_is_not_itself_a_goal() -> None:
+    # a regional plan (the `formaga` layout): "5.1 Bostadsbränder", then "Förmågemål: …"; the
+    # fillers "för perioden" made the section heading open a goal list and the area a goal
+    blocks = [TITLE, Block("heading", "5. Mål och aktiviteter för perioden", level=2),
+              Block("heading", "5.1 Bostadsbränder", level=3),
+              Block("paragraph", "Förmågemål: Färre bostadsbränder i kommunen"),
+              Block("paragraph", "Aktiviteter:"),
+              Block("list", "Hembesök i utsatta områden", marker="1."),
+              Block("heading", "5.2 Utbildning och övning", level=3),
+              Block("paragraph", "Förmågemål: Krisledningen är utbildad och övad")]
+    assert kinds(blocks) == [
+        ("goal", "Färre bostadsbränder i kommunen", None),
+        ("activity", "Hembesök i utsatta områden", "Färre bostadsbränder i kommunen"),
+        ("goal", "Krisledningen är utbildad och övad", None)]
+    # a sub-heading with unlabelled items under it is still the goal
+    plain = [TITLE, Block("heading", "Nämndens mål och aktiviteter", level=2),
+             Block("heading", "Färre bostadsbränder", level=3),
+             Block("list", "Hembesök i utsatta områden", marker="•")]
+    assert kinds(plain)[0] == ("goal", "Färre bostadsbränder", None)
