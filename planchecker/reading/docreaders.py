@@ -543,7 +543,7 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
         raise DocumentError("scanned-document", "PDF-filen har inget textlager (troligen en "
                             "inskannad bild)")
     sizes = [line["size"] for line in lines]
-    body = _body_size(lines)
+    body = _body_size(_inside_edges(entries) or lines)
     heading_sizes = sorted({s for s in sizes if s > body + 0.5}, reverse=True)
     margin = min((line["x0"] for line in lines if line["size"] == body), default=0.0)
     # list levels: the distinct x positions where list items start, marked ("A.", "•") or,
@@ -602,7 +602,11 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
                 and _continues(previous, entry) and not _is_label(text) \
                 and not _is_label(pending["text"]) \
                 and (pending["kind"] == "paragraph" and abs(entry["x0"] - pending["x0"]) < 3
-                     or pending["kind"] == "list" and entry["x0"] > pending["x0"] + 2):
+                     or pending["kind"] == "list" and entry["x0"] > pending["x0"] + 2
+                     # an item set in by indentation only wraps back to where it started; a
+                     # line there that starts in lower case goes on with it
+                     or pending["kind"] == "list" and pending["marker"] is None
+                     and abs(entry["x0"] - pending["x0"]) < 3 and text[:1].islower()):
             pending["text"] += " " + text
         elif entry["x0"] >= margin + _SAME_INDENT:
             flush()
@@ -636,6 +640,19 @@ def _running_lines(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) 
         for text in set(texts[:2] + texts[-2:]):
             seen[text] = seen.get(text, 0) + 1
     return {text for text, pages in seen.items() if pages * 2 > len(by_page) and pages >= 2}
+
+
+def _inside_edges(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]
+                  ) -> list[dict[str, Any]]:
+    """The text lines without each page's first and last: where a running header or footer
+    stands. In a document of one page or two, `_running_lines` cannot tell them by repetition,
+    and a small-print header then weighed as body text: the real body size counted as a heading
+    size and every list item was read as a heading."""
+    by_page: dict[int, list[dict[str, Any]]] = {}
+    for page, entry in entries:
+        if isinstance(entry, dict):
+            by_page.setdefault(page, []).append(entry)
+    return [line for lines in by_page.values() for line in lines[1:-1]]
 
 
 def _body_size(lines: list[dict[str, Any]]) -> float:
