@@ -917,3 +917,30 @@ def test_an_area_heading_over_a_labelled_goal_is_not_itself_a_goal() -> None:
              Block("heading", "Färre bostadsbränder", level=3),
              Block("list", "Hembesök i utsatta områden", marker="•")]
     assert kinds(plain)[0] == ("goal", "Färre bostadsbränder", None)
+
+
+def test_a_one_page_pdf_with_a_small_print_running_header_reads_its_list_as_items() -> None:
+    # Region Gotland's risk- och sårbarhetsanalys (B043) on one page, a running header in 8 pt: the
+    # header weighed as body text, 10 pt became a heading size and the goals read as one heading
+    goals = ["Öka medvetenheten och kunskapen hos beslutsfattare och verksamhetsansvariga.",
+             "Ge underlag för planering och åtgärder som minskar riskerna och sårbarheten.",
+             "Utveckla förmågan att hantera kriser."]
+    blocks = [Block("heading", "Risk- och sårbarhetsanalys 2019-2022", level=1),
+              Block("heading", "Mål", level=2)] + [Block("list", g, marker="•") for g in goals]
+    read = pdf_blocks(write_pdf(blocks, running=True), 10)
+    assert [(b.kind, b.text) for b in read if b.kind == "list"] == [("list", g) for g in goals]
+    assert [i.text for i in infer(read).items] == goals
+
+
+def test_an_indented_pdf_item_that_wraps_stays_one_item() -> None:
+    # the `indented` layout: no bullets, so a wrapped line starts where its item started
+    tail = (" och följs upp i tertialrapporterna och i verksamhetsberättelsen enligt stadens "
+            "anvisningar för uppföljning")
+    items = ["Utbilda personalen i hot och våld" + tail, "Se över entréernas utformning" + tail]
+    blocks = [TITLE, Block("heading", "Mål och uppföljning", level=2),
+              Block("list", "Nämndmål: Biblioteken är trygga mötesplatser", level=0)] + [
+        Block("list", text, level=1) for text in items]
+    found = infer(pdf_blocks(write_pdf(blocks), 10)).items
+    assert [(i.kind, i.text) for i in found] == [
+        ("goal", "Biblioteken är trygga mötesplatser"), ("activity", items[0]),
+        ("activity", items[1])]
