@@ -384,10 +384,7 @@ class _Walker:
             self.out.notes = [note for note in self.out.notes
                               if (note.place, note.text) not in read]
             for text, line in lines:
-                if kind == "goal":
-                    self.out.items.append(Item("goal", text, line.place))
-                else:
-                    self.out.items.append(Item("activity", text, line.place))
+                self.out.items.append(Item(kind, text, line.place))
                 self.out.notes.append(Note(line.place, text, reason))
 
     # --- items ------------------------------------------------------------------------------
