@@ -90,8 +90,9 @@ def _stages(tree: Tree, plan: str, cache_dir: str) -> dict[str, dict[str, float]
     figures = json.loads(sample.stdout)
     if "wall" not in figures:  # the first benchmark (before 0f6ba3e) printed wall seconds flat
         figures = {"wall": figures}
-    return {clock: {stage: float(value) for stage, value in figures[clock].items()
-                    if isinstance(value, (int, float))}
+    # Only seconds: the flat form also carried counts (facts_count, findings) as integers.
+    return {clock: {stage: value for stage, value in figures[clock].items()
+                    if isinstance(value, float)}
             for clock in CLOCKS if clock in figures}
 
 
