@@ -83,3 +83,46 @@ def test_batch_prints_best_of_interleaved_runs_and_memory(tmp_path: Path) -> Non
                      re.MULTILINE), out
     assert "durable_rules sessions still alive after the last plan: 0" in out, out
     assert "batch speed-up on 2 workers" in out, out
+
+
+# An older checkout as benchmarks.versus meets it: its planchecker has none of this tree's modules,
+# and its benchmarks/run.py times its stages its own way (flat wall seconds, as the first one did).
+_OLD_RUN = '''\
+STAGES_CODE = """\\
+import json, sys
+import planchecker
+assert sys.argv[1].endswith(".xlsx") and sys.argv[2] == "2022-09-01"
+print(json.dumps({"import": 0.5, "setup": 0.25, "read": 1.0, "classify": 2.0, "facts": 0.5,
+                  "engine": 0.5, "report": 0.25, "verdict": "gaps"}))
+"""
+STAGES = ("read", "classify", "facts", "engine", "report")
+'''
+
+
+def test_versus_times_each_tree_with_its_own_stages_program(tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    (old / "planchecker").mkdir(parents=True)
+    (old / "planchecker" / "__init__.py").write_text("", encoding="utf-8")
+    (old / "benchmarks").mkdir()
+    (old / "benchmarks" / "run.py").write_text(_OLD_RUN, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.versus", str(old), "--size", "S", "--repeat", "1",
+         "--cache", str(tmp_path / "plans")],
+        cwd=ROOT, capture_output=True, text=True, timeout=QUICK_BUDGET_SECONDS, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    number = r"\d+\.\d+"
+    # The old tree's own figures, beside this tree's measured ones; no CPU figure from the old.
+    assert re.search(rf"^classify\s+2\.000\s+{number}\s+{number}\s+–\s+{number}\s+–$",
+                     done.stdout, re.MULTILINE), done.stdout
+    assert re.search(rf"^whole check\s+5\.000\s+{number}\s+{number}\s+–", done.stdout,
+                     re.MULTILINE), done.stdout
+
+
+def test_versus_refuses_a_folder_without_a_stages_program(tmp_path: Path) -> None:
+    (tmp_path / "planchecker").mkdir()
+    (tmp_path / "planchecker" / "__init__.py").write_text("", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "benchmarks.versus", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert "benchmarks/run.py" in done.stderr

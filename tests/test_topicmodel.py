@@ -196,3 +196,16 @@ def test_the_frozen_test_split_stays_above_todays_floor(classifier: Classifier) 
     assert scores.topic_found >= 0.75
     assert scores.none_right >= 0.94
     assert scores.macro_f1 >= 0.80
+
+
+def test_cross_validation_shows_the_lines_no_term_matched() -> None:
+    from benchmarks.topic_cv import cross_validate
+
+    rows = {row[0]: row for row in cross_validate(2, [0.5], only_unmatched=True)}
+    assert list(rows) == ["vocabulary", "vocabulary, ingen term", "model 0.50",
+                          "model 0.50, ingen term"]
+    everything, unmatched = rows["vocabulary"], rows["vocabulary, ingen term"]
+    assert 0 < unmatched[1] < everything[1]  # type: ignore[operator]
+    # Only lines where no term matched: the vocabulary alone gives none of them a topic.
+    assert (unmatched[4], unmatched[5]) == ("0.000", "1.000")
+    assert rows["model 0.50, ingen term"][1] == unmatched[1]
