@@ -203,3 +203,15 @@ def test_a_rule_with_an_empty_id_is_named_by_its_place_not_as_none(tmp_path: Pat
     message = _error(tmp_path, HEAD + GOOD_RULE.replace("id: X-KRIS-MAL", "id: ~"))
     assert message.startswith("pack0.yaml: -: rules.0.id: ")
     assert "None" not in message
+
+
+def test_an_error_outside_the_rules_gets_no_line_even_beside_a_rule_without_an_id(
+        tmp_path: Path) -> None:
+    # The line of an error is looked up by the rule's id. A pack-level error has no rule, so it
+    # must not borrow the line of the first `id:` left empty.
+    message = _error(tmp_path, HEAD.replace("title: Testpaket\n", "")
+                     + GOOD_RULE.replace("id: X-KRIS-MAL", "id:"))
+    assert message.splitlines() == [
+        "pack0.yaml: -: title: Field required",
+        "pack0.yaml: -: rules.0.id: Input should be a valid string",
+    ]
