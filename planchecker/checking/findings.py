@@ -364,8 +364,9 @@ def _waiver_record(waiver: Waiver, state: str | None) -> dict[str, Any]:
     return record
 
 
-def _waiver_state(waiver: Waiver, as_of: dt.date) -> str:
-    return "utgånget" if waiver.valid_until is not None and waiver.valid_until < as_of else "gällande"
+def _waiver_expired(waiver: Waiver, as_of: dt.date) -> bool:
+    # a bool, not a state word: the words a user reads are set in one place, in build_findings
+    return waiver.valid_until is not None and waiver.valid_until < as_of
 
 
 def _match_waivers(
@@ -379,10 +380,10 @@ def _match_waivers(
         bound = catalogue.find(waiver.rule.strip())
         if bound is None:
             unknown.append((waiver, "okänd regel"))
-        elif _waiver_state(waiver, as_of) == "gällande":
-            valid.setdefault(bound.id, waiver)
-        else:
+        elif _waiver_expired(waiver, as_of):
             expired.setdefault(bound.id, waiver)
+        else:
+            valid.setdefault(bound.id, waiver)
     return valid, expired, unknown
 
 
