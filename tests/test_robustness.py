@@ -31,7 +31,7 @@ from planchecker.batch import history as history_module
 from planchecker.batch import review
 from planchecker.batch.history import History, exclusive_lock
 from planchecker.cli.main import cli
-from planchecker.common import outputs
+from planchecker.common import outputs, processes
 from planchecker.common.filenames import shown, shown_name
 from planchecker.reading import xlsxparts
 from planchecker.reading.limits import Limits
@@ -445,6 +445,28 @@ def test_check_over_its_memory_budget_ends_with_a_swedish_message_and_exit_2(
     assert done.returncode == 2, done.stderr
     assert "Planen tog för mycket minne att granska (mer än 40 MB) och avbröts." in done.stderr
     assert "internt fel" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("error", "seen"), [
+    # what dlopen says when the capped address space has no room for a library's segments
+    (ImportError("/x/cd.cpython-311-x86_64-linux-gnu.so: failed to map segment from shared object"),
+     "MemoryError"),
+    (ImportError("libfoo.so: cannot allocate memory"), "MemoryError"),
+    (ImportError("No module named 'nosuchmodule'"), "ImportError"),
+])
+def test_a_library_that_cannot_be_mapped_under_the_budget_is_reported_as_over_the_budget(
+        error: ImportError, seen: str, capfd: pytest.CaptureFixture[str]) -> None:
+    # Under a tight budget a module loaded on first use fails to map its shared library; that
+    # is the budget speaking, not a bug (it made the 1 MB import test fail now and then)
+    def work() -> int:
+        raise error
+
+    def report(exc: BaseException) -> int:
+        print(type(exc).__name__, file=sys.stderr)
+        return 2
+
+    assert processes.supervised(work, 60, 512 * 1024 * 1024, report) == 2
+    assert capfd.readouterr().err.strip() == seen
 
 
 def test_a_review_worker_over_its_memory_budget_fails_that_plan_alone(

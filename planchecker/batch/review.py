@@ -40,6 +40,7 @@ from planchecker.common.problems import InputProblem
 from planchecker.common.processes import (
     die_with_parent,
     limit_memory,
+    over_budget,
     signals_deferred,
     stop_on_signals,
 )
@@ -166,7 +167,8 @@ def check_in_worker(path: Path, options: ReviewOptions) -> Outcome:
     except MemoryError:  # past the budget: answered below, once what it held is free again
         pass
     except Exception as exc:  # noqa: BLE001 - one plan's failure must not stop the review
-        return failed_outcome(path, f"{type(exc).__name__}: {exc}")
+        if not over_budget(exc):
+            return failed_outcome(path, f"{type(exc).__name__}: {exc}")
     limits = replace(Limits(), max_memory=options.memory or Limits().max_memory)
     return failed_outcome(path, memory_text(limits), "over-budget")
 

@@ -176,6 +176,8 @@ def supervised(work: Callable[[], int], seconds: float, memory: int,
                 # setting MemoryError ("error return without exception set"): under a budget,
                 # that is what it means (seen writing a workbook with 1 MB to spare).
                 exc = MemoryError(str(exc))
+            if budgeted and over_budget(exc):
+                exc = MemoryError(str(exc))
             code = report(exc)
         finally:
             with contextlib.suppress(BaseException):
@@ -198,6 +200,20 @@ def supervised(work: Callable[[], int], seconds: float, memory: int,
     if os.WIFSIGNALED(status):
         raise Killed(os.WTERMSIG(status))
     return os.waitstatus_to_exitcode(status)
+
+
+def over_budget(exc: BaseException) -> bool:
+    """Whether `exc` means this process ran past the budget `limit_memory` set: a MemoryError,
+    or a module loaded on first use whose shared library could not be mapped into the capped
+    address space. The latter fails as an ImportError ("failed to map segment from shared
+    object"), which would read as an internal error; which of the two comes first varies from
+    run to run with where the allocator has room."""
+    if isinstance(exc, MemoryError):
+        return True
+    if _MEMORY_BUDGET is None or not isinstance(exc, ImportError):
+        return False
+    text = str(exc)
+    return "failed to map segment" in text or "cannot allocate memory" in text.lower()
 
 
 def _real_files(*streams: object) -> bool:

@@ -55,7 +55,10 @@ def read_plan(path: Path, *, limits: Limits | None = None) -> ReadResult:
     except MemoryError:  # past the memory budget: that file alone is refused, below
         out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - our own bug must still end in a report
-        sink.items.append(sink.problem("internal-error", detail=type(exc).__name__))
+        if processes.over_budget(exc):
+            out_of_memory = True
+        else:
+            sink.items.append(sink.problem("internal-error", detail=type(exc).__name__))
     if out_of_memory:  # out of the except block: what the read held is free again
         budget = processes.memory_budget() or sink.limits.max_memory
         detail = memory_text(dataclasses.replace(sink.limits, max_memory=budget))

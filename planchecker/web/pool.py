@@ -27,6 +27,7 @@ from planchecker.batch import review
 from planchecker.checking.pipeline import Outcome
 from planchecker.checking.rulebook import Catalogue
 from planchecker.common.problems import InputProblem
+from planchecker.common.processes import over_budget
 from planchecker.reading.limits import Limits, LimitsError, memory_text
 from planchecker.reading.reader import read_plan
 
@@ -139,8 +140,10 @@ def _check_upload(path: Path, options: review.ReviewOptions, *, name: str,
     except MemoryError:
         out_of_memory = True
     except Exception as exc:  # noqa: BLE001 - our own bug: a report of it, not an HTTP 500
-        failed = review.failed_outcome(Path(name), f"{type(exc).__name__}: {exc}")
-        return UploadOutcome(failed.file, None, failed.problems)
+        if not over_budget(exc):
+            failed = review.failed_outcome(Path(name), f"{type(exc).__name__}: {exc}")
+            return UploadOutcome(failed.file, None, failed.problems)
+        out_of_memory = True
     assert out_of_memory
     failed = review.failed_outcome(Path(name), memory_text(limits), "over-budget")
     return UploadOutcome(failed.file, None, failed.problems)
