@@ -944,3 +944,41 @@ def test_an_indented_pdf_item_that_wraps_stays_one_item() -> None:
     assert [(i.kind, i.text) for i in found] == [
         ("goal", "Biblioteken är trygga mötesplatser"), ("activity", items[0]),
         ("activity", items[1])]
+
+
+_READERS = {"docx": docx_blocks, "html": lambda d: html_blocks(d, 100),
+            "pdf": lambda d: pdf_blocks(d, 10)}
+
+
+@pytest.mark.parametrize("doc_format", ["docx", "html", "pdf"])
+def test_a_namndmal_heading_over_its_verksamhetsmal_stays_a_goal_in_every_format(
+        doc_format: str) -> None:
+    # the ordinary goal tree: under "Nämndmål" each sub-heading is a nämndmål and its
+    # "Verksamhetsmål: …" lines are its children; a lower-rank label under it made the
+    # sub-heading an area, and the verksamhetsmål lost their parent
+    blocks = [Block("heading", "Verksamhetsplan 2024 Barn- och utbildningsnämnden", level=1),
+              Block("heading", "Nämndmål", level=2),
+              Block("heading", "Alla elever känner sig trygga i skolan", level=3),
+              Block("list", "Verksamhetsmål: Kränkningarna ska minska", marker="•"),
+              Block("heading", "Ingen ska utsättas för hot och våld", level=3),
+              Block("list", "Delmål 1: Färre hot mot personal", marker="•")]
+    found = kinds(_READERS[doc_format](WRITERS[doc_format](blocks)))
+    assert found == [
+        ("goal", "Alla elever känner sig trygga i skolan", None),
+        ("goal", "Kränkningarna ska minska", "Alla elever känner sig trygga i skolan"),
+        ("goal", "Ingen ska utsättas för hot och våld", None),
+        ("goal", "Färre hot mot personal", "Ingen ska utsättas för hot och våld")]
+    # under a section heading without a label of its own, a lower-rank label does not make the
+    # sub-heading an area either
+    unlabelled = [blocks[0], Block("heading", "Mål och aktiviteter för perioden", level=2),
+                  *blocks[2:]]
+    assert kinds(_READERS[doc_format](WRITERS[doc_format](unlabelled))) == found
+
+
+def test_an_area_heading_that_is_not_read_as_a_goal_is_noted() -> None:
+    blocks = [TITLE, Block("heading", "5. Mål och aktiviteter för perioden", level=2),
+              Block("heading", "5.1 Bostadsbränder", level=3, place="stycke 3"),
+              Block("paragraph", "Förmågemål: Färre bostadsbränder i kommunen")]
+    notes = infer(blocks).notes
+    assert [(n.place, n.text) for n in notes] == [("stycke 3", "Bostadsbränder")]
+    assert "område" in notes[0].reason

@@ -190,12 +190,14 @@ class _Walker:
         if self.goal_section and self.goal_section[0] >= block.level:
             self.goal_section = None
         _, text = split_marker(text)
-        goal = _goal_label(text)
-        rest = text[goal.end():].strip() if goal else ""
-        if goal and rest and not _only_label(rest):
+        labelled = _labelled_goal(text)
+        if labelled:
+            goal, rest = labelled
             self._add_goal(text=rest, label=goal.group(1), number=goal.group(2), place=block.place,
                            depth=depth)
             return
+        goal = _goal_label(text)
+        rest = text[goal.end():].strip() if goal else ""
         if goal:  # a heading that is only "Nämndmål" / "Mål och indikatorer"
             self.goal_section, self.goal_section_label = depth, _label_name(goal.group(1))
             self.goal_section_heading = None
@@ -220,11 +222,19 @@ class _Walker:
             self.mode = None
         elif kind:
             self.mode, self.mode_depth = kind, depth
-        elif self.goal_section and self.goal_section[0] < block.level \
-                and not self._labelled_goal_follows(block.level):
-            # "Nämndmål" then a sub-heading: the sub-heading is a mål, unless a line under it
-            # is labelled as one ("5.1 Bostadsbränder", then "Förmågemål: …"): then it is the
-            # area the mål belongs to
+        elif self.goal_section and self.goal_section[0] < block.level:
+            # "Nämndmål" then a sub-heading: the sub-heading is a mål. Under a section heading
+            # with no goal label of its own ("5. Mål och aktiviteter för perioden"), a
+            # sub-heading whose lines carry their own goal label ("5.1 Bostadsbränder", then
+            # "Förmågemål: …") is the area those mål belong to. Not when the label is of a lower
+            # rank ("Verksamhetsmål: …"): that is the sub-heading's own child, as in the
+            # KF-mål → nämndmål → verksamhetsmål tree.
+            if self.goal_section_label is None and self._labelled_goal_follows(block.level):
+                self.out.notes.append(Note(block.place, text, "Rubriken står under en "
+                                           "målrubrik men lästes som ett område, inte som mål: "
+                                           "raderna under den har egna mål med etikett; "
+                                           "kontrollera."))
+                return
             self._add_goal(text=text, label=self.goal_section_label, number=None,
                            place=block.place, depth=depth, guessed=True)
 
@@ -239,12 +249,14 @@ class _Walker:
         # the open mål deeper than this line are closed by it
         if in_list:
             self.goals = [g for g in self.goals if g.depth < depth]
-        goal = _goal_label(text)
-        goal_text = text[goal.end():].strip() if goal else ""
-        if goal and goal_text and not _only_label(goal_text) and (in_list or _is_short(text)):
+        labelled = _labelled_goal(text)
+        if labelled and (in_list or _is_short(text)):
+            goal, goal_text = labelled
             self._add_goal(text=goal_text, label=goal.group(1), number=goal.group(2),
                            place=block.place, depth=depth)
             return
+        goal = _goal_label(text)
+        goal_text = text[goal.end():].strip() if goal else ""
         label_kind, rest = self._labelled(text)
         if label_kind and not rest:
             self.mode, self.mode_depth = label_kind, depth
@@ -288,16 +300,16 @@ class _Walker:
 
     def _labelled_goal_follows(self, level: int) -> bool:
         """Whether the section a heading at `level` opens has a line or sub-heading that carries
-        a goal label with its goal ("Förmågemål: Krisledningen är utbildad och övad")."""
-        for block in self.blocks[self.index + 1:]:
+        a goal label with its goal ("Förmågemål: Krisledningen är utbildad och övad"), the label
+        not of a lower rank ("Verksamhetsmål", "Delmål")."""
+        for index in range(self.index + 1, len(self.blocks)):
+            block = self.blocks[index]
             if block.kind == "heading" and block.level <= level:
                 return False
             if block.kind == "table":
                 continue
-            _, text = split_marker(squeeze(block.text))
-            goal = _goal_label(text)
-            rest = text[goal.end():].strip() if goal else ""
-            if rest and not _only_label(rest):
+            labelled = _labelled_goal(split_marker(squeeze(block.text))[1])
+            if labelled and not _lower_rank(labelled[0].group(1)):
                 return True
         return False
 
@@ -568,6 +580,27 @@ def _goal_label(text: str) -> re.Match[str] | None:
     if not match.group(2) and not separator.strip() and rest[:1].islower():
         return None
     return match
+
+
+def _labelled_goal(text: str) -> tuple[re.Match[str], str] | None:
+    """A goal label at the start of `text` and the goal after it ("Mål 3: Trygg skola"); not a
+    label followed by nothing or by more labels ("Nämndmål och indikatorer")."""
+    goal = _goal_label(text)
+    if goal is None:
+        return None
+    rest = text[goal.end():].strip()
+    if not rest or _only_label(rest):
+        return None
+    return goal, rest
+
+
+# labels of goals below a nämnd's own: a verksamhet's goal, a sub-goal
+_LOWER_RANKS = ("verksamhetsmal", "delmal", "resultatmal")
+
+
+def _lower_rank(label: str) -> bool:
+    """Whether a goal label names a goal below the nämnd's own ("Verksamhetsmål", "Delmål")."""
+    return fold(label).replace(" ", "").endswith(_LOWER_RANKS)
 
 
 def namnd_type_of(name: str) -> NamndType | None:
