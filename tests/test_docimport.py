@@ -982,3 +982,100 @@ def test_an_area_heading_that_is_not_read_as_a_goal_is_noted() -> None:
     notes = infer(blocks).notes
     assert [(n.place, n.text) for n in notes] == [("stycke 3", "Bostadsbränder")]
     assert "område" in notes[0].reason
+
+
+_AGENDA = [Block("heading", "Kallelse till sammanträde med kommunstyrelsen", level=1),
+           Block("paragraph", "Tid: 14 mars 2024 kl. 13.00. Plats: Kommunhuset, sal A."),
+           Block("heading", "Föredragningslista", level=2)] + [
+    Block("list", text, marker=f"{n}.") for n, text in enumerate(
+        ["Val av justerare", "Godkännande av dagordningen", "Anmälan av delegationsbeslut",
+         "Information från kommundirektören", "Revidering av krisledningsplan för kommunen"], 1)]
+_CONTENTS = [Block("heading", "Årsredovisning 2023 för Tekniska nämnden", level=1),
+             Block("heading", "Innehåll", level=2)] + [
+    Block("list", text, marker=f"{n}.") for n, text in enumerate(
+        ["Inledning och bakgrund 3", "Ekonomiskt utfall för året 5",
+         "Personal och arbetsmiljö 8", "Uppföljning av internkontroll 11"], 1)] + [
+    Block("heading", "1. Inledning och bakgrund", level=2),
+    Block("paragraph", "Nämnden redovisar här årets verksamhet och hur budgeten har hållits.")]
+_ATTENDEES = [Block("heading", "Protokoll från kulturnämndens sammanträde", level=1),
+              Block("heading", "Närvarande", level=2)] + [
+    Block("list", text, marker="•") for text in
+    ["Johan Berg (S), ordförande", "Erik Lund (M), vice ordförande", "Per Holm (C), ledamot"]] + [
+    Block("paragraph", "Mötet öppnades kl. 18.")]
+
+
+@pytest.mark.parametrize("doc_format", ["docx", "html", "pdf"])
+@pytest.mark.parametrize("name", ["dagordning", "innehall", "narvarande"])
+def test_an_agenda_a_table_of_contents_or_an_attendee_list_is_refused_as_no_plan(
+        tmp_path: Path, doc_format: str, name: str) -> None:
+    # noun phrases under a heading, as a plan's insatser are, but no plan: the import must say
+    # "Ingen planstruktur", not fill the template with the agenda's items as aktiviteter
+    blocks = {"dagordning": _AGENDA, "innehall": _CONTENTS, "narvarande": _ATTENDEES}[name]
+    document = tmp_path / f"{name}.{doc_format}"
+    document.write_bytes(WRITERS[doc_format](blocks))
+    result = CliRunner().invoke(cli, ["import", str(document), "--namnd", "Kommunstyrelsen",
+                                      "--typ", "kommunstyrelse", "--ar", "2024"])
+    assert result.exit_code == 2, result.output
+    assert "Ingen planstruktur" in result.stderr
+    assert not (tmp_path / f"{name}.xlsx").exists()
+
+
+def test_each_sign_of_a_non_plan_list_alone_keeps_it_unread() -> None:
+    # the same insatser read under their heading; each sign alone stops it
+    assert len(infer(_under("Trygg och säker kommun", _INSATSER)).items) == len(_INSATSER)
+    for heading in ("Innehållsförteckning", "Dagordning", "Övriga närvarande", "Bilagor"):
+        assert infer(_under(heading, _INSATSER)).items == [], heading
+    for line in ("Val av justerare", "Anna Andersson (KD), ersättare",
+                 "Godkännande av föredragningslistan"):
+        assert infer(_under("Trygg och säker kommun", [line, *_INSATSER])).items == [], line
+    paged = [f"{text} {page}" for page, text in enumerate(_INSATSER, 3)]
+    assert infer(_under("Trygg och säker kommun", paged)).items == []
+    # a meeting document's title: nothing in it is read by this rule
+    meeting = [Block("heading", "Protokollsutdrag kommunstyrelsen 2024-03-14", level=1),
+               *_under("Trygg och säker kommun", _INSATSER)[1:]]
+    assert infer(meeting).items == []
+
+
+def test_a_nested_list_under_an_umbrella_heading_stays_unread() -> None:
+    # only the first level-0 run was read, the rest of the list silently not
+    blocks = _under("Trygg och säker kommun", _INSATSER[3:]) + [
+        Block("list", "Samverkan med skolorna i varje kommundel", level=1, marker="•")] + [
+        Block("list", text, marker="•") for text in _INSATSER[:3]]
+    assert infer(blocks).items == []
+    # the flat list alone is read
+    assert len(infer(_under("Trygg och säker kommun", _INSATSER)).items) == len(_INSATSER)
+
+
+def test_umbrella_notes_stand_in_document_order_and_an_empty_heading_is_worded() -> None:
+    blocks = [Block("heading", "Trygg och säker kommun", level=1),
+              Block("list", "Trygghetsvandringar i centrum", marker="•", place="stycke 2"),
+              Block("heading", "", level=2, place="stycke 3"),
+              *[Block("list", text, marker="•", place=f"stycke {n}")
+                for n, text in enumerate(_INSATSER, 4)],
+              Block("list", "Trygghetsvandringar i Limmared", level=1, marker="•",
+                    place="stycke 10"),
+              Block("paragraph", "Mötena sker två halvdagar om året.")]
+    # the nested item ends the run: the list is not flat, so nothing is read
+    assert infer(blocks).items == []
+    flat = blocks[:-2] + blocks[-1:]
+    inferred = infer(flat)
+    assert [i.text for i in inferred.items] == _INSATSER
+    assert [n.place for n in inferred.notes] == ["stycke 2"] + [f"stycke {n}" for n in range(4, 10)]
+    assert "lästes inte" in inferred.notes[0].reason
+    assert all("”" not in n.reason and "direkt under en rubrik" in n.reason
+               for n in inferred.notes[1:])
+
+
+def test_a_line_form_is_told_by_its_words_not_by_folded_look_alikes() -> None:
+    # "år" folded is "ar", as "är" is; plural adjectives end in -a as infinitives do
+    noun_phrases = ["Krisledningsövning två gånger per år", "Regelbundna övningar med krisledningen",
+                    "Gemensamma rutiner för larm och inpassering",
+                    "Nya rutiner för besökare i stadshuset",
+                    "Sociala insatser för unga i riskzon"]
+    inferred = infer(_under("Trygg och säker kommun", noun_phrases))
+    assert [(i.kind, i.text) for i in inferred.items] == [("activity", t) for t in noun_phrases]
+    # verb-led lines under a heading naming the plan by its definite form are its mål; under
+    # "Flygplan" (no plan) they stay unread
+    for heading in ("Strategin", "Policyn", "Programmet", "Handlingsprogrammet"):
+        assert [i.kind for i in infer(_under(heading, _NAMNDMAL)).items] == ["goal"] * 3, heading
+    assert infer(_under("Flygplan och drönare", _NAMNDMAL)).items == []

@@ -317,7 +317,8 @@ class _Walker:
         """Whether the section a heading at `level` opens holds one flat, unlabelled list: no
         sub-heading or bold line, every list item at one level and none starting with a label."""
         levels: set[int] = set()
-        for block in self.blocks[self.index + 1:]:
+        for index in range(self.index + 1, len(self.blocks)):
+            block = self.blocks[index]
             if block.kind == "heading":
                 if block.level <= level:
                     break
@@ -361,43 +362,59 @@ class _Walker:
         mostly start with a verb or state something ("Öka …", "Kommunen ska …") are as often
         aktiviteter as mål (19 of 45 runs are mål), so they are read as mål only under a heading
         that names the steering document itself (a plan, budget, policy, program, strategi or
-        analys), where all 3 such runs are its mål. Otherwise the list is left unread."""
-        for start, block in enumerate(self.blocks):
+        analys), where all 3 such runs are its mål. Otherwise the list is left unread.
+
+        Documents that are no plan have such lists too, and are refused: nothing is read in a
+        document whose title names a meeting ("Kallelse", "Protokoll", "Föredragningslista"),
+        nor a list under a heading that says what else it is ("Innehåll", "Dagordning",
+        "Närvarande"), nor one with a meeting's items ("Val av justerare"), a party marker
+        ("Anna Berg (S)") or mostly page numbers at the line ends (a table of contents). A list
+        that goes on into nested items is not one flat list, and stays unread too."""
+        if _meeting_document(self.blocks):
+            return
+        count = len(self.blocks)
+        guessed: dict[tuple[str, str], Note] = {}
+        for start in range(count):
+            block = self.blocks[start]
             if block.kind != "heading":
                 continue
             lines: list[tuple[str, Block]] = []
-            for following in self.blocks[start + 1:]:
-                if following.kind != "list" or following.level != 0:
-                    break
+            end = start + 1
+            while end < count and self.blocks[end].kind == "list" \
+                    and self.blocks[end].level == 0:
+                following = self.blocks[end]
                 marker, text = (following.marker, squeeze(following.text))
                 if marker is None:
                     marker, text = split_marker(text)
                 if text:
                     lines.append((text, following))
-            if len(lines) < 2:
+                end += 1
+            if len(lines) < 2 or (end < count and self.blocks[end].kind == "list"):
                 continue
             heading = squeeze(split_marker(squeeze(block.text))[1])
+            if _not_a_plan_list(heading, [text for text, _ in lines]):
+                continue
+            under = f"direkt under rubriken ”{heading}”" if heading else "direkt under en rubrik"
             forms = Counter(_line_form(text) for text, _ in lines)
             if forms["noun"] * 2 > len(lines):
                 kind: ItemKind = "activity"
-                reason = (f"Tolkad som aktivitet: listan står direkt under rubriken ”{heading}”, "
+                reason = (f"Tolkad som aktivitet: listan står {under}, "
                           "dokumentet har inga mål eller listor med etikett, och raderna "
                           "beskriver arbete utan verb, som aktiviteter och insatser brukar; "
                           "kontrollera.")
-            elif forms["verb"] * 2 > len(lines) and _STEERING_DOCUMENT.search(heading):
+            elif forms["verb"] * 2 > len(lines) and _names_steering_document(heading):
                 kind = "goal"
-                reason = (f"Tolkad som mål: listan står direkt under rubriken ”{heading}”, som "
+                reason = (f"Tolkad som mål: listan står {under}, som "
                           "namnger planen, dokumentet har inga mål eller listor med etikett, "
                           "och raderna är formulerade som mål; kontrollera.")
             else:
                 continue
-            # the lines were noted as unread; now they are read, and noted as guessed
-            read = {(line.place, text) for text, line in lines}
-            self.out.notes = [note for note in self.out.notes
-                              if (note.place, note.text) not in read]
             for text, line in lines:
                 self.out.items.append(Item(kind, text, line.place))
-                self.out.notes.append(Note(line.place, text, reason))
+                guessed[(line.place, text)] = Note(line.place, text, reason)
+        # the lines were noted as unread; now they are read: each note says so where it stood
+        notes = [guessed.pop((note.place, note.text), note) for note in self.out.notes]
+        self.out.notes = notes + list(guessed.values())
 
     # --- items ------------------------------------------------------------------------------
 
@@ -756,12 +773,70 @@ def _guess_kind(text: str) -> ItemKind:
 
 
 # A heading that names the steering document itself: "Verksamhetsplan och internbudget för
-# 2023", "Risk- och sårbarhetsanalys för Göteborgssamhället", "Policy vid hot och våld"; also the
-# end of a compound ("internbudget", "handlingsprogram")
-_STEERING_DOCUMENT = _compile(r"(?i)(?:plan|budget|policy|program|strategi|analys)(?:en|er)?\b")
-# a finite verb that makes a line a statement: "Kommunen ska …", "Vansbro kommun är …"
-_FINITE = {fold(word) for word in ("ska", "skall", "är", "har", "blir", "kan", "får", "ges",
-                                   "finns", "bidrar", "erbjuder", "sker")}
+# 2023", "Risk- och sårbarhetsanalys för Göteborgssamhället", "Policy vid hot och våld",
+# "Strategin", "Programmet"; a compound only with a joining -s ("handlingsprogram") or a known
+# first part ("internbudget"): "Flygplan" names no plan
+_STEERING_DOCUMENT = _compile(
+    r"(?i)\b(?:\w{0,40}s|intern|kris|nämnd|mål|skol|ekonomi|bolags)?"
+    r"(?:plan(?:en|er|erna)?|budget(?:en|ar)?|policy(?:n|er)?|program(?:met|men)?|"
+    r"strategi(?:n|er|erna)?|analys(?:en|er)?)\b")
+
+
+def _names_steering_document(heading: str) -> bool:
+    return bool(_STEERING_DOCUMENT.search(heading[:200]))  # \w{0,40} backtracks: keep it short
+
+
+# Headings of what is no plan though it is a list under a heading: a meeting's agenda and its
+# attendees, a table of contents, an appendix list
+_NOT_A_PLAN_HEADINGS = {fold(word) for word in (
+    "innehåll", "innehållsförteckning", "föredragningslista", "dagordning", "ärendelista",
+    "ärenden", "kallelse", "protokoll", "närvarande", "övriga närvarande", "deltagare",
+    "ledamöter", "ersättare", "tjänstgörande ledamöter", "justering", "bilagor", "sändlista",
+    "beslutsunderlag", "källor", "referenser")}
+# a meeting document's title: its lists are its agenda and attendees
+_MEETING_TITLE = _compile(r"(?i)^(?:kallelse|protokoll|protokollsutdrag|föredragningslista|"
+                          r"dagordning|minnesanteckningar|mötesanteckningar)\b")
+_MEETING_ITEMS = _compile(r"(?i)\b(?:val av justerare|justering av protokoll|"
+                          r"(?:godkännande|fastställande) av (?:dagordning|föredragningslist)|"
+                          r"mötets öppnande|sammanträdets öppnande|övriga frågor|"
+                          r"anmälan av (?:eventuellt )?jäv)")
+# "(S)", "(KD)", "(M), ordförande": a political party after a member's name
+_PARTY = re.compile(r"\((?:S|M|C|V|L|KD|MP|SD|FP|FI|SPI)\)")
+# "Inledning och bakgrund 3", "Ekonomi ........ 12": a table of contents line
+_PAGE_AT_END = re.compile(r"(?:\s|\.{2,}|…)[0-9]{1,3}$")
+
+
+def _meeting_document(blocks: Sequence[Block]) -> bool:
+    """Whether the document's first heading names a meeting document ("Kallelse till
+    sammanträde …", "Protokoll från kulturnämndens sammanträde")."""
+    title = next((block for block in blocks[:25] if block.kind == "heading"), None)
+    return title is not None and bool(_MEETING_TITLE.match(squeeze(title.text)[:200]))
+
+
+def _not_a_plan_list(heading: str, lines: Sequence[str]) -> bool:
+    """Whether a list under `heading` is something else than a plan's items: a table of
+    contents, an agenda, a list of who attended."""
+    words = " ".join(re.sub(r"[0-9:.\-–—,()]", " ", fold(heading)).split())
+    if words in _NOT_A_PLAN_HEADINGS:
+        return True
+    if any(_PARTY.search(text) or _MEETING_ITEMS.search(text) for text in lines):
+        return True
+    return sum(bool(_PAGE_AT_END.search(text)) for text in lines) * 2 > len(lines)
+# a finite verb that makes a line a statement: "Kommunen ska …", "Vansbro kommun är …". Not
+# folded: folded, "år" (a year) and "far" would be "är" and "får".
+_FINITE = {"ska", "skall", "är", "har", "blir", "kan", "får", "ges", "finns", "bidrar",
+           "erbjuder", "sker"}
+# adjectives end in -a too when plural or definite ("Regelbundna övningar", "Nya rutiner"): the
+# common ones a plan's noun phrase starts with, and endings no infinitive in a plan has
+_ADJECTIVES = {fold(word) for word in (
+    "nya", "gamla", "stora", "små", "goda", "bra", "egna", "olika", "flera", "andra", "alla",
+    "många", "båda", "samtliga", "övriga", "vissa", "sådana", "gemensamma", "regelbundna",
+    "särskilda", "trygga", "säkra", "hela", "nästa", "första", "sista", "enda", "unga",
+    "fortsatta", "samma", "extra", "svåra", "breda", "fria", "varma",
+    "hållbara", "tillgängliga", "ordinarie")}
+_ADJECTIVE_ENDINGS = ("iska", "ella", "ala", "iga", "liga", "bara")
+_VERBS_LIKE_ADJECTIVES = {fold(word) for word in ("tala", "betala", "samtala", "förtydliga",
+                                                  "stiga", "vidga")}
 # infinitives too short to tell by their ending, and "Att …" before one
 _SHORT_VERBS = {fold(word) for word in ("ge", "ta", "nå", "få", "gå", "se", "att")}
 
@@ -775,10 +850,18 @@ def _line_form(text: str) -> Literal["name", "verb", "noun"]:
     if len(words) < 3:
         return "name"
     first = words[0]
-    if first in _SHORT_VERBS or (first.endswith("a") and len(first) > 2) \
-            or any(word in _FINITE for word in words):
+    if first in _SHORT_VERBS or _infinitive(first) \
+            or any(word.strip(".,:;()”\"'") in _FINITE for word in text.casefold().split()):
         return "verb"
     return "noun"
+
+
+def _infinitive(word: str) -> bool:
+    """Whether a folded first word reads as an infinitive ("oka", "forbattra"): it ends in -a
+    and is no adjective ("nya", "sociala", "regelbundna")."""
+    if not word.endswith("a") or len(word) <= 2 or word in _ADJECTIVES:
+        return False
+    return word in _VERBS_LIKE_ADJECTIVES or not word.endswith(_ADJECTIVE_ENDINGS)
 
 
 def _kind_word(kind: ItemKind) -> str:
