@@ -1079,3 +1079,21 @@ def test_a_line_form_is_told_by_its_words_not_by_folded_look_alikes() -> None:
     for heading in ("Strategin", "Policyn", "Programmet", "Handlingsprogrammet"):
         assert [i.kind for i in infer(_under(heading, _NAMNDMAL)).items] == ["goal"] * 3, heading
     assert infer(_under("Flygplan och drönare", _NAMNDMAL)).items == []
+
+
+def test_indented_pdf_items_in_lower_case_that_do_not_wrap_stay_separate_items() -> None:
+    # a short line ends where its writer ended it: the next lower-case line is the next item
+    items = ["utbildning av personalen i hot och våld", "översyn av entréernas utformning",
+             "samverkan med polisen kring stängningstiderna"]
+    blocks = [TITLE, Block("heading", "Mål och uppföljning", level=2),
+              Block("list", "Nämndmål: Biblioteken är trygga mötesplatser", level=0)] + [
+        Block("list", text, level=1) for text in items]
+    found = infer(pdf_blocks(write_pdf(blocks), 10)).items
+    assert [(i.kind, i.text) for i in found] == [
+        ("goal", "Biblioteken är trygga mötesplatser")] + [("activity", t) for t in items]
+    # one that fills its line and wraps still goes on with its next line
+    long = ("utbildning av personalen i hot och våld, bemötande och konflikthantering för alla "
+            "som arbetar i bibliotekens publika delar under kvällstid")
+    found = infer(pdf_blocks(write_pdf(blocks[:3] + [Block("list", long, level=1),
+                                                     Block("list", items[1], level=1)]), 10)).items
+    assert [i.text for i in found] == ["Biblioteken är trygga mötesplatser", long, items[1]]

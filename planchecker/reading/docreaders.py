@@ -432,6 +432,8 @@ def _page_entries(page: Any) -> Iterator[dict[str, Any] | list[list[str]]]:
         bold = bool(chars) and all("bold" in str(char.get("fontname", "")).casefold()
                                    for char in chars if char["text"].strip())
         entries.append((line["top"], {"text": line["text"], "x0": line["x0"],
+                                      "x1": line["x1"], "lead": _first_word_width(chars),
+                                      "page_width": float(page.width),
                                       "top": line["top"], "bottom": line["bottom"],
                                       "size": round(size, 1), "bold": bold}))
     entries.sort(key=lambda entry: entry[0])
@@ -537,6 +539,31 @@ def _in_columns(segments: list[tuple[float, float, str]], starts: list[float]
     return cells
 
 
+def _first_word_width(chars: list[dict[str, Any]]) -> float:
+    """How wide a line's first word is set: whether it would have fitted on the line above."""
+    first = last = None
+    for char in chars:
+        if not char["text"].strip():
+            if first is not None:
+                break
+            continue
+        first = first if first is not None else char
+        last = char
+    return float(last["x1"] - first["x0"]) if first is not None and last is not None else 0.0
+
+
+_WRAP_SLACK = 28.0  # points, about a centimetre: a right margin that much wider than the left
+
+
+def _wrapped(previous: dict[str, Any], line: dict[str, Any], margin: float) -> bool:
+    """Whether `previous` ended because the text column did: `line`'s first word, after a space,
+    would not have fitted before the column's right edge. The edge is taken to stand as far
+    from the page's right side as the left margin does from its left, less some slack for a
+    wider right margin. A short line ended where its writer ended it."""
+    right = previous["page_width"] - margin - _WRAP_SLACK
+    return previous["x1"] + line["size"] * 0.25 + line["lead"] > right
+
+
 def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> list[Block]:
     lines = [entry for _, entry in entries if isinstance(entry, dict)]
     if not lines and not any(isinstance(entry, list) for _, entry in entries):
@@ -604,9 +631,12 @@ def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> 
                 and (pending["kind"] == "paragraph" and abs(entry["x0"] - pending["x0"]) < 3
                      or pending["kind"] == "list" and entry["x0"] > pending["x0"] + 2
                      # an item set in by indentation only wraps back to where it started; a
-                     # line there that starts in lower case goes on with it
+                     # line there that starts in lower case goes on with it, when the line
+                     # before it ran to the column's edge ("utbildning av …" and "översyn av …"
+                     # are two items)
                      or pending["kind"] == "list" and pending["marker"] is None
-                     and abs(entry["x0"] - pending["x0"]) < 3 and text[:1].islower()):
+                     and abs(entry["x0"] - pending["x0"]) < 3 and text[:1].islower()
+                     and _wrapped(previous, entry, margin)):
             pending["text"] += " " + text
         elif entry["x0"] >= margin + _SAME_INDENT:
             flush()
