@@ -1097,3 +1097,11 @@ def test_indented_pdf_items_in_lower_case_that_do_not_wrap_stay_separate_items()
     found = infer(pdf_blocks(write_pdf(blocks[:3] + [Block("list", long, level=1),
                                                      Block("list", items[1], level=1)]), 10)).items
     assert [i.text for i in found] == ["Biblioteken är trygga mötesplatser", long, items[1]]
+
+
+def test_a_list_whose_lines_end_in_the_same_number_is_no_table_of_contents() -> None:
+    # a fire-safety leaflet's steps: "112" at the end of each line is no page number
+    steps = ["Utrymning av huset och larm till 112", "Information till grannar och larm via 112",
+             "Släckning av branden om det går, annars larm till 112"]
+    assert [i.kind for i in infer(_under("Trygg och säker kommun", steps)).items] == [
+        "activity"] * 3

@@ -803,7 +803,7 @@ _MEETING_ITEMS = _compile(r"(?i)\b(?:val av justerare|justering av protokoll|"
 # "(S)", "(KD)", "(M), ordförande": a political party after a member's name
 _PARTY = re.compile(r"\((?:S|M|C|V|L|KD|MP|SD|FP|FI|SPI)\)")
 # "Inledning och bakgrund 3", "Ekonomi ........ 12": a table of contents line
-_PAGE_AT_END = re.compile(r"(?:\s|\.{2,}|…)[0-9]{1,3}$")
+_PAGE_AT_END = re.compile(r"(?:\s|\.{2,}|…)([0-9]{1,3})$")
 
 
 def _meeting_document(blocks: Sequence[Block]) -> bool:
@@ -821,7 +821,10 @@ def _not_a_plan_list(heading: str, lines: Sequence[str]) -> bool:
         return True
     if any(_PARTY.search(text) or _MEETING_ITEMS.search(text) for text in lines):
         return True
-    return sum(bool(_PAGE_AT_END.search(text)) for text in lines) * 2 > len(lines)
+    # a table of contents: most lines end in a page number, and the pages run forward ("Larma
+    # 112", "Ring 112" is no table of contents)
+    pages = [int(found.group(1)) for found in map(_PAGE_AT_END.search, lines) if found]
+    return len(pages) * 2 > len(lines) and pages == sorted(pages) and len(set(pages)) > 1
 # a finite verb that makes a line a statement: "Kommunen ska …", "Vansbro kommun är …". Not
 # folded: folded, "år" (a year) and "far" would be "är" and "får".
 _FINITE = {"ska", "skall", "är", "har", "blir", "kan", "får", "ges", "finns", "bidrar",
