@@ -1068,7 +1068,8 @@ def test_umbrella_notes_stand_in_document_order_and_an_empty_heading_is_worded()
 
 def test_a_line_form_is_told_by_its_words_not_by_folded_look_alikes() -> None:
     # "år" folded is "ar", as "är" is; plural adjectives end in -a as infinitives do
-    noun_phrases = ["Krisledningsövning två gånger per år", "Regelbundna övningar med krisledningen",
+    noun_phrases = ["Krisledningsövning två gånger per år",
+                    "Regelbundna övningar med krisledningen",
                     "Gemensamma rutiner för larm och inpassering",
                     "Nya rutiner för besökare i stadshuset",
                     "Sociala insatser för unga i riskzon"]

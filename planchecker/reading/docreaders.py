@@ -560,8 +560,9 @@ def _wrapped(previous: dict[str, Any], line: dict[str, Any], margin: float) -> b
     would not have fitted before the column's right edge. The edge is taken to stand as far
     from the page's right side as the left margin does from its left, less some slack for a
     wider right margin. A short line ended where its writer ended it."""
-    right = previous["page_width"] - margin - _WRAP_SLACK
-    return previous["x1"] + line["size"] * 0.25 + line["lead"] > right
+    right: float = previous["page_width"] - margin - _WRAP_SLACK
+    reach: float = previous["x1"] + line["size"] * 0.25 + line["lead"]
+    return reach > right
 
 
 def _pdf_layout(entries: list[tuple[int, dict[str, Any] | list[list[str]]]]) -> list[Block]:

@@ -192,9 +192,9 @@ class _Walker:
         _, text = split_marker(text)
         labelled = _labelled_goal(text)
         if labelled:
-            goal, rest = labelled
-            self._add_goal(text=rest, label=goal.group(1), number=goal.group(2), place=block.place,
-                           depth=depth)
+            label, rest = labelled
+            self._add_goal(text=rest, label=label.group(1), number=label.group(2),
+                           place=block.place, depth=depth)
             return
         goal = _goal_label(text)
         rest = text[goal.end():].strip() if goal else ""
@@ -251,8 +251,8 @@ class _Walker:
             self.goals = [g for g in self.goals if g.depth < depth]
         labelled = _labelled_goal(text)
         if labelled and (in_list or _is_short(text)):
-            goal, goal_text = labelled
-            self._add_goal(text=goal_text, label=goal.group(1), number=goal.group(2),
+            label, goal_text = labelled
+            self._add_goal(text=goal_text, label=label.group(1), number=label.group(2),
                            place=block.place, depth=depth)
             return
         goal = _goal_label(text)
