@@ -368,7 +368,7 @@ class _Walker:
         document whose title names a meeting ("Kallelse", "Protokoll", "Föredragningslista"),
         nor a list under a heading that says what else it is ("Innehåll", "Dagordning",
         "Närvarande"), nor one with a meeting's items ("Val av justerare"), a party marker
-        ("Anna Berg (S)") or mostly page numbers at the line ends (a table of contents). A list
+        after a name or mostly page numbers at the line ends (a table of contents). A list
         that goes on into nested items is not one flat list, and stays unread too."""
         if _meeting_document(self.blocks):
             return
