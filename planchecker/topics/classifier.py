@@ -211,6 +211,9 @@ def _vocabulary_score(topic: Topic, hits: Sequence[Term], cancelled: Sequence[Te
 # 0.985 right instead of 0.986, lenient alike (0.917). A missed safety line becomes a false
 # "saknar", the costlier error, so recall wins the tie.
 MODEL_DECIDES = 0.5
+# Where no term matched at all, the model alone decides at this probability (None: it does not
+# judge such lines). Decided in the comment below, from grouped CV on the training part.
+MODEL_DECIDES_UNMATCHED: float | None = None
 
 
 class ModelScorer:
@@ -228,20 +231,29 @@ class ModelScorer:
     thresholds = VOCABULARY_THRESHOLDS
 
     def __init__(self, vocabulary: VocabularyScorer, model: TopicModel,
-                 decides: float = MODEL_DECIDES) -> None:
-        """`decides` is the probability at which the model decides (benchmarks.topic_cv tries
-        others by cross-validation on the training part)."""
-        if not 0 < decides < 1:
-            raise ValueError(f"modellens tröskel måste ligga mellan 0 och 1: {decides}")
+                 decides: float = MODEL_DECIDES,
+                 unmatched_decides: float | None = MODEL_DECIDES_UNMATCHED) -> None:
+        """`decides` is the probability at which the model decides beside weak terms,
+        `unmatched_decides` the one at which it decides a line no term matched (None: it does
+        not judge those); benchmarks.topic_cv tries others by cross-validation on the training
+        part."""
+        for value in (decides, unmatched_decides):
+            if value is not None and not 0 < value < 1:
+                raise ValueError(f"modellens tröskel måste ligga mellan 0 och 1: {value}")
         self.vocabulary = vocabulary
         self.model = model
         self.decides = decides
+        self.unmatched_decides = unmatched_decides
 
     def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]:
         cleaned, hits, cancelled = self.vocabulary.judged(text, kind)
         scores = self.vocabulary.scores(hits, cancelled)
         if not hits:
-            return scores
+            # A term its context cancelled is the vocabulary's judgment against the topic: such a
+            # line is not "unmatched", and the model does not overrule it.
+            if cancelled or self.unmatched_decides is None:
+                return scores
+            return self._model_alone(text, cleaned, kind)
         for term in hits:  # a loop, not any(): half the lines of a plan get here
             if not term.spec.weak:
                 return scores
@@ -260,6 +272,31 @@ class ModelScorer:
                 evidence = tuple(dict.fromkeys((*current.evidence, *words)))
                 by_topic[judged.topic] = current._replace(score=value, evidence=evidence)
         return list(by_topic.values())
+
+    def _model_alone(self, text: str, cleaned: str, kind: Kind | None) -> Sequence[TopicScore]:
+        """The model's judgment of a line no term matched. Nothing from the vocabulary backs it,
+        so its evidence says so: each is a word of the line with the weight the model gave it
+        ("modellen: trygg +1,62"), strongest first, never a term a reader could look up."""
+        assert self.unmatched_decides is not None
+        found = model_features(cleaned, kind, ())
+        sure = self.model.sure(found, self.unmatched_decides, with_evidence=False)
+        if not sure:
+            return ()
+        written = _as_written(text)
+        return [TopicScore(judged.topic,
+                           _on_vocabulary_scale(judged.score, self.unmatched_decides),
+                           tuple(f"{MODEL_ALONE}{written.get(word, word)} {_signed(weight)}"
+                                 for word, weight in self.model.weighed(found, judged.topic)))
+                for judged in sure]
+
+
+# The prefix of every piece of evidence of a judgment the model made without any term.
+MODEL_ALONE = "modellen: "
+
+
+def _signed(weight: float) -> str:
+    """A weight as a Swedish reader writes it: +1,62."""
+    return f"{weight:+.2f}".replace(".", ",")
 
 
 def model_features(cleaned: str, kind: Kind | None, hits: Sequence[Term]) -> dict[str, str]:

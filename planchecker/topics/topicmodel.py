@@ -163,11 +163,14 @@ class TopicModel:
         return [ModelScore(topic, _probability(total), ())
                 for topic, total in zip(self._topics, self._totals(found), strict=True)]
 
-    def sure(self, found: Mapping[str, str], probability: float) -> list[ModelScore]:
-        """The topics whose probability is at least `probability`, with their evidence."""
+    def sure(self, found: Mapping[str, str], probability: float, with_evidence: bool = True
+             ) -> list[ModelScore]:
+        """The topics whose probability is at least `probability`, with their evidence (the
+        words that raised each most) unless `with_evidence` is False."""
         # Compared as log-odds: most lines are sure of nothing, and then no exp() is needed.
         threshold = math.log(probability / (1 - probability))
-        return [ModelScore(topic, _probability(total), self.evidence(found, topic))
+        return [ModelScore(topic, _probability(total),
+                           self.evidence(found, topic) if with_evidence else ())
                 for topic, total in zip(self._topics, self._totals(found), strict=True)
                 if total >= threshold]
 
@@ -191,6 +194,22 @@ class TopicModel:
                     parts.append((weight, shown))
         parts.sort(key=lambda part: (-part[0], part[1]))
         return tuple(dict.fromkeys(shown for _, shown in parts))[: self._evidence_count]
+
+
+    def weighed(self, found: Mapping[str, str], topic: Topic) -> tuple[tuple[str, float], ...]:
+        """The words of this line that raised `topic`, each with the sum of its features' weights
+        (a word gives a stem and a beginning), strongest first."""
+        i = self._topics.index(topic)
+        by_word: dict[str, float] = {}
+        for feature, shown in found.items():
+            if not shown:
+                continue
+            for j, weight in self._rows.get(feature, ()):
+                if j == i:
+                    by_word[shown] = by_word.get(shown, 0.0) + weight
+        ranked = sorted(((round(w, 2), shown) for shown, w in by_word.items() if round(w, 2) > 0),
+                        key=lambda part: (-part[0], part[1]))
+        return tuple((shown, weight) for weight, shown in ranked[: self._evidence_count])
 
 
 def _probability(total: float) -> float:
