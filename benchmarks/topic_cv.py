@@ -22,6 +22,7 @@ almost every topic line matches a term, while on unseen text many do not.
 
     python -m benchmarks.topic_cv [--folds 5] [--decides 0.5,0.6,0.7] [--unmatched]
         [--unmatched-decides ingen,0.7,0.8,0.9] [--vocabulary DIR | --vocabulary-at COMMIT]
+        [--partition N]
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ from planchecker.topics.vocabulary import load_vocabulary
 from tools.train_topic_model import Example, examples, train
 
 
-def fold_of(doc_id: str, folds: int) -> int:
-    return int(hashlib.sha256(doc_id.encode()).hexdigest(), 16) % folds
+def fold_of(doc_id: str, folds: int, partition: int = 0) -> int:
+    """The fold of a document; `partition` 0 is the one every earlier decision was taken on, others
+    deal the documents anew (to see whether a difference survives another dealing)."""
+    key = doc_id if partition == 0 else f"{partition}:{doc_id}"
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % folds
 
 
 def _model(vocabulary: VocabularyScorer, rows: Sequence[Example]) -> TopicModel:
@@ -93,7 +97,8 @@ def _name(weak: float, unmatched_at: float | None) -> str:
 
 def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool = False,
                    unmatched_thresholds: Sequence[float | None] = (None,),
-                   vocabulary_dir: Path | None = None) -> list[list[object]]:
+                   vocabulary_dir: Path | None = None, partition: int = 0
+                   ) -> list[list[object]]:
     """Rows of (name, lines, lenient, macro-F1, topic lines found, none lines right); with
     `only_unmatched` a second row per judge over the lines no vocabulary term matched. Each model
     threshold is tried with each of `unmatched_thresholds` (None: no judgment of those lines)."""
@@ -105,9 +110,9 @@ def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool
     pooled: dict[str, list[tuple[Classifier, Line]]] = {name: [] for name in names}
     for fold in range(folds):
         train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
-                      for line in training if fold_of(line.doc_id, folds) != fold]
+                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
         model = _model(vocabulary, [*train_rows, *authors])
-        out = [line for line in training if fold_of(line.doc_id, folds) == fold]
+        out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
         pooled["vocabulary"] += [(Classifier(vocabulary), line) for line in out]
         for t, u in pairs:
             scorer = Classifier(ModelScorer(vocabulary, model, t, u))
@@ -152,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--unmatched-decides", default="ingen",
                         help="modellens trösklar för rader där ingen term träffade, "
                              "kommaseparerade; ingen för att inte bedöma dem")
+    parser.add_argument("--partition", type=int, default=0,
+                        help="en annan fördelning av dokumenten på grupperna (0: den vanliga)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--vocabulary", type=Path, metavar="KATALOG",
                        help="vokabulär att träna och bedöma med i stället för rules/vocabulary/")
@@ -163,9 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                             for value in args.unmatched_decides.split(",")]
 
     def run(vocabulary_dir: Path | None, label: str) -> None:
-        print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument, {label}:")
+        dealt = f", fördelning {args.partition}" if args.partition else ""
+        print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument{dealt}, {label}:")
         print(tabulate(cross_validate(args.folds, thresholds, args.unmatched,
-                                      unmatched_thresholds, vocabulary_dir),
+                                      unmatched_thresholds, vocabulary_dir, args.partition),
                        disable_numparse=True,
                        headers=["bedömare", "rader", "lenient", "macro-F1", "ämne funnet",
                                 "utan ämne rätt"]))
