@@ -12,8 +12,8 @@ shipped classifier leaves without a topic whatever their words, so that their "t
 found" is how much of them a judge reaches.
 
 With `--unmatched-decides`, each model threshold is also tried with the model judging the lines
-no term matched, at each probability given ("ingen" for not at all, as shipped when
-classifier.MODEL_DECIDES_UNMATCHED is None).
+no term matched, at each probability given ("ingen" for not at all; the default is "ingen" and
+the shipped classifier.MODEL_DECIDES_UNMATCHED).
 
 `--vocabulary DIR` or `--vocabulary-at COMMIT` trains and judges with another vocabulary (the
 files of rules/vocabulary/ at that commit, read with git). The first vocabulary (a234388) stands in
@@ -41,6 +41,7 @@ from tabulate import tabulate
 from benchmarks.topic_corpus import Line, load_lines
 from benchmarks.topics import score_lines
 from planchecker.topics.classifier import (
+    MODEL_DECIDES_UNMATCHED,
     Classifier,
     ModelScorer,
     VocabularyScorer,
@@ -92,7 +93,7 @@ def vocabulary_at(commit: str) -> Iterator[Path]:
 
 def _name(weak: float, unmatched_at: float | None) -> str:
     name = f"model {weak:.2f}"
-    return name if unmatched_at is None else f"{name}, utan term {unmatched_at:.2f}"
+    return name if unmatched_at is None else f"{name}, ensam {unmatched_at:.2f}"
 
 
 def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool = False,
@@ -154,7 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--unmatched", action="store_true",
                         help="också en rad per bedömare för raderna där ingen term i vokabulären "
                              "träffade")
-    parser.add_argument("--unmatched-decides", default="ingen",
+    # Before and as shipped (classifier.MODEL_DECIDES_UNMATCHED), so that a plain run shows both.
+    parser.add_argument("--unmatched-decides", default=f"ingen,{MODEL_DECIDES_UNMATCHED}",
                         help="modellens trösklar för rader där ingen term träffade, "
                              "kommaseparerade; ingen för att inte bedöma dem")
     parser.add_argument("--partition", type=int, default=0,
