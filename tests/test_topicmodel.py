@@ -28,7 +28,15 @@ from planchecker.topics.classifier import (
     ModelScorer,
     default_vocabulary_dir,
 )
-from planchecker.topics.topicmodel import MODEL_FILE, TopicModel, stem, word_features
+from planchecker.topics.topicmodel import (
+    MODEL_FILE,
+    TopicModel,
+    VocabularyHits,
+    features,
+    stem,
+    word_features,
+)
+from planchecker.topics.vocabulary import fold_text
 from tests.golden_cases import checker
 from tools import train_topic_model
 
@@ -321,3 +329,22 @@ def test_cross_validation_tries_the_model_alone_and_the_first_vocabulary() -> No
     # The first vocabulary leaves topic lines without a term; the model alone finds some of them.
     assert rows["model 0.50, ingen term"][4] == "0.000"
     assert float(rows["model 0.50, ensam 0.75, ingen term"][4]) > 0  # type: ignore[arg-type]
+
+
+def test_the_fast_path_for_unmatched_lines_scores_as_the_features_do() -> None:
+    # sure_of_words sums cached per-word weights instead of building the features; it must judge
+    # every line as sure() does, repeated words and shared stems included.
+    model = TopicModel.read(default_vocabulary_dir() / MODEL_FILE)
+    lines = [(line.text, line.classifier_kind) for line in load_lines()]
+    lines += [("Risker och riskerna: risk risk trygghet tryggare", "risk")]
+    no_hits = VocabularyHits({}, frozenset())
+    compared = 0
+    for text, kind in lines:
+        folded = fold_text(text)
+        for probability in (0.3, 0.75):
+            slow = model.sure(features(folded, kind, no_hits), probability, with_evidence=False)
+            fast = model.sure_of_words(folded, kind, probability)
+            assert [s.topic for s in fast] == [s.topic for s in slow], text
+            assert [s.score for s in fast] == pytest.approx([s.score for s in slow], abs=1e-9)
+            compared += bool(slow)
+    assert compared > 500  # and sure of something on many of them

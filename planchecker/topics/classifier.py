@@ -304,10 +304,10 @@ class ModelScorer:
         """The model's judgment of a line no term matched. Nothing from the vocabulary backs it,
         so its evidence says so: each is a word of the line with the weight the model gave it
         ("modellen: trygg +1,62"), strongest first, never a term a reader could look up."""
-        found = model_features(cleaned, kind, ())
-        sure = self.model.sure(found, decides, with_evidence=False)
+        sure = self.model.sure_of_words(cleaned, kind, decides)
         if not sure:
             return ()
+        found = model_features(cleaned, kind, ())
         written = _as_written(text)
         return [TopicScore(judged.topic,
                            _on_vocabulary_scale(judged.score, decides),

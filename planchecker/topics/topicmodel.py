@@ -125,6 +125,9 @@ class TopicModel:
         self._bias = list(bias)
         self._rows = dict(rows)
         self._evidence_count = evidence_count
+        # For sure_of_words: bias and row kind per kind, and each word's weights summed.
+        self._of_kind: dict[str | None, list[float]] = {}
+        self._words: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {}
 
     @classmethod
     def of(cls, bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]]
@@ -168,11 +171,50 @@ class TopicModel:
         """The topics whose probability is at least `probability`, with their evidence (the
         words that raised each most) unless `with_evidence` is False."""
         # Compared as log-odds: most lines are sure of nothing, and then no exp() is needed.
-        threshold = math.log(probability / (1 - probability))
+        threshold = _log_odds(probability)
         return [ModelScore(topic, _probability(total),
                            self.evidence(found, topic) if with_evidence else ())
                 for topic, total in zip(self._topics, self._totals(found), strict=True)
                 if total >= threshold]
+
+    def sure_of_words(self, folded: str, kind: str | None, probability: float
+                      ) -> list[ModelScore]:
+        """`sure(features(folded, kind, <no hits>), probability, with_evidence=False)` for a line
+        no term matched, without building its features: a third of a plan's lines get here, and
+        most are sure of nothing. Each word's features are looked up once per distinct word."""
+        base = self._of_kind.get(kind)
+        if base is None:
+            base = self._of_kind[kind] = tuple(self._totals({"k:" + (kind or "none"): ""}))
+        words = self._words
+        keys: list[str] = []
+        vectors = [base]
+        for word in folded.split():
+            known = words.get(word)
+            if known is None:
+                if len(words) >= _MAX_WORDS:  # a server reading plan after plan
+                    words.clear()
+                known = words[word] = self._word(word)
+            keys += known[0]
+            if known[1]:
+                vectors.append(known[1])
+        if len(set(keys)) == len(keys):
+            totals = [sum(column) for column in zip(*vectors)]
+        else:  # a word repeated, or two sharing a stem or beginning: each feature counts once
+            totals = self._totals({**word_features(folded), "k:" + (kind or "none"): ""})
+        threshold = _log_odds(probability)
+        return [ModelScore(topic, _probability(total), ())
+                for topic, total in zip(self._topics, totals, strict=True) if total >= threshold]
+
+    def _word(self, word: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        """A word's features and their weights summed per topic (() when it has none)."""
+        keys = _keys(word)
+        vector = [0.0] * len(self._topics)
+        found = False
+        for key in keys:
+            for i, weight in self._rows.get(key, ()):
+                vector[i] += weight
+                found = True
+        return keys, tuple(vector) if found else ()
 
     def _totals(self, found: Mapping[str, str]) -> list[float]:
         totals = list(self._bias)
@@ -210,6 +252,14 @@ class TopicModel:
         ranked = sorted(((round(w, 2), shown) for shown, w in by_word.items() if round(w, 2) > 0),
                         key=lambda part: (-part[0], part[1]))
         return tuple((shown, weight) for weight, shown in ranked[: self._evidence_count])
+
+
+_MAX_WORDS = 65536
+
+
+@functools.lru_cache(maxsize=64)
+def _log_odds(probability: float) -> float:
+    return math.log(probability / (1 - probability))
 
 
 def _probability(total: float) -> float:
