@@ -342,7 +342,7 @@ def test_the_fast_path_for_unmatched_lines_scores_as_the_features_do() -> None:
     for text, kind in lines:
         folded = fold_text(text)
         for probability in (0.3, 0.75):
-            slow = model.sure(features(folded, kind, no_hits), probability, with_evidence=False)
+            slow = model.sure(features(folded, kind, no_hits), probability)
             fast = model.sure_of_words(folded, kind, probability)
             assert [s.topic for s in fast] == [s.topic for s in slow], text
             assert [s.score for s in fast] == pytest.approx([s.score for s in slow], abs=1e-9)

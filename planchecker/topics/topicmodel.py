@@ -166,22 +166,19 @@ class TopicModel:
         return [ModelScore(topic, _probability(total), ())
                 for topic, total in zip(self._topics, self._totals(found), strict=True)]
 
-    def sure(self, found: Mapping[str, str], probability: float, with_evidence: bool = True
-             ) -> list[ModelScore]:
-        """The topics whose probability is at least `probability`, with their evidence (the
-        words that raised each most) unless `with_evidence` is False."""
+    def sure(self, found: Mapping[str, str], probability: float) -> list[ModelScore]:
+        """The topics whose probability is at least `probability`, with their evidence."""
         # Compared as log-odds: most lines are sure of nothing, and then no exp() is needed.
         threshold = _log_odds(probability)
-        return [ModelScore(topic, _probability(total),
-                           self.evidence(found, topic) if with_evidence else ())
+        return [ModelScore(topic, _probability(total), self.evidence(found, topic))
                 for topic, total in zip(self._topics, self._totals(found), strict=True)
                 if total >= threshold]
 
     def sure_of_words(self, folded: str, kind: str | None, probability: float
                       ) -> list[ModelScore]:
-        """`sure(features(folded, kind, <no hits>), probability, with_evidence=False)` for a line
-        no term matched, without building its features: a third of a plan's lines get here, and
-        most are sure of nothing. Each word's features are looked up once per distinct word."""
+        """`sure(features(folded, kind, <no hits>), probability)`, without evidence, for a line
+        no term matched, without building its features: a third or more of a plan's lines get
+        here, and most are sure of nothing. A word's weights are looked up once per process."""
         base = self._of_kind.get(kind)
         if base is None:
             base = self._of_kind[kind] = tuple(self._totals({"k:" + (kind or "none"): ""}))
@@ -194,8 +191,8 @@ class TopicModel:
                 if len(words) >= _MAX_WORDS:  # a server reading plan after plan
                     words.clear()
                 known = words[word] = self._word(word)
-            keys += known[0]
             if known[1]:
+                keys += known[0]
                 vectors.append(known[1])
         if len(set(keys)) == len(keys):
             totals = [sum(column) for column in zip(*vectors)]
@@ -206,15 +203,17 @@ class TopicModel:
                 for topic, total in zip(self._topics, totals, strict=True) if total >= threshold]
 
     def _word(self, word: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
-        """A word's features and their weights summed per topic (() when it has none)."""
-        keys = _keys(word)
+        """A word's features that have weights, and those weights summed per topic (() when it
+        has none). Only weighted features can count twice in a line, so only they are kept."""
+        keys = []
         vector = [0.0] * len(self._topics)
-        found = False
-        for key in keys:
-            for i, weight in self._rows.get(key, ()):
-                vector[i] += weight
-                found = True
-        return keys, tuple(vector) if found else ()
+        for key in _keys(word):
+            row = self._rows.get(key)
+            if row:
+                keys.append(key)
+                for i, weight in row:
+                    vector[i] += weight
+        return tuple(keys), tuple(vector) if keys else ()
 
     def _totals(self, found: Mapping[str, str]) -> list[float]:
         totals = list(self._bias)
