@@ -41,7 +41,8 @@ _MIN_STEM = 4
 _PREFIX = 5
 # Tried and left out (issue 13, 2026-12-05, grouped CV of the 1,658 training lines): character
 # 4-grams and 4-5-grams within words, and the last 4-6 letters of a stem as a compound's head.
-# With the model judging weak-only lines at 0.5 (as shipped: found 0.841, none right 0.985),
+# With the model judging weak-only lines at 0.5 (as shipped then: found 0.841, none right 0.985;
+# since then it also judges lines no term matched, see classifier.MODEL_DECIDES_UNMATCHED),
 # 4-grams gave 0.846 / 0.983 and 4-5-grams 0.849 / 0.978, the same trade as lowering the
 # threshold to 0.3-0.4 without them (0.844-0.849 / 0.978-0.981). Letting the model also judge
 # lines no term matched gained 0.008-0.022 found for 0.006-0.029 of the none lines, again the
