@@ -106,8 +106,8 @@ def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool
     vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
     training = [line for line in load_lines() if line.split == "train"]
     authors = examples()[len(training):]  # the authors' own lines always train
-    pairs = [(t, u) for t in thresholds for u in unmatched_thresholds]
-    names = ["vocabulary", *(_name(t, u) for t, u in pairs)]
+    judges = [(t, u) for t in thresholds for u in unmatched_thresholds]
+    names = ["vocabulary", *(_name(t, u) for t, u in judges)]
     pooled: dict[str, list[tuple[Classifier, Line]]] = {name: [] for name in names}
     for fold in range(folds):
         train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
@@ -115,7 +115,7 @@ def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool
         model = _model(vocabulary, [*train_rows, *authors])
         out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
         pooled["vocabulary"] += [(Classifier(vocabulary), line) for line in out]
-        for t, u in pairs:
+        for t, u in judges:
             scorer = Classifier(ModelScorer(vocabulary, model, t, u))
             pooled[_name(t, u)] += [(scorer, line) for line in out]
     rows: list[list[object]] = []

@@ -249,7 +249,8 @@ def _scorer(classifier: Classifier) -> ModelScorer:
     return classifier.scorer
 
 
-@pytest.mark.parametrize(("text", "kind", "topic"), UNMATCHED_TOPIC_LINES, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(("text", "kind", "topic"), UNMATCHED_TOPIC_LINES,
+                         ids=lambda v: str(v)[:30])
 def test_the_model_alone_decides_a_line_no_term_matched(classifier: Classifier, text: str,
                                                         kind: str, topic: Topic) -> None:
     scorer = _scorer(classifier)
@@ -274,7 +275,8 @@ def test_the_model_alone_must_be_surer_than_beside_a_weak_term(classifier: Class
     # enough beside a weak term, and MODEL_DECIDES_UNMATCHED: alone it does not decide.
     line = "Information är värdefullt och behöver därför skyddas efter behov."
     scorer = _scorer(classifier)
-    assert MODEL_DECIDES < scorer.unmatched_decides == MODEL_DECIDES_UNMATCHED  # type: ignore[operator]
+    assert scorer.unmatched_decides == MODEL_DECIDES_UNMATCHED
+    assert MODEL_DECIDES_UNMATCHED is not None and MODEL_DECIDES < MODEL_DECIDES_UNMATCHED
     assert classifier.classify(line, "activity").scores == ()
     at_half = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_decides=0.5))
     assert at_half.classify(line, "activity").topics == (INFO,)

@@ -127,7 +127,7 @@ class TopicModel:
         self._rows = dict(rows)
         self._evidence_count = evidence_count
         # For sure_of_words: bias and row kind per kind, and each word's weights summed.
-        self._of_kind: dict[str | None, list[float]] = {}
+        self._of_kind: dict[str | None, tuple[float, ...]] = {}
         self._words: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {}
 
     @classmethod
@@ -185,7 +185,7 @@ class TopicModel:
             base = self._of_kind[kind] = tuple(self._totals({"k:" + (kind or "none"): ""}))
         words = self._words
         keys: list[str] = []
-        vectors = [base]
+        vectors: list[tuple[float, ...]] = [base]
         for word in folded.split():
             known = words.get(word)
             if known is None:
