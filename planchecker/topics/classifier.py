@@ -252,9 +252,10 @@ class ModelScorer:
     as the line writes them, beside the vocabulary's terms as evidence. Where it is not sure, the
     vocabulary's score stands: a weak term alone stays "near".
 
-    A line no term matched ("Trygg och säker kommun för alla") is judged by the model alone, which
-    must be surer (MODEL_DECIDES_UNMATCHED): its evidence is the words that weighed most with
-    their weights, each marked as the model's (MODEL_ALONE), since no term backs the judgment.
+    A line no term matched ("Diarieför hot som inkommit via e-post eller brev, då du är utsatt i
+    din roll som förtroendevald.") is judged by the model alone, which must be surer
+    (MODEL_DECIDES_UNMATCHED): its evidence is the words that weighed most with their weights,
+    each marked as the model's (MODEL_ALONE), since no term backs the judgment.
     """
 
     thresholds = VOCABULARY_THRESHOLDS
@@ -306,7 +307,7 @@ class ModelScorer:
                      ) -> Sequence[TopicScore]:
         """The model's judgment of a line no term matched. Nothing from the vocabulary backs it,
         so its evidence says so: each is a word of the line with the weight the model gave it
-        ("modellen: trygg +1,62"), strongest first, never a term a reader could look up."""
+        ("modellen: förtroendevald +3,31"), strongest first, never a term a reader could look up."""
         sure = self.model.sure_of_words(cleaned, kind, decides)
         if not sure:
             return ()
@@ -324,7 +325,7 @@ MODEL_ALONE = "modellen: "
 
 
 def _signed(weight: float) -> str:
-    """A weight as a Swedish reader writes it: +1,62."""
+    """A weight as a Swedish reader writes it: +3,31."""
     return f"{weight:+.2f}".replace(".", ",")
 
 

@@ -253,7 +253,6 @@ class TopicModel:
         parts.sort(key=lambda part: (-part[0], part[1]))
         return tuple(dict.fromkeys(shown for _, shown in parts))[: self._evidence_count]
 
-
     def weighed(self, found: Mapping[str, str], topic: Topic) -> tuple[tuple[str, float], ...]:
         """The words of this line that raised `topic`, each with the sum of its features' weights
         (a word gives a stem and a beginning), strongest first."""
