@@ -11,16 +11,29 @@ held-out lines where no vocabulary term matched (none found, none cancelled): th
 shipped classifier leaves without a topic whatever their words, so that their "topic lines
 found" is how much of them a judge reaches.
 
+With `--unmatched-decides`, each model threshold is also tried with the model judging the lines
+no term matched, at each probability given ("ingen" for not at all; the default is "ingen" and
+the shipped classifier.MODEL_DECIDES_UNMATCHED).
+
+`--vocabulary DIR` or `--vocabulary-at COMMIT` trains and judges with another vocabulary (the
+files of rules/vocabulary/ at that commit, read with git). The first vocabulary (a234388) stands in
+for wording no term knows: the present one was written from these very training lines, so in CV
+almost every topic line matches a term, while on unseen text many do not.
+
     python -m benchmarks.topic_cv [--folds 5] [--decides 0.5,0.6,0.7] [--unmatched]
+        [--unmatched-decides ingen,0.7,0.8,0.9] [--vocabulary DIR | --vocabulary-at COMMIT]
+        [--partition N]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from tabulate import tabulate
@@ -28,6 +41,7 @@ from tabulate import tabulate
 from benchmarks.topic_corpus import Line, load_lines
 from benchmarks.topics import score_lines
 from planchecker.topics.classifier import (
+    MODEL_DECIDES_UNMATCHED,
     Classifier,
     ModelScorer,
     VocabularyScorer,
@@ -38,8 +52,11 @@ from planchecker.topics.vocabulary import load_vocabulary
 from tools.train_topic_model import Example, examples, train
 
 
-def fold_of(doc_id: str, folds: int) -> int:
-    return int(hashlib.sha256(doc_id.encode()).hexdigest(), 16) % folds
+def fold_of(doc_id: str, folds: int, partition: int = 0) -> int:
+    """The fold of a document; `partition` 0 is the one every earlier decision was taken on, others
+    deal the documents anew (to see whether a difference survives another dealing)."""
+    key = doc_id if partition == 0 else f"{partition}:{doc_id}"
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % folds
 
 
 def _model(vocabulary: VocabularyScorer, rows: Sequence[Example]) -> TopicModel:
@@ -57,24 +74,50 @@ def unmatched(vocabulary: VocabularyScorer, line: Line) -> bool:
     return not hits and not cancelled
 
 
-def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool = False
+@contextmanager
+def vocabulary_at(commit: str) -> Iterator[Path]:
+    """A temporary directory holding rules/vocabulary/*.yaml as they were at `commit`."""
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                              text=True).stdout
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name in git("ls-tree", "--name-only", f"{commit}:rules/vocabulary").split():
+            if name.endswith(".yaml"):
+                (Path(folder) / name).write_text(
+                    git("show", f"{commit}:rules/vocabulary/{name}"), encoding="utf-8")
+        yield Path(folder)
+
+
+def _name(weak: float, unmatched_at: float | None) -> str:
+    name = f"model {weak:.2f}"
+    return name if unmatched_at is None else f"{name}, ensam {unmatched_at:.2f}"
+
+
+def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool = False,
+                   unmatched_thresholds: Sequence[float | None] = (None,),
+                   vocabulary_dir: Path | None = None, partition: int = 0
                    ) -> list[list[object]]:
     """Rows of (name, lines, lenient, macro-F1, topic lines found, none lines right); with
-    `only_unmatched` a second row per judge over the lines no vocabulary term matched."""
-    vocabulary = VocabularyScorer(*load_vocabulary(default_vocabulary_dir()))
+    `only_unmatched` a second row per judge over the lines no vocabulary term matched. Each model
+    threshold is tried with each of `unmatched_thresholds` (None: no judgment of those lines)."""
+    vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
     training = [line for line in load_lines() if line.split == "train"]
     authors = examples()[len(training):]  # the authors' own lines always train
-    names = ["vocabulary", *(f"model {t:.2f}" for t in thresholds)]
+    judges = [(t, u) for t in thresholds for u in unmatched_thresholds]
+    names = ["vocabulary", *(_name(t, u) for t, u in judges)]
     pooled: dict[str, list[tuple[Classifier, Line]]] = {name: [] for name in names}
     for fold in range(folds):
         train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
-                      for line in training if fold_of(line.doc_id, folds) != fold]
+                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
         model = _model(vocabulary, [*train_rows, *authors])
-        out = [line for line in training if fold_of(line.doc_id, folds) == fold]
+        out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
         pooled["vocabulary"] += [(Classifier(vocabulary), line) for line in out]
-        for t in thresholds:
-            scorer = Classifier(ModelScorer(vocabulary, model, t))
-            pooled[f"model {t:.2f}"] += [(scorer, line) for line in out]
+        for t, u in judges:
+            scorer = Classifier(ModelScorer(vocabulary, model, t, u))
+            pooled[_name(t, u)] += [(scorer, line) for line in out]
     rows: list[list[object]] = []
     for name, pairs in pooled.items():
         parts = [(name, pairs)]
@@ -112,13 +155,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--unmatched", action="store_true",
                         help="också en rad per bedömare för raderna där ingen term i vokabulären "
                              "träffade")
+    # Before and as shipped (classifier.MODEL_DECIDES_UNMATCHED), so that a plain run shows both.
+    parser.add_argument("--unmatched-decides", default=f"ingen,{MODEL_DECIDES_UNMATCHED}",
+                        help="modellens trösklar för rader där ingen term träffade, "
+                             "kommaseparerade; ingen för att inte bedöma dem")
+    parser.add_argument("--partition", type=int, default=0,
+                        help="en annan fördelning av dokumenten på grupperna (0: den vanliga)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--vocabulary", type=Path, metavar="KATALOG",
+                       help="vokabulär att träna och bedöma med i stället för rules/vocabulary/")
+    where.add_argument("--vocabulary-at", metavar="COMMIT",
+                       help="rules/vocabulary/ som den var vid en commit (läses med git)")
     args = parser.parse_args(argv)
     thresholds = [float(value) for value in args.decides.split(",")]
-    print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument:")
-    print(tabulate(cross_validate(args.folds, thresholds, args.unmatched),
-                   disable_numparse=True,
-                   headers=["bedömare", "rader", "lenient", "macro-F1", "ämne funnet",
-                            "utan ämne rätt"]))
+    unmatched_thresholds = [None if value.strip() == "ingen" else float(value)
+                            for value in args.unmatched_decides.split(",")]
+
+    def run(vocabulary_dir: Path | None, label: str) -> None:
+        dealt = f", fördelning {args.partition}" if args.partition else ""
+        print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument{dealt}, {label}:")
+        print(tabulate(cross_validate(args.folds, thresholds, args.unmatched,
+                                      unmatched_thresholds, vocabulary_dir, args.partition),
+                       disable_numparse=True,
+                       headers=["bedömare", "rader", "lenient", "macro-F1", "ämne funnet",
+                                "utan ämne rätt"]))
+
+    if args.vocabulary_at:
+        with vocabulary_at(args.vocabulary_at) as folder:
+            run(folder, f"vokabulären vid {args.vocabulary_at}")
+    else:
+        run(args.vocabulary, f"vokabulären i {args.vocabulary or 'rules/vocabulary/'}")
     return 0
 
 

@@ -8,16 +8,36 @@ is only ever scored in aggregate.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from benchmarks.topic_corpus import load_lines
 from benchmarks.topics import score_lines
-from planchecker.common.model import Topic
-from planchecker.topics.classifier import Classifier, default_vocabulary_dir
-from planchecker.topics.topicmodel import MODEL_FILE, TopicModel, stem, word_features
+from planchecker.common.model import Activity, Goal, Namnd, NamndType, Plan, Topic
+from planchecker.reading.template import write_plan_xlsx
+from planchecker.reports.writers import render_json
+from planchecker.topics.classifier import (
+    MODEL_ALONE,
+    MODEL_DECIDES,
+    MODEL_DECIDES_UNMATCHED,
+    Classifier,
+    ModelScorer,
+    default_vocabulary_dir,
+)
+from planchecker.topics.topicmodel import (
+    MODEL_FILE,
+    TopicModel,
+    VocabularyHits,
+    features,
+    stem,
+    word_features,
+)
+from planchecker.topics.vocabulary import fold_text
+from tests.golden_cases import checker
 from tools import train_topic_model
 
 KRIS, CIV, SAK, INFO, OLY, HOT, BRO = (
@@ -209,3 +229,124 @@ def test_cross_validation_shows_the_lines_no_term_matched() -> None:
     # Only lines where no term matched: the vocabulary alone gives none of them a topic.
     assert (unmatched[4], unmatched[5]) == ("0.000", "1.000")
     assert rows["model 0.50, ingen term"][1] == unmatched[1]
+
+
+# Verbatim training-corpus lines where no vocabulary term matches at all: before the model judged
+# such lines (issue 13) every one of them stayed without a topic, whatever its words.
+UNMATCHED_TOPIC_LINES = [
+    ("Tillgänglighet: att informationen finns tillgänglig för behöriga när den behövs.",
+     "activity", INFO),  # B014
+    ("Diarieför hot som inkommit via e-post eller brev, då du är utsatt i din roll som "
+     "förtroendevald.", "activity", HOT),  # C083
+    ("Räddningsnämnden har inget att erinra utan önskar Brandkåren Attunda och "
+     "medlemskommunerna lycka till i det fortsatta arbetet.", "activity", OLY),  # B092
+]
+MODEL_EVIDENCE = re.compile(rf"^{re.escape(MODEL_ALONE)}\S+ \+\d+,\d\d$")
+
+
+def _scorer(classifier: Classifier) -> ModelScorer:
+    assert isinstance(classifier.scorer, ModelScorer)
+    return classifier.scorer
+
+
+@pytest.mark.parametrize(("text", "kind", "topic"), UNMATCHED_TOPIC_LINES,
+                         ids=lambda v: str(v)[:30])
+def test_the_model_alone_decides_a_line_no_term_matched(classifier: Classifier, text: str,
+                                                        kind: str, topic: Topic) -> None:
+    scorer = _scorer(classifier)
+    assert scorer.vocabulary.score(text, kind) == ()  # type: ignore[arg-type]  # no term at all
+    without = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_decides=None))
+    assert without.classify(text, kind).scores == ()  # type: ignore[arg-type]
+    judged = classifier.classify(text, kind)  # type: ignore[arg-type]
+    assert judged.topics == (topic,)
+    (score,) = judged.scores
+    assert classifier.thresholds.decide <= score.score <= 0.99
+    # No term backs the judgment, and the evidence says so: each piece is the model's, a word of
+    # the line as written with its weight, strongest first.
+    assert score.evidence and all(MODEL_EVIDENCE.match(e) for e in score.evidence)
+    words = [e.removeprefix(MODEL_ALONE).rsplit(" ", 1) for e in score.evidence]
+    assert all(word.strip(".,:") in text for word, _ in words)
+    weights = [float(weight.replace(",", ".")) for _, weight in words]
+    assert weights == sorted(weights, reverse=True) and weights[-1] > 0
+
+
+def test_the_model_alone_must_be_surer_than_beside_a_weak_term(classifier: Classifier) -> None:
+    # A training line (B014) where the model leans to informationssäkerhet with p between 0.5,
+    # enough beside a weak term, and MODEL_DECIDES_UNMATCHED: alone it does not decide.
+    line = "Information är värdefullt och behöver därför skyddas efter behov."
+    scorer = _scorer(classifier)
+    assert scorer.unmatched_decides == MODEL_DECIDES_UNMATCHED
+    assert MODEL_DECIDES_UNMATCHED is not None and MODEL_DECIDES < MODEL_DECIDES_UNMATCHED
+    assert classifier.classify(line, "activity").scores == ()
+    at_half = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_decides=0.5))
+    assert at_half.classify(line, "activity").topics == (INFO,)
+
+
+def test_a_cancelled_term_is_not_overruled_by_the_model(classifier: Classifier) -> None:
+    # "pandemin" in a line about the year is a term its context cancels: the vocabulary has
+    # judged against krisberedskap, and even a model sure of the opposite does not decide it.
+    scorer = _scorer(classifier)
+    eager = TopicModel.of({KRIS: 5.0}, {})  # p > 0.99 for krisberedskap on any line
+    judged = Classifier(ModelScorer(scorer.vocabulary, eager)).classify(
+        "2020 präglades av pandemin.", "activity")
+    assert judged.topics == ()
+    assert [(s.topic, s.score, s.against) for s in judged.scores] == [(KRIS, 0.15, ("pandemi",))]
+    # The same model does decide a line no term matched: the guard above is the cancelled term.
+    assert Classifier(ModelScorer(scorer.vocabulary, eager)).classify(
+        "Ekonomi i balans", "goal").topics == (KRIS,)
+
+
+def test_a_model_only_judgment_in_the_json_report(tmp_path: Path) -> None:
+    text, _, topic = UNMATCHED_TOPIC_LINES[1]
+    plan = Plan(namnd=Namnd(name="Provnämnden", type=NamndType.stadsdelsnamnd, year=2020),
+                goals=[Goal(id="M1", text="Ekonomi i balans")],
+                activities=[Activity(id="A1", goal_id="M1", text=text)])
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(write_plan_xlsx(plan))
+    report = checker().check_file(path).report
+    assert report is not None
+    record = json.loads(render_json(report))
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json")
+                        .read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(record)
+    item = next(i for i in record["items"] if i["id"] == "A1")
+    assert item["topics"] == [topic.value] and item["topic_source"] == "inferred"
+    (score,) = item["topic_scores"]
+    assert score["topic"] == topic.value and score["judgment"] == "serves"
+    assert 0.5 <= score["confidence"] <= 0.99
+    assert score["evidence"] and all(MODEL_EVIDENCE.match(e) for e in score["evidence"])
+    assert sorted(item["evidence"]) == sorted(score["evidence"])
+
+
+def test_cross_validation_tries_the_model_alone_and_the_first_vocabulary() -> None:
+    from benchmarks.topic_cv import cross_validate, vocabulary_at
+
+    with vocabulary_at("a234388") as folder:
+        first = sorted(path.name for path in folder.iterdir())
+        assert "krisberedskap.yaml" in first and MODEL_FILE not in first
+        rows = {row[0]: row for row in cross_validate(2, [0.5], True, [None, 0.75], folder)}
+    assert list(rows) == ["vocabulary", "vocabulary, ingen term", "model 0.50",
+                          "model 0.50, ingen term", "model 0.50, ensam 0.75",
+                          "model 0.50, ensam 0.75, ingen term"]
+    # The first vocabulary leaves topic lines without a term; the model alone finds some of them.
+    assert rows["model 0.50, ingen term"][4] == "0.000"
+    assert float(rows["model 0.50, ensam 0.75, ingen term"][4]) > 0  # type: ignore[arg-type]
+
+
+def test_the_fast_path_for_unmatched_lines_scores_as_the_features_do() -> None:
+    # sure_of_words sums cached per-word weights instead of building the features; it must judge
+    # every line as sure() does, repeated words and shared stems included.
+    model = TopicModel.read(default_vocabulary_dir() / MODEL_FILE)
+    lines = [(line.text, line.classifier_kind) for line in load_lines()]
+    lines += [("Risker och riskerna: risk risk trygghet tryggare", "risk")]
+    no_hits = VocabularyHits({}, frozenset())
+    compared = 0
+    for text, kind in lines:
+        folded = fold_text(text)
+        for probability in (0.3, 0.75):
+            slow = model.sure(features(folded, kind, no_hits), probability)
+            fast = model.sure_of_words(folded, kind, probability)
+            assert [s.topic for s in fast] == [s.topic for s in slow], text
+            assert [s.score for s in fast] == pytest.approx([s.score for s in slow], abs=1e-9)
+            compared += bool(slow)
+    assert compared > 500  # and sure of something on many of them

@@ -41,7 +41,8 @@ _MIN_STEM = 4
 _PREFIX = 5
 # Tried and left out (issue 13, 2026-12-05, grouped CV of the 1,658 training lines): character
 # 4-grams and 4-5-grams within words, and the last 4-6 letters of a stem as a compound's head.
-# With the model judging weak-only lines at 0.5 (as shipped: found 0.841, none right 0.985),
+# With the model judging weak-only lines at 0.5 (as shipped then: found 0.841, none right 0.985;
+# since then it also judges lines no term matched, see classifier.MODEL_DECIDES_UNMATCHED),
 # 4-grams gave 0.846 / 0.983 and 4-5-grams 0.849 / 0.978, the same trade as lowering the
 # threshold to 0.3-0.4 without them (0.844-0.849 / 0.978-0.981). Letting the model also judge
 # lines no term matched gained 0.008-0.022 found for 0.006-0.029 of the none lines, again the
@@ -125,6 +126,10 @@ class TopicModel:
         self._bias = list(bias)
         self._rows = dict(rows)
         self._evidence_count = evidence_count
+        # For sure_of_words: bias and row kind per kind, and each word's weights summed.
+        self._of_kind: dict[str | None, tuple[float, ...]] = {}
+        self._words: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {}
+        self._raises: dict[str, float] = {}
 
     @classmethod
     def of(cls, bias: Mapping[Topic, float], weights: Mapping[str, Mapping[Topic, float]]
@@ -166,10 +171,66 @@ class TopicModel:
     def sure(self, found: Mapping[str, str], probability: float) -> list[ModelScore]:
         """The topics whose probability is at least `probability`, with their evidence."""
         # Compared as log-odds: most lines are sure of nothing, and then no exp() is needed.
-        threshold = math.log(probability / (1 - probability))
+        threshold = _log_odds(probability)
         return [ModelScore(topic, _probability(total), self.evidence(found, topic))
                 for topic, total in zip(self._topics, self._totals(found), strict=True)
                 if total >= threshold]
+
+    def sure_of_words(self, folded: str, kind: str | None, probability: float
+                      ) -> list[ModelScore]:
+        """`sure(features(folded, kind, <no hits>), probability)`, without evidence, for a line
+        no term matched, without building its features: a third or more of a plan's lines get
+        here, and a bound rules out most of them (nine in ten on the generated XL plan) before
+        any sum per topic."""
+        threshold = _log_odds(probability)
+        base = self._of_kind.get(kind)
+        if base is None:
+            base = self._of_kind[kind] = tuple(self._totals({"k:" + (kind or "none"): ""}))
+        # Local references: a thread that starts the caches anew leaves this call's own intact.
+        words, raises = self._words, self._raises
+        split = folded.split()
+        try:
+            raised = sum(map(raises.__getitem__, split))
+        except KeyError:
+            if len(words) >= _MAX_WORDS:  # a server reading plan after plan
+                words, raises = self._words, self._raises = {}, {}
+            for word in split:
+                if word not in raises:  # written last by _learn
+                    self._learn(word, words, raises)
+            raised = sum(map(raises.__getitem__, split))
+        # No topic's total can pass the best start plus every positive weight of the line.
+        if max(base) + raised < threshold:
+            return []
+        keys: list[str] = []
+        vectors: list[tuple[float, ...]] = [base]
+        for word in split:
+            known = words[word]
+            if known[1]:
+                keys += known[0]
+                vectors.append(known[1])
+        if len(set(keys)) == len(keys):
+            totals: list[float] = list(map(sum, zip(*vectors)))
+        else:  # a word repeated, or two sharing a stem or beginning: each feature counts once
+            totals = self._totals({**word_features(folded), "k:" + (kind or "none"): ""})
+        return [ModelScore(topic, _probability(total), ())
+                for topic, total in zip(self._topics, totals, strict=True) if total >= threshold]
+
+    def _learn(self, word: str, words: dict[str, tuple[tuple[str, ...], tuple[float, ...]]],
+               raises: dict[str, float]) -> None:
+        """A word's features that have weights, those weights summed per topic (() when it has
+        none), and the most it can raise any topic: each feature's largest positive weight."""
+        keys = []
+        vector = [0.0] * len(self._topics)
+        most = 0.0
+        for key in _keys(word):
+            row = self._rows.get(key)
+            if row:
+                keys.append(key)
+                most += max(0.0, *(weight for _, weight in row))
+                for i, weight in row:
+                    vector[i] += weight
+        words[word] = (tuple(keys), tuple(vector) if keys else ())
+        raises[word] = most
 
     def _totals(self, found: Mapping[str, str]) -> list[float]:
         totals = list(self._bias)
@@ -191,6 +252,29 @@ class TopicModel:
                     parts.append((weight, shown))
         parts.sort(key=lambda part: (-part[0], part[1]))
         return tuple(dict.fromkeys(shown for _, shown in parts))[: self._evidence_count]
+
+    def weighed(self, found: Mapping[str, str], topic: Topic) -> tuple[tuple[str, float], ...]:
+        """The words of this line that raised `topic`, each with the sum of its features' weights
+        (a word gives a stem and a beginning), strongest first."""
+        i = self._topics.index(topic)
+        by_word: dict[str, float] = {}
+        for feature, shown in found.items():
+            if not shown:
+                continue
+            for j, weight in self._rows.get(feature, ()):
+                if j == i:
+                    by_word[shown] = by_word.get(shown, 0.0) + weight
+        ranked = sorted(((round(w, 2), shown) for shown, w in by_word.items() if round(w, 2) > 0),
+                        key=lambda part: (-part[0], part[1]))
+        return tuple((shown, weight) for weight, shown in ranked[: self._evidence_count])
+
+
+_MAX_WORDS = 65536
+
+
+@functools.lru_cache(maxsize=64)
+def _log_odds(probability: float) -> float:
+    return math.log(probability / (1 - probability))
 
 
 def _probability(total: float) -> float:
