@@ -258,6 +258,13 @@ def digit_line_html(digits: int = 20_000) -> bytes:
             ).encode()
 
 
+def dot_leader_html(lines: int = 20, dots: int = 30_000) -> bytes:
+    """A table of contents with long dot leaders: the search for a page number at each line's
+    end took quadratic time over the whole line (about 5 s a line)."""
+    items = "".join(f"<li>Avsnitt {n} {'.' * dots} {n + 3}</li>" for n in range(1, lines + 1))
+    return f"<html><body><h1>Översikt</h1><ul>{items}</ul></body></html>".encode()
+
+
 def _document_cases(scale: int) -> list[tuple[str, str, Callable[[], bytes]]]:
     return [
         (f"docx: document.xml inflating to {300 // scale} MB", "plan.docx",
@@ -273,6 +280,7 @@ def _document_cases(scale: int) -> list[tuple[str, str, Callable[[], bytes]]]:
         ("pdf: 200,000 objects", "plan.pdf", pdf_object_flood),
         ("html: 100,000 nested div", "plan.html", deep_html),
         ("html: 20 kB line of digits", "plan.html", digit_line_html),
+        ("html: 20 list lines of 30,000 dots", "plan.html", dot_leader_html),
     ]
 
 

@@ -1030,6 +1030,9 @@ def test_each_sign_of_a_non_plan_list_alone_keeps_it_unread() -> None:
         assert infer(_under("Trygg och säker kommun", [line, *_INSATSER])).items == [], line
     paged = [f"{text} {page}" for page, text in enumerate(_INSATSER, 3)]
     assert infer(_under("Trygg och säker kommun", paged)).items == []
+    # page numbers after long dot leaders, as a word processor fills them in
+    leaders = [f"{text} {'.' * 60} {page}" for page, text in enumerate(_INSATSER, 3)]
+    assert infer(_under("Trygg och säker kommun", leaders)).items == []
     # a meeting document's title: nothing in it is read by this rule
     meeting = [Block("heading", "Protokollsutdrag kommunstyrelsen 2024-03-14", level=1),
                *_under("Trygg och säker kommun", _INSATSER)[1:]]

@@ -288,6 +288,8 @@ CORPUS = [
     Case("yaml-python-tag", "plan.yaml",
          lambda: yaml_plan("goals: !!python/object/apply:os.system ['echo pwned']\n"),
          "bad-syntax", "YAML-fel på rad 2, tecken 8 (en tagg (!!) som inte tillåts"),
+    Case("html-dot-leaders", "plan.html", hostile.dot_leader_html, "no-plan-structure",
+         "hittades inga mål"),
     Case("yaml-alias-bomb", "plan.yaml", hostile.yaml_alias_bomb, "hostile-content", "YAML-alias"),
     Case("yaml-self-alias", "plan.yml", lambda: yaml_plan("goals: &g [*g]\n"), "hostile-content",
          "YAML-alias"),

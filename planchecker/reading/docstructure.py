@@ -823,7 +823,9 @@ def _not_a_plan_list(heading: str, lines: Sequence[str]) -> bool:
         return True
     # a table of contents: most lines end in a page number, and the pages run forward ("Larma
     # 112", "Ring 112" is no table of contents)
-    pages = [int(found.group(1)) for found in map(_PAGE_AT_END.search, lines) if found]
+    # only a line's end is searched: over a whole line of dots the search takes quadratic time
+    pages = [int(found.group(1)) for found in (_PAGE_AT_END.search(text[-12:]) for text in lines)
+             if found]
     return len(pages) * 2 > len(lines) and pages == sorted(pages) and len(set(pages)) > 1
 # a finite verb that makes a line a statement: "Kommunen ska …", "Vansbro kommun är …". Not
 # folded: folded, "år" (a year) and "far" would be "är" and "får".
