@@ -15,6 +15,13 @@ With `--unmatched-decides`, each model threshold is also tried with the model ju
 no term matched, at each probability given ("ingen" for not at all; the default is "ingen" and
 the shipped classifier.MODEL_DECIDES_UNMATCHED).
 
+With `--hints`, the table is of the near misses instead: for each probability given, the model
+names a topic a held-out line no term matched came near to from that probability up to the one at
+which it decides (classifier.MODEL_DECIDES_UNMATCHED). Counted over the held-out lines: such hints,
+how many name a topic the line serves (its gold label), how many topic lines the classifier missed
+are hinted at their own topic (the "saknar" findings a hint lets the nämnd correct), and how many
+lines without a topic get a hint (a candidate named for nothing).
+
 `--vocabulary DIR` or `--vocabulary-at COMMIT` trains and judges with another vocabulary (the
 files of rules/vocabulary/ at that commit, read with git). The first vocabulary (a234388) stands in
 for wording no term knows: the present one was written from these very training lines, so in CV
@@ -22,7 +29,7 @@ almost every topic line matches a term, while on unseen text many do not.
 
     python -m benchmarks.topic_cv [--folds 5] [--decides 0.5,0.6,0.7] [--unmatched]
         [--unmatched-decides ingen,0.7,0.8,0.9] [--vocabulary DIR | --vocabulary-at COMMIT]
-        [--partition N]
+        [--partition N] [--hints ingen,0.4,0.5,0.6]
 """
 
 from __future__ import annotations
@@ -41,7 +48,10 @@ from tabulate import tabulate
 from benchmarks.topic_corpus import Line, load_lines
 from benchmarks.topics import score_lines
 from planchecker.topics.classifier import (
+    MODEL_ALONE,
+    MODEL_DECIDES,
     MODEL_DECIDES_UNMATCHED,
+    MODEL_NEAR_UNMATCHED,
     Classifier,
     ModelScorer,
     VocabularyScorer,
@@ -131,6 +141,41 @@ def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool
     return rows
 
 
+def hint_rows(folds: int, nears: Sequence[float | None], vocabulary_dir: Path | None = None,
+              partition: int = 0) -> list[list[object]]:
+    """Rows of (near probability, hints, hints right, share right, missed topic lines hinted at
+    their topic, of missed topic lines, lines without a topic hinted) over the held-out lines,
+    the model deciding as shipped (MODEL_DECIDES beside weak terms, MODEL_DECIDES_UNMATCHED
+    alone)."""
+    vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
+    training = [line for line in load_lines() if line.split == "train"]
+    authors = examples()[len(training):]
+    counts = {near: [0, 0, 0, 0, 0] for near in nears}  # hints, right, missed hinted, missed, none
+    for fold in range(folds):
+        train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
+                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
+        model = _model(vocabulary, [*train_rows, *authors])
+        out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
+        for near in nears:
+            classifier = Classifier(ModelScorer(vocabulary, model, MODEL_DECIDES,
+                                                MODEL_DECIDES_UNMATCHED, near))
+            tally = counts[near]
+            for line in out:
+                judged = classifier.classify(line.text, line.classifier_kind)  # type: ignore[arg-type]
+                hinted = {s.topic for s in judged.near
+                          if s.evidence and s.evidence[0].startswith(MODEL_ALONE)}
+                tally[0] += len(hinted)
+                tally[1] += len(hinted & line.gold)
+                if line.gold and not set(judged.topics) & line.gold:
+                    tally[3] += 1
+                    tally[2] += bool(hinted & line.gold)
+                if not line.gold:
+                    tally[4] += bool(hinted)
+    return [["ingen" if near is None else f"{near:.2f}", hints, right,
+             f"{right / hints:.3f}" if hints else "–", f"{missed_hinted} av {missed}", on_none]
+            for near, (hints, right, missed_hinted, missed, on_none) in counts.items()]
+
+
 class _ByLine(Classifier):
     """Each line judged by the classifier of its own fold."""
 
@@ -159,6 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--unmatched-decides", default=f"ingen,{MODEL_DECIDES_UNMATCHED}",
                         help="modellens trösklar för rader där ingen term träffade, "
                              "kommaseparerade; ingen för att inte bedöma dem")
+    parser.add_argument("--hints", metavar="TRÖSKLAR",
+                        help="visa i stället modellens nära träffar på rader där ingen term "
+                             "träffade, från var och en av dessa sannolikheter (kommaseparerade; "
+                             f"ingen för inga; levereras: {MODEL_NEAR_UNMATCHED})")
     parser.add_argument("--partition", type=int, default=0,
                         help="en annan fördelning av dokumenten på grupperna (0: den vanliga)")
     where = parser.add_mutually_exclusive_group()
@@ -174,6 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run(vocabulary_dir: Path | None, label: str) -> None:
         dealt = f", fördelning {args.partition}" if args.partition else ""
         print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument{dealt}, {label}:")
+        if args.hints:
+            nears = [None if value.strip() == "ingen" else float(value)
+                     for value in args.hints.split(",")]
+            print(tabulate(hint_rows(args.folds, nears, vocabulary_dir, args.partition),
+                           disable_numparse=True,
+                           headers=["nära från", "nära träffar", "rätt ämne", "andel rätt",
+                                    "missade ämnesrader nämnda", "rader utan ämne nämnda"]))
+            return
         print(tabulate(cross_validate(args.folds, thresholds, args.unmatched,
                                       unmatched_thresholds, vocabulary_dir, args.partition),
                        disable_numparse=True,
