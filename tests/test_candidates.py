@@ -241,3 +241,23 @@ def test_every_kind_of_item_keeps_its_row_and_items_are_listed_by_kind(tmp_path:
     assert rows == {"Z1": ("Mål", 2), "Y1": ("Indikatorer", 2), "X1": ("Aktiviteter", 2), "W1": ("RSA", 2)}
     uncovered = next(f for f in report.findings if f.subjects == ("W1",))
     assert "W1 (rad 2)" in writers.render_markdown(report), uncovered
+
+
+def test_a_line_no_term_matched_is_named_by_the_model(tmp_path: Path) -> None:
+    # No vocabulary term in it (a training line, B014): the model leans to informationssäkerhet,
+    # not surely enough to decide, and the missing aktivitet names the line with the model's words.
+    text = "Information är värdefullt och behöver därför skyddas efter behov."
+    report = _report(_plan(Activity(id="A1", goal_id="M1", text=text)), tmp_path)
+    finding = _finding(report, "SAK20-SSK-AKT")
+    (candidate,) = finding.candidates
+    assert (candidate.id, candidate.topic) == ("A1", Topic.informationssakerhet)
+    assert 0.3 <= candidate.score < 0.5
+    assert candidate.evidence[0] == "modellen: Information +3,13"
+    (line,) = writers.candidate_lines(report, finding)
+    assert line.startswith(SENTENCE.format(row=_row(report, "A1"), area=SSK_AREA))
+    # The model's words once under one heading, not "modellen:" before each.
+    assert "(enligt modellen: Information +3,13, behöver +1,56" in line
+    assert line.count("modellen") == 1
+    # It came near only: the aktivitet does not serve the area, and the finding stands.
+    a1 = next(i for i in report.items if i.id == "A1")
+    assert Topic.informationssakerhet not in a1.topics

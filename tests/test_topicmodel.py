@@ -25,8 +25,10 @@ from planchecker.topics.classifier import (
     MODEL_ALONE,
     MODEL_DECIDES,
     MODEL_DECIDES_UNMATCHED,
+    MODEL_NEAR_UNMATCHED,
     Classifier,
     ModelScorer,
+    _near_on_vocabulary_scale,
     default_vocabulary_dir,
 )
 from planchecker.topics.topicmodel import (
@@ -273,14 +275,45 @@ def test_the_model_alone_decides_a_line_no_term_matched(classifier: Classifier, 
 
 def test_the_model_alone_must_be_surer_than_beside_a_weak_term(classifier: Classifier) -> None:
     # A training line (B014) where the model leans to informationssäkerhet with p between 0.5,
-    # enough beside a weak term, and MODEL_DECIDES_UNMATCHED: alone it does not decide.
+    # enough beside a weak term, and MODEL_DECIDES_UNMATCHED: alone it does not decide, but the
+    # line came near (MODEL_NEAR_UNMATCHED), to be named beside a "saknar" finding.
     line = "Information är värdefullt och behöver därför skyddas efter behov."
     scorer = _scorer(classifier)
     assert scorer.unmatched_decides == MODEL_DECIDES_UNMATCHED
-    assert MODEL_DECIDES_UNMATCHED is not None and MODEL_DECIDES < MODEL_DECIDES_UNMATCHED
-    assert classifier.classify(line, "activity").scores == ()
+    assert scorer.unmatched_near == MODEL_NEAR_UNMATCHED
+    assert MODEL_DECIDES_UNMATCHED is not None and MODEL_NEAR_UNMATCHED is not None
+    assert MODEL_NEAR_UNMATCHED < MODEL_DECIDES < MODEL_DECIDES_UNMATCHED
+    judged = classifier.classify(line, "activity")
+    assert judged.topics == ()
+    (near,) = judged.near
+    assert near.topic == INFO and judged.judgment(near) == "near"
+    assert classifier.thresholds.near <= near.score < classifier.thresholds.decide
+    assert near.evidence[0] == "modellen: Information +3,13"
+    assert all(MODEL_EVIDENCE.match(e) for e in near.evidence)
+    no_hints = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_near=None))
+    assert no_hints.classify(line, "activity").scores == ()
     at_half = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_decides=0.5))
     assert at_half.classify(line, "activity").topics == (INFO,)
+
+
+@pytest.mark.parametrize(("probability", "expected"),
+                         [(0.45, 0.3), (0.6, 0.4), (0.7, 0.47), (0.7499, 0.49)])
+def test_a_near_probability_stays_under_the_decision_on_the_scale(probability: float,
+                                                                  expected: float) -> None:
+    # From MODEL_NEAR_UNMATCHED (0.45) to MODEL_DECIDES_UNMATCHED (0.75) onto near 0.3 .. 0.49:
+    # however close to deciding, and however it rounds, a near judgment never decides.
+    assert _near_on_vocabulary_scale(probability, 0.45, 0.75) == expected
+
+
+def test_the_near_threshold_must_lie_under_the_one_that_decides(classifier: Classifier) -> None:
+    scorer = _scorer(classifier)
+    with pytest.raises(ValueError, match="nära"):
+        ModelScorer(scorer.vocabulary, scorer.model, unmatched_decides=0.6, unmatched_near=0.6)
+    # Without judgment of unmatched lines there is nothing to come near: accepted, and no hint.
+    silent = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_decides=None,
+                                    unmatched_near=0.45))
+    assert silent.classify("Information är värdefullt och behöver därför skyddas efter behov.",
+                           "activity").scores == ()
 
 
 def test_a_cancelled_term_is_not_overruled_by_the_model(classifier: Classifier) -> None:

@@ -24,6 +24,7 @@ from planchecker.checking.findings import (
 )
 from planchecker.checking.rulebook import SEVERITY_LABELS
 from planchecker.common.model import NAMND_TYPE_LABELS, NamndType
+from planchecker.topics.classifier import MODEL_ALONE
 
 if TYPE_CHECKING:
     from planchecker.checking.pipeline import Outcome
@@ -195,6 +196,15 @@ def percent(score: float) -> str:
     return f"{round(100 * score)} %"
 
 
+def _support(evidence: Sequence[str]) -> str:
+    """What spoke for a candidate: `stöd i texten: belysning`, or for a line no term matched,
+    the model's words once under one heading: `enligt modellen: Information +3,13, behöver +1,56`."""
+    if evidence and all(e.startswith(MODEL_ALONE) for e in evidence):
+        words = ", ".join(dict.fromkeys(e.removeprefix(MODEL_ALONE) for e in evidence))
+        return f"enligt {MODEL_ALONE}{words}"
+    return "stöd i texten: " + ", ".join(dict.fromkeys(term_label(t) for t in evidence))
+
+
 def candidate_lines(report: Report, finding: Finding) -> list[str]:
     """One sentence per untagged item that came close to the missing fokusområde, closest first:
     `A3 (rad 4) kan gälla Krisberedskap – ange fokusområdet i kolumnen Fokusområde om så är
@@ -204,10 +214,9 @@ def candidate_lines(report: Report, finding: Finding) -> list[str]:
     for candidate in finding.candidates[:CANDIDATES_NAMED]:
         location = report.locations.get((candidate.kind, candidate.id))
         where = f" (rad {location.row})" if location and location.row else ""
-        terms = ", ".join(dict.fromkeys(term_label(t) for t in candidate.evidence))
         lines.append(
             f"{candidate.id}{where} kan gälla {area} – ange fokusområdet i kolumnen Fokusområde "
-            f"om så är fallet (stöd i texten: {terms}, {percent(candidate.score)})."
+            f"om så är fallet ({_support(candidate.evidence)}, {percent(candidate.score)})."
         )
     rest = len(finding.candidates) - CANDIDATES_NAMED
     if rest > 0:
