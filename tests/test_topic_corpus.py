@@ -61,3 +61,16 @@ def test_kappa() -> None:
     # Observed 0.5, expected 0.5 by chance: no agreement beyond chance.
     assert kappa([(True, True), (True, False), (False, True), (False, False)]) == 0.0
     assert kappa([("a", "a"), ("a", "a"), ("b", "a"), ("b", "b")]) == pytest.approx(0.5)
+
+
+def test_figures_for_one_part_of_the_corpus_count_only_its_lines(
+        lines: list[Line], capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.topics import main
+
+    assert main(["--part", "c", "--plans", "0"]) == 0
+    out = capsys.readouterr().out
+    part = [line for line in lines if line.doc_id.startswith("C")]
+    test = [line for line in part if line.split == "test"]
+    assert out.startswith(f"Korpus: {len(part)} rader ur "
+                          f"{len({line.doc_id for line in part})} dokument; test {len(test)} rader")
+    assert f"== Testdelen (frusen): {len(test)} rader" in out
