@@ -30,6 +30,7 @@ from planchecker.topics.classifier import (
     ModelScorer,
     _near_on_vocabulary_scale,
     default_vocabulary_dir,
+    model_features,
 )
 from planchecker.topics.topicmodel import (
     MODEL_FILE,
@@ -129,16 +130,22 @@ def test_the_model_decides_a_weak_only_line_and_names_its_words(classifier: Clas
 
 
 def test_the_model_raises_a_weak_score_only_and_keeps_the_terms(classifier: Classifier) -> None:
-    # "belysning" is weak: the vocabulary alone scores it 0.35 (near). The model leans towards
-    # trygghet but is not sure: still near, never lower than the vocabulary's score, and the
-    # evidence keeps the term beside the model's words.
+    # "polis" is weak: the vocabulary alone scores it 0.35 (near). The model leans towards
+    # brottsförebyggande (p about 0.46) but is not sure: still near, never lower than the
+    # vocabulary's score, and the evidence keeps the term.
+    line = "Polisen besöker skolan"
     vocabulary_only = Classifier.load(_vocabulary_without_model())
-    before = vocabulary_only.classify("Belysningen i parken ses över", "activity").scores
-    after = classifier.classify("Belysningen i parken ses över", "activity")
+    before = vocabulary_only.classify(line, "activity").scores
+    after = classifier.classify(line, "activity")
     assert [(s.topic, s.score) for s in before] == [(BRO, 0.35)]
+    scorer = _scorer(classifier)
+    cleaned, hits, _ = scorer.vocabulary.judged(line, "activity")
+    (leaning,) = [s for s in scorer.model.score(model_features(cleaned, "activity", hits))
+                  if s.topic == BRO]
+    assert 0.3 < leaning.score < MODEL_DECIDES
     assert after.topics == () and [s.topic for s in after.near] == [BRO]
     assert 0.35 <= after.near[0].score < classifier.thresholds.decide
-    assert after.near[0].evidence[0] == "belysning"
+    assert after.near[0].evidence[0] == "polis"
 
 
 def test_a_strong_term_decides_without_the_model(classifier: Classifier) -> None:
@@ -211,14 +218,21 @@ def test_model_scores_are_probabilities() -> None:
     assert all(0 < s.score < 1 for s in scores)
 
 
-def test_the_frozen_test_split_stays_above_todays_floor(classifier: Classifier) -> None:
-    # Aggregate figures only (the split's lines are never shown). The floor is what this
-    # classifier measured when it was introduced (found 0.76, none right 0.948, macro-F1 0.81),
-    # rounded down: a change that loses ground on real lines nobody tuned on fails here.
+def _test_split_figures(classifier: Classifier) -> tuple[float, float, float]:
+    # Only the three figures leave this function: a failing assertion prints its operands, and
+    # the scores object carries the missed lines, which whoever tunes must never read.
     scores = score_lines(classifier, [line for line in load_lines() if line.split == "test"])
-    assert scores.topic_found >= 0.75
-    assert scores.none_right >= 0.94
-    assert scores.macro_f1 >= 0.80
+    return scores.topic_found, scores.none_right, scores.macro_f1
+
+
+def test_the_frozen_test_split_stays_above_todays_floor(classifier: Classifier) -> None:
+    # Aggregate figures only. The floor is what the classifier measured on the split as it grew
+    # with corpus part D (1,422 lines, 2026-12-05: found 0.744, none right 0.959, macro-F1
+    # 0.811), rounded down: a change that loses ground on real lines nobody tuned on fails here.
+    found, none_right, macro_f1 = _test_split_figures(classifier)
+    assert found >= 0.74
+    assert none_right >= 0.95
+    assert macro_f1 >= 0.80
 
 
 def test_cross_validation_shows_the_lines_no_term_matched() -> None:
@@ -288,7 +302,7 @@ def test_the_model_alone_must_be_surer_than_beside_a_weak_term(classifier: Class
     (near,) = judged.near
     assert near.topic == INFO and judged.judgment(near) == "near"
     assert classifier.thresholds.near <= near.score < classifier.thresholds.decide
-    assert near.evidence[0] == "modellen: Information +3,13"
+    assert near.evidence[0].startswith("modellen: Information +")
     assert all(MODEL_EVIDENCE.match(e) for e in near.evidence)
     no_hints = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_near=None))
     assert no_hints.classify(line, "activity").scores == ()

@@ -431,8 +431,8 @@ def test_thresholds_must_be_ordered() -> None:
 def test_a_tagged_item_keeps_no_judgment_of_its_text() -> None:
     plan = Plan(
         namnd=Namnd(name="Exempelnämnden", type="facknamnd", year=2025),
-        goals=[Goal(id="M1", text="Belysningen ses över", topics=["krisberedskap"]),
-               Goal(id="M2", text="Belysningen ses över")],
+        goals=[Goal(id="M1", text="Polisen besöker skolan", topics=["krisberedskap"]),
+               Goal(id="M2", text="Polisen besöker skolan")],
     )
     tagged, untagged = classify_plan(plan, Classifier.load(default_vocabulary_dir()))
     assert tagged.judged.scores == () and tagged.near([BRO]) == ()
