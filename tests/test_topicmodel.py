@@ -78,6 +78,13 @@ REAL_TOPIC_LINES = [
     ("Om det uppkommer önskemål om grannsamverkan så lovar vi att bistå.", "activity", BRO),
     ("Konfidentialitet: att informationen endast finns tillgänglig för behöriga.", "activity",
      INFO),
+    # Corpus part D's training lines (2026-12): logs, classified papers, falls, the siren.
+    ("Kontroll av loggar i journalsystemet", "activity", INFO),
+    ("Säkrare inloggning för medarbetare", "activity", INFO),
+    ("Hemliga handlingar förvaras inlåsta", "activity", SAK),
+    ("Fallförebyggande insatser i hemtjänsten", "activity", OLY),
+    ("Information om beredskapslarm till invånarna", "activity", CIV),
+    ("Hot mot kommunala tjänstemän ska polisanmälas", "goal", HOT),
 ]
 
 
@@ -97,6 +104,8 @@ REAL_NONE_LINES = [
     ("Trygg förskolemiljö där alla barn känner sig trygga", "goal"),
     ("Trygg och säker vård för alla patienter", "goal"),
     ("Trygghetslarm installeras hos brukare inom hemtjänsten", "activity"),
+    # Lighting as energy, where the model alone would call every "belysning" trygghet.
+    ("Belysningen i skolorna byts till LED", "activity"),
 ]
 
 

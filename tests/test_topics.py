@@ -369,6 +369,8 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
         # A term its context cancels was judged, and lost.
         ("Trygghetsinsatser för brukare i hemtjänsten", None,
          [(BRO, 0.15, "below", "", "trygghetsinsats")]),
+        # Lighting as energy is not lighting for trygghet (corpus README, unclear points 9 and 11).
+        ("Belysning byts till LED", None, [(BRO, 0.15, "below", "", "belysning")]),
         ("Brand i tillagningsköket", "risk",
          [(KRIS, 0.7, "serves", "brand", ""), (OLY, 0.7, "serves", "{brand,branden}", "")]),
         ("Ekonomi i balans", None, []),
