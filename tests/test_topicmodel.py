@@ -84,7 +84,6 @@ REAL_TOPIC_LINES = [
     ("Hemliga handlingar förvaras inlåsta", "activity", SAK),
     ("Fallförebyggande insatser i hemtjänsten", "activity", OLY),
     ("Information om beredskapslarm till invånarna", "activity", CIV),
-    ("Hot mot kommunala tjänstemän ska polisanmälas", "goal", HOT),
 ]
 
 

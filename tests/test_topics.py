@@ -363,6 +363,9 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
         # One strong term decides; more distinct terms of the topic make it surer.
         ("Kontinuitetsplanerna ses över", None, [(KRIS, 0.7, "serves", "kontinuitetsplan", "")]),
         ("Hot mot personal rapporteras i KIA", None, [(HOT, 0.85, "serves", "KIA", "")]),
+        # The model alone already leaned to hot och våld here; the term makes it the vocabulary's.
+        ("Hot mot kommunala tjänstemän ska polisanmälas", None,
+         [(HOT, 0.85, "serves", "polisanmäl", ""), (BRO, 0.35, "near", "polis", "")]),
         # A weak term alone comes close: the lines a säkerhetssamordnare should look at.
         ("Belysningen i parken ses över", None, [(BRO, 0.35, "near", "belysning", "")]),
         ("Tillbud rapporteras i KIA", None, [(HOT, 0.45, "near", "tillbud", "")]),
