@@ -193,6 +193,14 @@ def test_swedish_stems_meet_inflections() -> None:
     assert set(word_features(" trygghetsvandringar och ")) == {"s:trygghetsvandring", "p:trygg"}
 
 
+def test_common_words_are_no_evidence_alone() -> None:
+    # Snowball's Swedish stop words, folded: the model had weighed "ha", "nu" and "mellan" as
+    # signs of a topic from the few training lines they stood in.
+    line = fold_text("Vi ska nu ha samverkan mellan förvaltningarna där det fungerar")
+    assert set(word_features(line)) == {
+        "s:samverkan", "p:samve", "s:forvaltning", "p:forva", "s:funger", "p:funge"}
+
+
 def test_shipped_weights_are_what_the_trainer_writes() -> None:
     # Byte for byte: the same corpus and vocabulary give the same file. After editing the
     # vocabulary, run `python -m tools.train_topic_model`.
