@@ -243,11 +243,11 @@ def _test_split_figures(classifier: Classifier) -> tuple[float, float, float]:
 
 def test_the_frozen_test_split_stays_above_todays_floor(classifier: Classifier) -> None:
     # Aggregate figures only. The floor is what the classifier measured on the split as it grew
-    # with corpus part E (1,609 lines, 2026-12-06: found 0.754, none right 0.965, macro-F1
-    # 0.821), rounded down: a change that loses ground on real lines nobody tuned on fails here.
+    # with corpus part E (1,609 lines, 2026-12-06: found 0.751, none right 0.972, macro-F1
+    # 0.822), rounded down: a change that loses ground on real lines nobody tuned on fails here.
     found, none_right, macro_f1 = _test_split_figures(classifier)
     assert found >= 0.75
-    assert none_right >= 0.96
+    assert none_right >= 0.97
     assert macro_f1 >= 0.82
 
 
