@@ -374,10 +374,6 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
          [(BRO, 0.15, "below", "", "trygghetsinsats")]),
         # Lighting as energy is not lighting for trygghet (corpus README, unclear points 9 and 11).
         ("Belysning byts till LED", None, [(BRO, 0.15, "below", "", "belysning")]),
-        # The pandemic as a year's backdrop is no preparedness; on a risk row it is the hazard.
-        ("Trots pandemin har vi kunnat arbeta på i stort som vanligt", "activity",
-         [(KRIS, 0.35, "near", "pandemi", "")]),
-        ("Pandemi", "risk", [(KRIS, 0.7, "serves", "pandemi*", "")]),
         ("Brand i tillagningsköket", "risk",
          [(KRIS, 0.7, "serves", "brand", ""), (OLY, 0.7, "serves", "{brand,branden}", "")]),
         ("Ekonomi i balans", None, []),
