@@ -75,7 +75,7 @@ lap("facts")
 result = engine.run_plan(checker.catalogue, facts)
 lap("engine")
 report = build_report(plan, path.name, checker.catalogue, context, items, result.findings,
-                      result.errors)
+                      result.errors, checker.classifier.leaning)
 text = writers.render_json(report)
 lap("report")
 print(json.dumps({"wall": wall, "cpu": cpu, "facts": len(facts), "findings": len(report.findings),

@@ -22,6 +22,13 @@ how many name a topic the line serves (its gold label), how many topic lines the
 are hinted at their own topic (the "saknar" findings a hint lets the nämnd correct), and how many
 lines without a topic get a hint (a candidate named for nothing).
 
+With `--ranked`, the table is of the item named as closest beside a "saknar mål/aktivitet"
+finding (classifier.RANKED_NEAR): plans are assembled from each group's held-out lines as in
+`python -m benchmarks.topics`, checked with the model trained on the other groups, and for each
+probability given it counts the false "saknar" findings (the area has a line serving it) that name
+an item serving the area, and the true ones that name any item, against the same plans without
+the closest item ("ingen").
+
 `--vocabulary DIR` or `--vocabulary-at COMMIT` trains and judges with another vocabulary (the
 files of rules/vocabulary/ at that commit, read with git). The first vocabulary (a234388) stands in
 for wording no term knows: the present one was written from these very training lines, so in CV
@@ -29,7 +36,7 @@ almost every topic line matches a term, while on unseen text many do not.
 
     python -m benchmarks.topic_cv [--folds 5] [--decides 0.5,0.6,0.7] [--unmatched]
         [--unmatched-decides ingen,0.7,0.8,0.9] [--vocabulary DIR | --vocabulary-at COMMIT]
-        [--partition N] [--hints ingen,0.4,0.5,0.6]
+        [--partition N] [--hints ingen,0.4,0.5,0.6] [--ranked ingen,0.1,0.2,0.3]
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ from planchecker.topics.classifier import (
     MODEL_DECIDES,
     MODEL_DECIDES_UNMATCHED,
     MODEL_NEAR_UNMATCHED,
+    RANKED_NEAR,
     Classifier,
     ModelScorer,
     VocabularyScorer,
@@ -176,6 +184,52 @@ def hint_rows(folds: int, nears: Sequence[float | None], vocabulary_dir: Path | 
             for near, (hints, right, missed_hinted, missed, on_none) in counts.items()]
 
 
+def ranked_rows(folds: int, floors: Sequence[float | None], plans_per_fold: int = 60,
+                vocabulary_dir: Path | None = None, partition: int = 0) -> list[list[object]]:
+    """Rows of (floor, false "saknar", of them naming an item that serves the area, true
+    "saknar", of them naming any item, that share) over plans assembled from held-out lines."""
+    from benchmarks.candidates import _gold
+    from benchmarks.topics import _Untagged, assemble_plans
+    from planchecker.checking.pipeline import Checker
+
+    vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
+    training = [line for line in load_lines() if line.split == "train"]
+    authors = examples()[len(training):]
+    base = Checker()
+    oracle = Checker(base.catalogue, _Untagged())
+    counts = {floor: [0, 0, 0, 0] for floor in floors}  # false, false served, true, true named
+    for fold in range(folds):
+        train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
+                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
+        model = _model(vocabulary, [*train_rows, *authors])
+        out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
+        pairs = assemble_plans(out, plans_per_fold, seed=2027 + fold)
+        for floor in floors:
+            checker = Checker(base.catalogue, Classifier(ModelScorer(
+                vocabulary, model, ranked_near=floor)))
+            tally = counts[floor]
+            for number, (written, tagged) in enumerate(pairs):
+                report = checker.check(written, f"plan-{number}.json")
+                truth = oracle.check(tagged, f"plan-{number}.json")
+                area = {r.rule_id for r in report.requirements
+                        if r.check == "item_for_area" and r.item in ("goal", "activity")}
+                expected = {f.rule_id for f in truth.findings if f.rule_id in area}
+                gold = _gold(written, tagged)
+                for finding in report.findings:
+                    if finding.rule_id not in area:
+                        continue
+                    if finding.rule_id in expected:
+                        tally[2] += 1
+                        tally[3] += bool(finding.candidates)
+                    else:
+                        tally[0] += 1
+                        tally[1] += any(gold[(c.kind, c.id)] & set(finding.topics)
+                                        for c in finding.candidates)
+    return [["ingen" if floor is None else f"{floor:.2f}", false, served, true, named,
+             f"{named / true:.3f}" if true else "–"]
+            for floor, (false, served, true, named) in counts.items()]
+
+
 class _ByLine(Classifier):
     """Each line judged by the classifier of its own fold."""
 
@@ -208,6 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="visa i stället modellens nära träffar på rader där ingen term "
                              "träffade, från var och en av dessa sannolikheter (kommaseparerade; "
                              f"ingen för inga; levereras: {MODEL_NEAR_UNMATCHED})")
+    parser.add_argument("--ranked", metavar="TRÖSKLAR",
+                        help="visa i stället posten som namnges som närmast vid ett 'saknar'-fynd, "
+                             "från var och en av dessa sannolikheter (kommaseparerade; ingen för "
+                             f"ingen; levereras: {RANKED_NEAR})")
     parser.add_argument("--partition", type=int, default=0,
                         help="en annan fördelning av dokumenten på grupperna (0: den vanliga)")
     where = parser.add_mutually_exclusive_group()
@@ -223,6 +281,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run(vocabulary_dir: Path | None, label: str) -> None:
         dealt = f", fördelning {args.partition}" if args.partition else ""
         print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument{dealt}, {label}:")
+        if args.ranked:
+            floors = [None if value.strip() == "ingen" else float(value)
+                      for value in args.ranked.split(",")]
+            print(tabulate(ranked_rows(args.folds, floors, vocabulary_dir=vocabulary_dir,
+                                       partition=args.partition),
+                           disable_numparse=True,
+                           headers=["närmast från", "falska 'saknar'", "med en post som tjänar",
+                                    "riktiga 'saknar'", "med en namngiven post", "andel"]))
+            return
         if args.hints:
             nears = [None if value.strip() == "ingen" else float(value)
                      for value in args.hints.split(",")]

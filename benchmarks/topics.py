@@ -25,7 +25,13 @@ from tabulate import tabulate
 from benchmarks.topic_corpus import Line, format_label, load_documents, load_lines
 from planchecker.checking.pipeline import Checker
 from planchecker.common.model import Activity, Goal, Namnd, NamndType, Plan, Topic
-from planchecker.topics.classifier import NONE, Classification, Classifier, default_vocabulary_dir
+from planchecker.topics.classifier import (
+    NONE,
+    Classification,
+    Classifier,
+    TopicScore,
+    default_vocabulary_dir,
+)
 
 
 @dataclass
@@ -114,6 +120,9 @@ class _Untagged(Classifier):
 
     def classify(self, text: str, kind: object = None) -> Classification:
         return NONE
+
+    def leaning(self, text: str, kind: object = None) -> tuple[TopicScore, ...]:
+        return ()
 
 
 GOAL_KINDS = ("mal", "rubrik")

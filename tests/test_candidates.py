@@ -262,3 +262,51 @@ def test_a_line_no_term_matched_is_named_by_the_model(tmp_path: Path) -> None:
     # It came near only: the aktivitet does not serve the area, and the finding stands.
     a1 = next(i for i in report.items if i.id == "A1")
     assert Topic.informationssakerhet not in a1.topics
+
+
+def _leaning(leans: dict[str, tuple[tuple[Topic, float], ...]]):  # type: ignore[no-untyped-def]
+    def lean(item: ItemTopics) -> tuple[TopicScore, ...]:
+        return tuple(TopicScore(topic, score, (f"modellen: ord-{item.id} +1,00",))
+                     for topic, score in leans.get(item.id, ()))
+    return lean
+
+
+def test_the_item_the_model_leans_to_most_is_named_after_those_that_came_close() -> None:
+    """The closest item beside the near ones: the single one the model leans to most for one of
+    the rule's topics (ties: the topic the rule lists first, then id order), never twice, never a
+    tagged item, and nothing without a model."""
+    rule = checker().catalogue.get_rule("SAK20-HOT-MAL")
+    tagged = ItemTopics("goal", "M9", (Topic.krisberedskap,), "tagged",
+                        Classification((), Thresholds(0.5, 0.3), (), (), ()))
+    items = [_near("M1", (HOT, 0.40)), _near("M2"), _near("M3"), _near("M4"), tagged]
+    leans = {"M1": ((HOT, 0.29),), "M2": ((HOT, 0.12), (SAK, 0.28)), "M3": ((HOT, 0.20),),
+             "M4": ((HOT, 0.20),), "M9": ((HOT, 0.29),)}
+    # M1 leans most and already came near: named once, under its near score.
+    assert [(c.id, c.score) for c in NearMisses(items, _leaning(leans)).candidates(rule)] == [
+        ("M1", 0.40)]
+    del leans["M1"]  # now M3 and M4 lean most, equally (M2 leans more, but to the wrong topic)
+    assert NearMisses(items, _leaning(leans)).candidates(rule) == (
+        Candidate("goal", "M1", HOT, 0.40, ("ord-hot_och_vald",)),
+        Candidate("goal", "M3", HOT, 0.20, ("modellen: ord-M3 +1,00",)))
+    assert [c.id for c in NearMisses(items).candidates(rule)] == ["M1"]
+    assert NearMisses([_near("M2")], _leaning({})).candidates(rule) == ()
+
+
+def test_a_missing_area_names_the_closest_line_even_when_no_term_came_near(tmp_path: Path) -> None:
+    """No term of hot och våld in the plan, so nothing came near; the model still leans to one
+    aktivitet, which is named with its words, in the text report as in the JSON."""
+    plan = Plan(
+        namnd=Namnd(name="Provnämnden", type=NamndType.stadsdelsnamnd, year=2020),
+        goals=[Goal(id="M1", text="Ekonomi i balans")],
+        activities=[Activity(id="A1", goal_id="M1", text="Månadsuppföljning av ekonomin"),
+                    Activity(id="A2", goal_id="M1",
+                             text="Medarbetare ska känna sig trygga i mötet med brukare")],
+    )
+    report = _report(plan, tmp_path)
+    hot = _finding(report, "SAK20-HOT-AKT")
+    assert [c.id for c in hot.candidates] == ["A2"]
+    assert hot.candidates[0].evidence[0].startswith("modellen: ")
+    assert hot.candidates[0].score < 0.3  # a lean, under the scale's "near"
+    lines = writers.candidate_lines(report, hot)
+    assert lines[0].startswith(f"A2 (rad {_row(report, 'A2')}) kan gälla {HOT_AREA}")
+    assert "enligt modellen: " in lines[0]

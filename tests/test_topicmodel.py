@@ -264,6 +264,18 @@ def test_cross_validation_shows_the_lines_no_term_matched() -> None:
     assert rows["model 0.50, ingen term"][1] == unmatched[1]
 
 
+def test_cross_validation_counts_the_closest_item_beside_saknar_findings() -> None:
+    from benchmarks.topic_cv import ranked_rows
+
+    without, with_closest = ranked_rows(2, [None, 0.2], plans_per_fold=15)
+    assert without[0] == "ingen" and with_closest[0] == "0.20"
+    # The closest item is information: the same findings, false and true, with or without it.
+    assert (without[1], without[3]) == (with_closest[1], with_closest[3])
+    assert without[3] > 0  # type: ignore[operator]
+    # Naming one more item per finding can only add findings that name something.
+    assert with_closest[2] >= without[2] and with_closest[4] > without[4]  # type: ignore[operator]
+
+
 # Verbatim training-corpus lines where no vocabulary term matches at all: before the model judged
 # such lines (issue 13) every one of them stayed without a topic, whatever its words.
 UNMATCHED_TOPIC_LINES = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from planchecker.checking.engine import RawFinding
 from planchecker.checking.rulebook import SEVERITY_RANK, BoundRule, Catalogue, Pack, PlanContext
 from planchecker.common.model import Location, Plan, Topic, Waiver
 from planchecker.topics.classifier import Classification, ItemTopics, TopicScore
+from planchecker.topics.vocabulary import Kind
 
 # 2: items carry topic_scores; findings carry candidates (issue 13).
 REPORT_VERSION = 2
@@ -387,19 +388,32 @@ def _match_waivers(
     return valid, expired, unknown
 
 
-class NearMisses:
-    """The untagged mål and aktiviteter whose text came close to a topic, by (kind, topic)."""
+# The learned model's lean of one untagged item: (item, its topics from classifier.RANKED_NEAR).
+Leaning = Callable[[ItemTopics], Sequence[TopicScore]]
+# Classifier.leaning: a line's text and row kind -> the topics the model leans to.
+TextLeaning = Callable[[str, Kind], Sequence[TopicScore]]
 
-    def __init__(self, items: Iterable[ItemTopics]) -> None:
+
+class NearMisses:
+    """The untagged mål and aktiviteter whose text came close to a topic, by (kind, topic), and,
+    with `leaning`, the one the model leans to most for a missing topic (asked only when a
+    finding needs it: most plans have few such findings and many items)."""
+
+    def __init__(self, items: Iterable[ItemTopics], leaning: Leaning | None = None) -> None:
         self._by: dict[tuple[str, Topic], list[tuple[ItemTopics, TopicScore]]] = {}
+        self._untagged: dict[str, list[ItemTopics]] = {}
         for item in items:
             if item.kind in CANDIDATE_KINDS and item.source != "tagged":
+                self._untagged.setdefault(item.kind, []).append(item)
                 for score in item.judged.near:
                     self._by.setdefault((item.kind, score.topic), []).append((item, score))
+        self._leaning = leaning
+        self._leans: dict[tuple[str, str], Sequence[TopicScore]] = {}
 
     def candidates(self, bound: BoundRule) -> tuple[Candidate, ...]:
         """For a mål/aktivitet-for-the-area rule: the items that came close to one of its
-        topics, each once with its best score, closest first; nothing for any other rule."""
+        topics, each once with its best score, closest first, then the item the model leans to
+        most if it is not among them; nothing for any other rule."""
         check = bound.rule.check
         if not isinstance(check, ItemForArea) or check.item not in CANDIDATE_KINDS:
             return ()
@@ -408,9 +422,31 @@ class NearMisses:
             for item, score in self._by.get((check.item, topic), ()):
                 if item.id not in best or score.score > best[item.id][1].score:
                     best[item.id] = (item, score)
+        closest = self._closest(check.item, bound.topics)
+        if closest is not None and closest[0].id not in best:
+            best[closest[0].id] = closest
         found = [Candidate(item.kind, item.id, score.topic, score.score, score.evidence)
                  for item, score in best.values()]
         return tuple(sorted(found, key=lambda c: (-c.score, _natural(c.id))))
+
+    def _closest(self, kind: str, topics: Sequence[Topic]) -> tuple[ItemTopics, TopicScore] | None:
+        """The untagged item of this kind the model leans to most for one of `topics` (ties: the
+        topic the rule lists first, then id order), or None."""
+        if self._leaning is None:
+            return None
+        wanted = {topic: rank for rank, topic in enumerate(topics)}
+        ranked: list[tuple[float, int, tuple[Any, ...], ItemTopics, TopicScore]] = []
+        for item in self._untagged.get(kind, ()):
+            key = (item.kind, item.id)
+            if key not in self._leans:
+                self._leans[key] = self._leaning(item)
+            for score in self._leans[key]:
+                if score.topic in wanted:
+                    ranked.append((-score.score, wanted[score.topic], _natural(item.id), item, score))
+        if not ranked:
+            return None
+        _, _, _, item, score = min(ranked, key=lambda entry: entry[:3])
+        return item, score
 
 
 # The column a reference is written in, to name it in the message: "Mål-id 'M9' finns inte".
@@ -451,11 +487,13 @@ def make_finding(
 def build_findings(
     catalogue: Catalogue, raw: Iterable[RawFinding], waivers: Sequence[Waiver], as_of: dt.date,
     items: Iterable[ItemTopics] = (), plan: Plan | None = None,
+    leaning: TextLeaning | None = None,
 ) -> tuple[list[Finding], list[tuple[Waiver, str]]]:
     """The engine's findings with their rules' words, waivers and (for a missing mål or aktivitet)
-    the untagged items that came close; `items` are the plan's classified items."""
+    the untagged items that came close; `items` are the plan's classified items, `leaning` the
+    classifier's (Classifier.leaning: text, kind -> topics the model leans to)."""
     valid, expired, unknown = _match_waivers(catalogue, waivers, as_of)
-    near = NearMisses(items)
+    near = NearMisses(items, _item_leaning(plan, leaning))
     findings: list[Finding] = []
     used: set[str] = set()
     for item in raw:
@@ -475,6 +513,15 @@ def build_findings(
     return findings, states
 
 
+def _item_leaning(plan: Plan | None, leaning: TextLeaning | None) -> Leaning | None:
+    if plan is None or leaning is None:
+        return None
+    texts: dict[tuple[str, str], tuple[str, Kind]] = {
+        ("goal", g.id): (g.text, "goal") for g in plan.goals}
+    texts |= {("activity", a.id): (a.text, "activity") for a in plan.activities}
+    return lambda item: leaning(*texts[(item.kind, item.id)])
+
+
 def build_report(
     plan: Plan,
     file: str,
@@ -483,8 +530,10 @@ def build_report(
     items: Sequence[ItemTopics],
     raw: Iterable[RawFinding],
     engine_errors: Sequence[str] = (),
+    leaning: TextLeaning | None = None,
 ) -> Report:
-    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, items, plan)
+    findings, waiver_states = build_findings(catalogue, raw, plan.waivers, context.as_of, items, plan,
+                                             leaning)
     applicable = catalogue.applicable(plan, context)
     locations: dict[tuple[str, str], Location] = {}
     for kind, collection in (

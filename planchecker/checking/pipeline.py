@@ -59,7 +59,8 @@ class Checker:
         items = classify_plan(plan, self.classifier)
         facts = build_facts(plan, items, context)
         result = engine.run_plan(self.catalogue, facts)
-        return build_report(plan, file, self.catalogue, context, items, result.findings, result.errors)
+        return build_report(plan, file, self.catalogue, context, items, result.findings, result.errors,
+                            self.classifier.leaning)
 
     def check_file(
         self, path: Path, as_of: dt.date | None = None, period: str | None = None

@@ -265,6 +265,24 @@ MODEL_DECIDES_UNMATCHED: float | None = 0.75
 # time, but the present one's fell to 0.286 and 0.364, on only 7 and 11 hints: with a vocabulary
 # written from these lines, few topic lines are left without a term.
 MODEL_NEAR_UNMATCHED: float | None = 0.45
+# Beside a "saknar mål/aktivitet" finding, the untagged item the model leans to most for the
+# missing topic is named too, when the model's probability is at least this (Classifier.leaning)
+# and the item is not named already: the closest item, not one that came near. The near hints
+# above name an item serving the area at few false "saknar" findings; the model's first-ranked
+# item served it at 109 of 163 in a first count (training part, grouped CV). Rule set before the
+# grid was run: the lowest probability on a 0.05 grid from 0.10 at which the true "saknar" findings
+# that name any item (one that cannot serve the area: a glance lost) stay at most 5 %.
+# `python -m benchmarks.topic_cv --ranked ingen,0.10,0.15,0.20,0.25,0.30` (2026-12-06, 5 groups,
+# 60 assembled plans each):
+#
+#   closest from   false "saknar" naming an item     true "saknar" naming any item
+#                  that serves the area (of 159)     (of 2,602)
+#   none           23                                 86 (3.3 %)
+#   0.10           71                                284 (10.9 %)
+#   0.15           59                                168 (6.5 %)
+#   0.20 chosen    44                                128 (4.9 %)
+#   0.30           29                                104 (4.0 %)
+RANKED_NEAR: float | None = 0.20
 
 
 class ModelScorer:
@@ -289,13 +307,15 @@ class ModelScorer:
     def __init__(self, vocabulary: VocabularyScorer, model: TopicModel,
                  decides: float = MODEL_DECIDES,
                  unmatched_decides: float | None = MODEL_DECIDES_UNMATCHED,
-                 unmatched_near: float | None = MODEL_NEAR_UNMATCHED) -> None:
+                 unmatched_near: float | None = MODEL_NEAR_UNMATCHED,
+                 ranked_near: float | None = RANKED_NEAR) -> None:
         """`decides` is the probability at which the model decides beside weak terms,
         `unmatched_decides` the one at which it decides a line no term matched (None: it does
         not judge those at all, near or not), `unmatched_near` the one from which such a line
-        came near (None: it never does); benchmarks.topic_cv tries others by cross-validation
-        on the training part."""
-        for value in (decides, unmatched_decides, unmatched_near):
+        came near (None: it never does), `ranked_near` the one from which it leans to a topic
+        (`leaning`; None: never); benchmarks.topic_cv tries others by cross-validation on the
+        training part."""
+        for value in (decides, unmatched_decides, unmatched_near, ranked_near):
             if value is not None and not 0 < value < 1:
                 raise ValueError(f"modellens tröskel måste ligga mellan 0 och 1: {value}")
         if (unmatched_near is not None and unmatched_decides is not None
@@ -307,6 +327,7 @@ class ModelScorer:
         self.decides = decides
         self.unmatched_decides = unmatched_decides
         self.unmatched_near = unmatched_near
+        self.ranked_near = ranked_near
 
     def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]:
         cleaned, hits, cancelled = self.vocabulary.judged(text, kind)
@@ -335,6 +356,27 @@ class ModelScorer:
                 evidence = tuple(dict.fromkeys((*current.evidence, *words)))
                 by_topic[judged.topic] = current._replace(score=value, evidence=evidence)
         return list(by_topic.values())
+
+    def leaning(self, text: str, kind: Kind | None) -> tuple[TopicScore, ...]:
+        """The topics the model leans to for this line from RANKED_NEAR up, whatever the terms
+        found, on the scorer's scale below `near` (a lean, not a judgment), with the model's
+        words as evidence. A topic a term of the line's context cancelled stays out: that is the
+        vocabulary's judgment against it."""
+        if self.ranked_near is None:
+            return ()
+        cleaned, hits, cancelled = self.vocabulary.judged(text, kind)
+        found = model_features(cleaned, kind, hits)
+        # The evidence is the line's own words: a term that decided nothing reads as a word too.
+        words = {key: shown for key, shown in found.items() if key[:2] in ("s:", "p:")}
+        against = {term.topic for term in cancelled}
+        written = _as_written(text)
+        near = self.unmatched_near or self.decides
+        decides = self.unmatched_decides or self.decides
+        return tuple(
+            TopicScore(one.topic, max(0.01, _near_on_vocabulary_scale(one.score, near, decides)),
+                       tuple(f"{MODEL_ALONE}{written.get(word, word)} {_signed(weight)}"
+                             for word, weight in self.model.weighed(words, one.topic)))
+            for one in self.model.sure(found, self.ranked_near) if one.topic not in against)
 
     def _model_alone(self, text: str, cleaned: str, kind: Kind | None) -> Sequence[TopicScore]:
         """The model's judgment of a line no term matched: a topic decided at
@@ -433,6 +475,13 @@ class Classifier:
         """Scores and judgments for one line; `kind` adds what is limited to that row kind."""
         normalised = " ".join(unicodedata.normalize("NFC", text).split())
         return self._cached(normalised, kind) if normalised else self.unjudged
+
+    def leaning(self, text: str, kind: Kind | None = None) -> tuple[TopicScore, ...]:
+        """The topics the learned model leans to for one line (ModelScorer.leaning), for naming
+        the closest untagged item beside a "saknar" finding; nothing without a model."""
+        lean = getattr(self.scorer, "leaning", None)
+        normalised = " ".join(unicodedata.normalize("NFC", text).split())
+        return lean(normalised, kind) if lean is not None and normalised else ()
 
     def _classify(self, text: str, kind: Kind | None) -> Classification:
         scores = self.scorer.score(text, kind)
