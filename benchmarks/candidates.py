@@ -27,6 +27,8 @@ from planchecker.common.model import Plan, Topic
 class HintCounts:
     false_missing: int = 0
     false_missing_named: int = 0
+    false_missing_served: int = 0  # naming an item that serves the area
+    true_missing: int = 0
     true_missing_named: int = 0
     candidates_right: int = 0
     candidates_wrong: int = 0
@@ -51,16 +53,16 @@ def count_hints(checker: Checker, oracle: Checker, pairs: Sequence[tuple[Plan, P
         for finding in report.findings:
             if finding.rule_id not in area_rules:
                 continue
+            served = [bool(gold[(c.kind, c.id)] & set(finding.topics)) for c in finding.candidates]
             if finding.rule_id in expected:
+                counts.true_missing += 1
                 counts.true_missing_named += bool(finding.candidates)
             else:
                 counts.false_missing += 1
                 counts.false_missing_named += bool(finding.candidates)
-            for candidate in finding.candidates:
-                if gold[(candidate.kind, candidate.id)] & set(finding.topics):
-                    counts.candidates_right += 1
-                else:
-                    counts.candidates_wrong += 1
+                counts.false_missing_served += any(served)
+            counts.candidates_right += sum(served)
+            counts.candidates_wrong += len(served) - sum(served)
     return counts
 
 

@@ -188,7 +188,7 @@ def ranked_rows(folds: int, floors: Sequence[float | None], plans_per_fold: int 
                 vocabulary_dir: Path | None = None, partition: int = 0) -> list[list[object]]:
     """Rows of (floor, false "saknar", of them naming an item that serves the area, true
     "saknar", of them naming any item, that share) over plans assembled from held-out lines."""
-    from benchmarks.candidates import _gold
+    from benchmarks.candidates import HintCounts, count_hints
     from benchmarks.topics import _Untagged, assemble_plans
     from planchecker.checking.pipeline import Checker
 
@@ -197,7 +197,7 @@ def ranked_rows(folds: int, floors: Sequence[float | None], plans_per_fold: int 
     authors = examples()[len(training):]
     base = Checker()
     oracle = Checker(base.catalogue, _Untagged())
-    counts = {floor: [0, 0, 0, 0] for floor in floors}  # false, false served, true, true named
+    totals = {floor: HintCounts() for floor in floors}
     for fold in range(folds):
         train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
                       for line in training if fold_of(line.doc_id, folds, partition) != fold]
@@ -207,27 +207,14 @@ def ranked_rows(folds: int, floors: Sequence[float | None], plans_per_fold: int 
         for floor in floors:
             checker = Checker(base.catalogue, Classifier(ModelScorer(
                 vocabulary, model, ranked_near=floor)))
-            tally = counts[floor]
-            for number, (written, tagged) in enumerate(pairs):
-                report = checker.check(written, f"plan-{number}.json")
-                truth = oracle.check(tagged, f"plan-{number}.json")
-                area = {r.rule_id for r in report.requirements
-                        if r.check == "item_for_area" and r.item in ("goal", "activity")}
-                expected = {f.rule_id for f in truth.findings if f.rule_id in area}
-                gold = _gold(written, tagged)
-                for finding in report.findings:
-                    if finding.rule_id not in area:
-                        continue
-                    if finding.rule_id in expected:
-                        tally[2] += 1
-                        tally[3] += bool(finding.candidates)
-                    else:
-                        tally[0] += 1
-                        tally[1] += any(gold[(c.kind, c.id)] & set(finding.topics)
-                                        for c in finding.candidates)
-    return [["ingen" if floor is None else f"{floor:.2f}", false, served, true, named,
-             f"{named / true:.3f}" if true else "–"]
-            for floor, (false, served, true, named) in counts.items()]
+            counted, total = count_hints(checker, oracle, pairs), totals[floor]
+            for name in ("false_missing", "false_missing_served", "true_missing",
+                         "true_missing_named"):
+                setattr(total, name, getattr(total, name) + getattr(counted, name))
+    return [["ingen" if floor is None else f"{floor:.2f}", c.false_missing, c.false_missing_served,
+             c.true_missing, c.true_missing_named,
+             f"{c.true_missing_named / c.true_missing:.3f}" if c.true_missing else "–"]
+            for floor, c in totals.items()]
 
 
 class _ByLine(Classifier):
