@@ -358,9 +358,9 @@ class ModelScorer:
         return list(by_topic.values())
 
     def leaning(self, text: str, kind: Kind | None) -> tuple[TopicScore, ...]:
-        """The topics the model leans to for this line from RANKED_NEAR up, whatever the terms
-        found, on the scorer's scale below `near` (a lean, not a judgment), with the model's
-        words as evidence. A topic a term of the line's context cancelled stays out: that is the
+        """The topics the model leans to for this line from `ranked_near` up, whatever the terms
+        found, on the scorer's scale (under `near` unless the model is as sure as
+        `unmatched_near`: a lean, not a judgment), with the model's words as evidence. A topic a term of the line's context cancelled stays out: that is the
         vocabulary's judgment against it."""
         if self.ranked_near is None:
             return ()
