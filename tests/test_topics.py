@@ -374,6 +374,10 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
          [(BRO, 0.15, "below", "", "trygghetsinsats")]),
         # Lighting as energy is not lighting for trygghet (corpus README, unclear points 9 and 11).
         ("Belysning byts till LED", None, [(BRO, 0.15, "below", "", "belysning")]),
+        # The staff's own safety routines; protective equipment is not personskydd.
+        ("Riktlinjer för personsäkerhet", None, [(HOT, 0.7, "serves", "personsäkerhet", "")]),
+        ("Pågående dödligt våld", None, [(HOT, 0.7, "serves", "pågående dödligt våld", "")]),
+        ("Personskyddsutrustning i hemtjänsten", None, []),
         ("Brand i tillagningsköket", "risk",
          [(KRIS, 0.7, "serves", "brand", ""), (OLY, 0.7, "serves", "{brand,branden}", "")]),
         ("Ekonomi i balans", None, []),
@@ -439,7 +443,10 @@ def test_a_tagged_item_keeps_no_judgment_of_its_text() -> None:
         goals=[Goal(id="M1", text="Polisen besöker skolan", topics=["krisberedskap"]),
                Goal(id="M2", text="Polisen besöker skolan")],
     )
-    tagged, untagged = classify_plan(plan, Classifier.load(default_vocabulary_dir()))
+    # The vocabulary alone, whose weak "polis" comes near: whether the model, retrained, would
+    # decide the line is beside the point here.
+    vocabulary = Classifier(VocabularyScorer(*load_vocabulary(default_vocabulary_dir())))
+    tagged, untagged = classify_plan(plan, vocabulary)
     assert tagged.judged.scores == () and tagged.near([BRO]) == ()
     assert [s.topic for s in untagged.near([BRO, KRIS])] == [BRO]
     assert untagged.near([KRIS]) == ()
