@@ -378,6 +378,10 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
         ("Riktlinjer för personsäkerhet", None, [(HOT, 0.7, "serves", "personsäkerhet", "")]),
         ("Pågående dödligt våld", None, [(HOT, 0.7, "serves", "pågående dödligt våld", "")]),
         ("Personskyddsutrustning i hemtjänsten", None, []),
+        # Informationsklassning in other word orders; other classification is not.
+        ("Rutin för klassning av information", None, [(INFO, 0.7, "serves", "{klassning,klassningen,"
+          "klassificering,klassificeringen,klassa,klassificera} av {information,informationen}", "")]),
+        ("Klassning av fastigheter", None, []),
         ("Brand i tillagningsköket", "risk",
          [(KRIS, 0.7, "serves", "brand", ""), (OLY, 0.7, "serves", "{brand,branden}", "")]),
         ("Ekonomi i balans", None, []),
