@@ -310,3 +310,20 @@ def test_a_missing_area_names_the_closest_line_even_when_no_term_came_near(tmp_p
     lines = writers.candidate_lines(report, hot)
     assert lines[0].startswith(f"A2 (rad {_row(report, 'A2')}) kan gälla {HOT_AREA}")
     assert "enligt modellen: " in lines[0]
+
+
+def test_a_lean_keeps_its_score_whatever_thresholds_the_scorer_has() -> None:
+    """benchmarks.topic_cv tries the model without judging unmatched lines at all: the lean's
+    place on the scale does not depend on those thresholds (it once divided by their gap)."""
+    from planchecker.topics.classifier import ModelScorer, VocabularyScorer, default_vocabulary_dir
+    from planchecker.topics.topicmodel import MODEL_FILE, TopicModel
+    from planchecker.topics.vocabulary import load_vocabulary
+
+    folder = default_vocabulary_dir()
+    vocabulary = VocabularyScorer(*load_vocabulary(folder))
+    model = TopicModel.read(folder / MODEL_FILE)
+    text = "Medarbetare ska känna sig trygga i mötet med brukare"
+    shipped = ModelScorer(vocabulary, model).leaning(text, "activity")
+    bare = ModelScorer(vocabulary, model, unmatched_decides=None, unmatched_near=None)
+    assert shipped and bare.leaning(text, "activity") == shipped
+    assert ModelScorer(vocabulary, model, ranked_near=None).leaning(text, "activity") == ()

@@ -283,6 +283,9 @@ MODEL_NEAR_UNMATCHED: float | None = 0.45
 #   0.20 chosen    44                                128 (4.9 %)
 #   0.30           29                                104 (4.0 %)
 RANKED_NEAR: float | None = 0.20
+# The probabilities that land on the scale's `near` and `decide` for a lean: those of the model
+# alone as shipped, fixed, so that a lean keeps its score whatever thresholds a benchmark tries.
+_LEAN_SCALE = (MODEL_NEAR_UNMATCHED or 0.45, MODEL_DECIDES_UNMATCHED or 0.75)
 
 
 class ModelScorer:
@@ -370,10 +373,8 @@ class ModelScorer:
         words = {key: shown for key, shown in found.items() if key[:2] in ("s:", "p:")}
         against = {term.topic for term in cancelled}
         written = _as_written(text)
-        near = self.unmatched_near or self.decides
-        decides = self.unmatched_decides or self.decides
         return tuple(
-            TopicScore(one.topic, max(0.01, _near_on_vocabulary_scale(one.score, near, decides)),
+            TopicScore(one.topic, max(0.01, _near_on_vocabulary_scale(one.score, *_LEAN_SCALE)),
                        tuple(f"{MODEL_ALONE}{written.get(word, word)} {_signed(weight)}"
                              for word, weight in self.model.weighed(words, one.topic)))
             for one in self.model.sure(found, self.ranked_near) if one.topic not in against)
