@@ -33,6 +33,10 @@ class HintCounts:
     candidates_right: int = 0
     candidates_wrong: int = 0
 
+    def add(self, other: HintCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def _gold(written: Plan, tagged: Plan) -> dict[tuple[str, str], set[Topic]]:
     gold = {("goal", w.id): set(t.topics) for w, t in zip(written.goals, tagged.goals, strict=True)}

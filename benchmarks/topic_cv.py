@@ -207,10 +207,7 @@ def ranked_rows(folds: int, floors: Sequence[float | None], plans_per_fold: int 
         for floor in floors:
             checker = Checker(base.catalogue, Classifier(ModelScorer(
                 vocabulary, model, ranked_near=floor)))
-            counted, total = count_hints(checker, oracle, pairs), totals[floor]
-            for name in ("false_missing", "false_missing_served", "true_missing",
-                         "true_missing_named"):
-                setattr(total, name, getattr(total, name) + getattr(counted, name))
+            totals[floor].add(count_hints(checker, oracle, pairs))
     return [["ingen" if floor is None else f"{floor:.2f}", c.false_missing, c.false_missing_served,
              c.true_missing, c.true_missing_named,
              f"{c.true_missing_named / c.true_missing:.3f}" if c.true_missing else "–"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -264,7 +265,8 @@ def test_a_line_no_term_matched_is_named_by_the_model(tmp_path: Path) -> None:
     assert Topic.informationssakerhet not in a1.topics
 
 
-def _leaning(leans: dict[str, tuple[tuple[Topic, float], ...]]):  # type: ignore[no-untyped-def]
+def _leaning(leans: dict[str, tuple[tuple[Topic, float], ...]]
+             ) -> Callable[[ItemTopics], tuple[TopicScore, ...]]:
     def lean(item: ItemTopics) -> tuple[TopicScore, ...]:
         return tuple(TopicScore(topic, score, (f"modellen: ord-{item.id} +1,00",))
                      for topic, score in leans.get(item.id, ()))

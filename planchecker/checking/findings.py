@@ -516,10 +516,16 @@ def build_findings(
 def _item_leaning(plan: Plan | None, leaning: TextLeaning | None) -> Leaning | None:
     if plan is None or leaning is None:
         return None
-    texts: dict[tuple[str, str], tuple[str, Kind]] = {
-        ("goal", g.id): (g.text, "goal") for g in plan.goals}
-    texts |= {("activity", a.id): (a.text, "activity") for a in plan.activities}
-    return lambda item: leaning(*texts[(item.kind, item.id)])
+    # Built on the first lean asked for, not per report: most reports ask for none.
+    texts: dict[tuple[str, str], tuple[str, Kind]] = {}
+
+    def lean(item: ItemTopics) -> Sequence[TopicScore]:
+        if not texts:
+            texts.update({("goal", g.id): (g.text, "goal") for g in plan.goals})
+            texts.update({("activity", a.id): (a.text, "activity") for a in plan.activities})
+        return leaning(*texts[(item.kind, item.id)])
+
+    return lean
 
 
 def build_report(
