@@ -74,3 +74,26 @@ def test_figures_for_one_part_of_the_corpus_count_only_its_lines(
     assert out.startswith(f"Korpus: {len(part)} rader ur "
                           f"{len({line.doc_id for line in part})} dokument; test {len(test)} rader")
     assert f"== Testdelen (frusen): {len(test)} rader" in out
+
+
+def test_false_missing_findings_that_a_clearly_serving_line_contradicts() -> None:
+    """A false "saknar" counts as clearly false only where the plan has a line that both readers
+    gave the area's topic: here the goal (agreed), not the activity (one reader only)."""
+    from benchmarks.topics import _Untagged, score_plans
+    from planchecker.checking.pipeline import Checker
+    from planchecker.common.model import Activity, Goal, Namnd, NamndType, Plan
+
+    def plan(goal_topics: list[Topic], activity_topics: list[Topic]) -> Plan:
+        return Plan(namnd=Namnd(name="Provnämnd", type=NamndType.stadsdelsnamnd, year=2021),
+                    goals=[Goal(id="M1", text="God förmåga", topics=goal_topics)],
+                    activities=[Activity(id="A1", text="Öva", topics=activity_topics)])
+
+    kris = [Topic.krisberedskap]
+    written, gold, agreed = plan([], []), plan(kris, kris), plan(kris, [])
+    # The written plan's checker infers nothing, so every area the gold twin serves is a false
+    # "saknar" there: the goal's and the activity's for krisberedskap.
+    checker = Checker(classifier=_Untagged())
+    counts = score_plans(checker, checker, [(written, gold)], [agreed])
+    assert 0 < counts.fp_clear < counts.fp
+    assert score_plans(checker, checker, [(written, gold)], [gold]).fp_clear == counts.fp
+    assert score_plans(checker, checker, [(written, gold)]).fp_clear == 0
