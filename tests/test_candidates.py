@@ -302,7 +302,7 @@ def test_a_missing_area_names_the_closest_line_even_when_no_term_came_near(tmp_p
         goals=[Goal(id="M1", text="Ekonomi i balans")],
         activities=[Activity(id="A1", goal_id="M1", text="Månadsuppföljning av ekonomin"),
                     Activity(id="A2", goal_id="M1",
-                             text="Medarbetare ska känna sig trygga i mötet med brukare")],
+                             text="Tjänstepersoner ska känna sig säkra i sitt uppdrag")],
     )
     report = _report(plan, tmp_path)
     hot = _finding(report, "SAK20-HOT-AKT")
@@ -324,7 +324,7 @@ def test_a_lean_keeps_its_score_whatever_thresholds_the_scorer_has() -> None:
     folder = default_vocabulary_dir()
     vocabulary = VocabularyScorer(*load_vocabulary(folder))
     model = TopicModel.read(folder / MODEL_FILE)
-    text = "Medarbetare ska känna sig trygga i mötet med brukare"
+    text = "Tjänstepersoner ska känna sig säkra i sitt uppdrag"
     shipped = ModelScorer(vocabulary, model).leaning(text, "activity")
     bare = ModelScorer(vocabulary, model, unmatched_decides=None, unmatched_near=None)
     assert shipped and bare.leaning(text, "activity") == shipped

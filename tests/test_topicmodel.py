@@ -283,8 +283,8 @@ def test_cross_validation_counts_the_closest_item_beside_saknar_findings() -> No
 UNMATCHED_TOPIC_LINES = [
     ("Tillgänglighet: att informationen finns tillgänglig för behöriga när den behövs.",
      "activity", INFO),  # B014
-    ("Diarieför hot som inkommit via e-post eller brev, då du är utsatt i din roll som "
-     "förtroendevald.", "activity", HOT),  # C083
+    ("Politiker eller tjänsteman som i sitt uppdrag för VGR upplever osäkerhet eller rädsla i "
+     "samband med aktivitet som möte eller resa kan använda denna tjänst.", "activity", HOT),  # E111
     ("Räddningsnämnden har inget att erinra utan önskar Brandkåren Attunda och "
      "medlemskommunerna lycka till i det fortsatta arbetet.", "activity", OLY),  # B092
 ]

@@ -308,8 +308,9 @@ class ModelScorer:
     as the line writes them, beside the vocabulary's terms as evidence. Where it is not sure, the
     vocabulary's score stands: a weak term alone stays "near".
 
-    A line no term matched ("Diarieför hot som inkommit via e-post eller brev, då du är utsatt i
-    din roll som förtroendevald.") is judged by the model alone, which must be surer
+    A line no term matched ("Politiker eller tjänsteman som i sitt uppdrag för VGR upplever
+    osäkerhet eller rädsla i samband med aktivitet som möte eller resa kan använda denna tjänst.")
+    is judged by the model alone, which must be surer
     (MODEL_DECIDES_UNMATCHED): its evidence is the words that weighed most with their weights,
     each marked as the model's (MODEL_ALONE), since no term backs the judgment.
     """
