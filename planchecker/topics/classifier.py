@@ -149,18 +149,38 @@ class VocabularyScorer:
         }
 
     def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]:
-        _, hits, cancelled = self.judged(text, kind)
-        return self.scores(hits, cancelled)
+        words: dict[int, str] = {}
+        _, hits, cancelled = self.judged(text, kind, words)
+        return self.in_its_words(text, hits, words, self.scores(hits, cancelled))
 
-    def judged(self, text: str, kind: Kind | None) -> tuple[str, list[Term], list[Term]]:
-        """(the folded line with its false friends cut out, terms found, terms cancelled)."""
+    @staticmethod
+    def in_its_words(text: str, hits: Sequence[Term], words: dict[int, str],
+                     scores: Sequence[TopicScore]) -> Sequence[TopicScore]:
+        """`scores` with each term that is a pattern ({a,b} or *) shown as the words this line
+        used for it (`words`, from `judged`): "{systemavbrott,…,personalbortfall}" found in
+        "personalbortfall inom äldreomsorgen" is shown as "personalbortfall", not by its
+        headword. Lines without such a term keep the shared scores."""
+        if not words:
+            return scores
+        tokens = text.split()
+        said = {(term.topic, term.shown): _as_said(tokens, found.split())
+                for term in hits if (found := words.get(id(term)))}
+        # A list, not a tuple: the judgment of a line's own words is not shared (Classifier).
+        return [score._replace(evidence=tuple(dict.fromkeys(
+                    said.get((score.topic, e), e) for e in score.evidence)))
+                for score in scores]
+
+    def judged(self, text: str, kind: Kind | None, words: dict[int, str] | None = None
+               ) -> tuple[str, list[Term], list[Term]]:
+        """(the folded line with its false friends cut out, terms found, terms cancelled); given
+        `words`, the folded words each pattern term was found in (Scanner.judged)."""
         folded = fold_text(text)
         cleaned = self._negatives.cut(folded)
         # `unless` reads the whole folded line: a false friend cut out ("trygg förskolemiljö")
         # is still the context that cancels a term beside it ("känner sig trygga").
-        hits, cancelled = self._general.judged(text, cleaned, folded)
+        hits, cancelled = self._general.judged(text, cleaned, folded, words)
         if kind in self._extra:
-            more, more_cancelled = self._extra[kind].judged(text, cleaned, folded)
+            more, more_cancelled = self._extra[kind].judged(text, cleaned, folded, words)
             hits, cancelled = hits + more, cancelled + more_cancelled
         return cleaned, hits, cancelled
 
@@ -182,7 +202,7 @@ class VocabularyScorer:
         if not cancelled and len(hits) == 1:  # most lines that say anything say it with one term
             term = hits[0]
             scale = _WEAK_SCORES if term.spec.weak else _STRONG_SCORES
-            return [TopicScore(term.topic, scale[0], (term.spec.term,))]
+            return [TopicScore(term.topic, scale[0], (term.shown,))]
         found: dict[Topic, list[Term]] = {}
         for term in hits:
             found.setdefault(term.topic, []).append(term)
@@ -196,17 +216,18 @@ class VocabularyScorer:
 
 
 def _vocabulary_score(topic: Topic, hits: Sequence[Term], cancelled: Sequence[Term]) -> TopicScore:
-    against = tuple(sorted({t.spec.term for t in cancelled})) if cancelled else ()
+    against = tuple(sorted({t.shown for t in cancelled})) if cancelled else ()
     if not hits:
         return TopicScore(topic, _CANCELLED_SCORE, (), against)
-    names: set[str] = set()
+    # Distinct terms count (two terms shown alike are still two), the evidence is as shown.
+    names: dict[str, str] = {}
     strong = False
     for term in hits:  # a loop, not two comprehensions: a fifth of the lines of a plan get here
-        names.add(term.spec.term)
+        names[term.spec.term] = term.shown
         strong = strong or not term.spec.weak
-    terms = tuple(sorted(names)) if len(names) > 1 else tuple(names)
+    shown = tuple(sorted(set(names.values()))) if len(names) > 1 else tuple(names.values())
     scale = _STRONG_SCORES if strong else _WEAK_SCORES
-    return TopicScore(topic, scale[min(len(terms), len(scale)) - 1], terms, against)
+    return TopicScore(topic, scale[min(len(names), len(scale)) - 1], shown, against)
 
 
 # The model decides a topic where the vocabulary found weak terms only and the model's probability
@@ -343,7 +364,8 @@ class ModelScorer:
         self.ranked_near = ranked_near
 
     def score(self, text: str, kind: Kind | None) -> Sequence[TopicScore]:
-        cleaned, hits, cancelled = self.vocabulary.judged(text, kind)
+        found_words: dict[int, str] = {}
+        cleaned, hits, cancelled = self.vocabulary.judged(text, kind, found_words)
         scores = self.vocabulary.scores(hits, cancelled)
         if not hits:
             # A term its context cancelled is the vocabulary's judgment against the topic: such a
@@ -351,12 +373,13 @@ class ModelScorer:
             if cancelled or self.unmatched_decides is None:
                 return scores
             return self._model_alone(text, cleaned, kind)
+        in_its_words = self.vocabulary.in_its_words
         for term in hits:  # a loop, not any(): half the lines of a plan get here
             if not term.spec.weak:
-                return scores
+                return in_its_words(text, hits, found_words, scores)
         sure = self.model.sure(model_features(cleaned, kind, hits), self.decides)
         if not sure:
-            return scores
+            return in_its_words(text, hits, found_words, scores)
         by_topic = {s.topic: s for s in scores}
         written = _as_written(text)
         for judged in sure:
@@ -368,7 +391,7 @@ class ModelScorer:
             elif value > current.score:
                 evidence = tuple(dict.fromkeys((*current.evidence, *words)))
                 by_topic[judged.topic] = current._replace(score=value, evidence=evidence)
-        return list(by_topic.values())
+        return in_its_words(text, hits, found_words, list(by_topic.values()))
 
     def leaning(self, text: str, kind: Kind | None) -> tuple[TopicScore, ...]:
         """The topics the model leans to for this line from `ranked_near` up, whatever the terms
@@ -427,7 +450,8 @@ def model_features(cleaned: str, kind: Kind | None, hits: Sequence[Term]) -> dic
     for term in hits:
         terms.setdefault(term.topic, set()).add(term.spec.term)
     found = VocabularyHits({t: tuple(sorted(v)) for t, v in terms.items()},
-                           frozenset(term.topic for term in hits if not term.spec.weak))
+                           frozenset(term.topic for term in hits if not term.spec.weak),
+                           {term.spec.term: term.shown for term in hits})
     return features(cleaned, kind, found)
 
 
@@ -444,12 +468,36 @@ def _near_on_vocabulary_scale(probability: float, near: float, decides: float) -
     return min(high - 0.01, round(low + (probability - near) / (decides - near) * (high - low), 2))
 
 
+_PUNCTUATION = ".,:;!?()[]\"'”“"
+
+
+def _as_said(tokens: list[str], folded: list[str]) -> str:
+    """The words of the line as written (`tokens`) where it says these folded words in a row
+    ("höjda beredskapen" in "Beredskapen inför höjda beredskapen"), each written word once; the
+    folded words as they are if the line does not say them in a row."""
+    size = len(folded)
+    said: list[tuple[str, str]] = []  # (folded word, written word), up to where they are found
+    for token in tokens:
+        for word in _folded_token(token):
+            said.append((word, token))
+            if len(said) >= size and all(said[i - size][0] == folded[i] for i in range(size)):
+                return " ".join(dict.fromkeys(t.strip(_PUNCTUATION) for _, t in said[-size:]))
+    return " ".join(folded)
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded_token(token: str) -> tuple[str, ...]:
+    # Words repeat from line to line: folding each written word afresh was a third of the
+    # classify stage of an XL plan.
+    return tuple(fold_text(token).split())
+
+
 def _as_written(raw: str) -> dict[str, str]:
     """Folded words mapped to the words of the line as written, for evidence a reader knows."""
     written: dict[str, str] = {}
     for token in raw.split():
         for word in fold_text(token).split():
-            written.setdefault(word, token.strip(".,:;!?()[]\"'”“"))
+            written.setdefault(word, token.strip(_PUNCTUATION))
     return written
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import os
 import re
 import sys
@@ -119,8 +120,12 @@ class PatternCache:
             self.results = {k: v for k, v in self.results.items() if k in self.used}
         data = {"version": _version(), "entries": self.entries, "derived": self.results}
         try:
-            write_atomic(self.path, orjson.dumps(data))
-        except OSError:
+            # The standard library's encoder, not orjson: out of memory (under
+            # PLANCHECKER_MAX_MEMORY_MB) it raises MemoryError, where orjson's crashed the process
+            # with SIGSEGV on the file of a large vocabulary (5 MB).
+            write_atomic(self.path, json.dumps(data, ensure_ascii=False,
+                                               separators=(",", ":")).encode())
+        except (OSError, MemoryError):
             return
         self.dirty = False
 

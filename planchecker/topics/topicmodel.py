@@ -23,7 +23,7 @@ import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planchecker.common.model import Topic
@@ -120,6 +120,8 @@ class VocabularyHits:
 
     terms: Mapping[Topic, tuple[str, ...]]
     strong: frozenset[Topic]
+    # Each term as a report shows it (vocabulary.shown_term); the features are named by the term.
+    shown: Mapping[str, str] = field(default_factory=dict)
 
 
 def features(folded: str, kind: str | None, hits: VocabularyHits) -> dict[str, str]:
@@ -127,9 +129,9 @@ def features(folded: str, kind: str | None, hits: VocabularyHits) -> dict[str, s
     found = word_features(folded)
     for topic, terms in hits.terms.items():
         level = "v:" if topic in hits.strong else "w:"
-        found[level + topic.value] = terms[0]
+        found[level + topic.value] = hits.shown.get(terms[0], terms[0])
         for term in terms:
-            found["t:" + term] = term
+            found["t:" + term] = hits.shown.get(term, term)
     found["k:" + (kind or "none")] = ""
     return found
 
