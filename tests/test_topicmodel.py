@@ -245,12 +245,13 @@ def _test_split_figures(classifier: Classifier) -> tuple[float, float, float]:
 
 def test_the_frozen_test_split_stays_above_todays_floor(classifier: Classifier) -> None:
     # Aggregate figures only. The floor is what the classifier measured on the split as it grew
-    # with corpus part F (1,816 lines, 2026-12-06: found 0.733, none right 0.963, macro-F1
-    # 0.809), rounded down: a change that loses ground on real lines nobody tuned on fails here.
+    # with corpus part H (2,281 lines, 2026-12-06, after two domain rounds of the vocabulary:
+    # found 0.774, none right 0.965, macro-F1 0.834), rounded down: a change that loses ground
+    # on real lines nobody tuned on fails here.
     found, none_right, macro_f1 = _test_split_figures(classifier)
-    assert found >= 0.73
+    assert found >= 0.77
     assert none_right >= 0.96
-    assert macro_f1 >= 0.80
+    assert macro_f1 >= 0.83
 
 
 def test_cross_validation_shows_the_lines_no_term_matched() -> None:
