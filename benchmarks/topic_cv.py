@@ -85,6 +85,24 @@ def _model(vocabulary: VocabularyScorer, rows: Sequence[Example]) -> TopicModel:
         return TopicModel.read(path)
 
 
+def _held_out(vocabulary: VocabularyScorer, folds: int, partition: int
+              ) -> Iterator[tuple[TopicModel, list[Line]]]:
+    """For each group of training documents: the model trained on the other groups and the
+    authors' own lines (which always train), and the group's held-out lines."""
+    training = [line for line in load_lines() if line.split == "train"]
+    authors = examples()[len(training):]
+    for fold in range(folds):
+        train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
+                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
+        yield (_model(vocabulary, [*train_rows, *authors]),
+               [line for line in training if fold_of(line.doc_id, folds, partition) == fold])
+
+
+def _probabilities(text: str) -> list[float | None]:
+    """A comma-separated list of probabilities, "ingen" for none."""
+    return [None if value.strip() == "ingen" else float(value) for value in text.split(",")]
+
+
 def unmatched(vocabulary: VocabularyScorer, line: Line) -> bool:
     """No vocabulary term matched the line, none found and none cancelled by its context."""
     text = " ".join(unicodedata.normalize("NFC", line.text).split())
@@ -122,16 +140,10 @@ def cross_validate(folds: int, thresholds: Sequence[float], only_unmatched: bool
     `only_unmatched` a second row per judge over the lines no vocabulary term matched. Each model
     threshold is tried with each of `unmatched_thresholds` (None: no judgment of those lines)."""
     vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
-    training = [line for line in load_lines() if line.split == "train"]
-    authors = examples()[len(training):]  # the authors' own lines always train
     judges = [(t, u) for t in thresholds for u in unmatched_thresholds]
     names = ["vocabulary", *(_name(t, u) for t, u in judges)]
     pooled: dict[str, list[tuple[Classifier, Line]]] = {name: [] for name in names}
-    for fold in range(folds):
-        train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
-                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
-        model = _model(vocabulary, [*train_rows, *authors])
-        out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
+    for model, out in _held_out(vocabulary, folds, partition):
         pooled["vocabulary"] += [(Classifier(vocabulary), line) for line in out]
         for t, u in judges:
             scorer = Classifier(ModelScorer(vocabulary, model, t, u))
@@ -156,14 +168,8 @@ def hint_rows(folds: int, nears: Sequence[float | None], vocabulary_dir: Path | 
     the model deciding as shipped (MODEL_DECIDES beside weak terms, MODEL_DECIDES_UNMATCHED
     alone)."""
     vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
-    training = [line for line in load_lines() if line.split == "train"]
-    authors = examples()[len(training):]
     counts = {near: [0, 0, 0, 0, 0] for near in nears}  # hints, right, missed hinted, missed, none
-    for fold in range(folds):
-        train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
-                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
-        model = _model(vocabulary, [*train_rows, *authors])
-        out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
+    for model, out in _held_out(vocabulary, folds, partition):
         for near in nears:
             classifier = Classifier(ModelScorer(vocabulary, model, MODEL_DECIDES,
                                                 MODEL_DECIDES_UNMATCHED, near))
@@ -193,16 +199,10 @@ def ranked_rows(folds: int, floors: Sequence[float | None], plans_per_fold: int 
     from planchecker.checking.pipeline import Checker
 
     vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
-    training = [line for line in load_lines() if line.split == "train"]
-    authors = examples()[len(training):]
     base = Checker()
     oracle = Checker(base.catalogue, _Untagged())
     totals = {floor: HintCounts() for floor in floors}
-    for fold in range(folds):
-        train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
-                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
-        model = _model(vocabulary, [*train_rows, *authors])
-        out = [line for line in training if fold_of(line.doc_id, folds, partition) == fold]
+    for fold, (model, out) in enumerate(_held_out(vocabulary, folds, partition)):
         pairs = assemble_plans(out, plans_per_fold, seed=2027 + fold)
         for floor in floors:
             checker = Checker(base.catalogue, Classifier(ModelScorer(
@@ -259,15 +259,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="rules/vocabulary/ som den var vid en commit (läses med git)")
     args = parser.parse_args(argv)
     thresholds = [float(value) for value in args.decides.split(",")]
-    unmatched_thresholds = [None if value.strip() == "ingen" else float(value)
-                            for value in args.unmatched_decides.split(",")]
+    unmatched_thresholds = _probabilities(args.unmatched_decides)
 
     def run(vocabulary_dir: Path | None, label: str) -> None:
         dealt = f", fördelning {args.partition}" if args.partition else ""
         print(f"Korsvalidering i träningsdelen, {args.folds} grupper av dokument{dealt}, {label}:")
         if args.ranked:
-            floors = [None if value.strip() == "ingen" else float(value)
-                      for value in args.ranked.split(",")]
+            floors = _probabilities(args.ranked)
             print(tabulate(ranked_rows(args.folds, floors, vocabulary_dir=vocabulary_dir,
                                        partition=args.partition),
                            disable_numparse=True,
@@ -275,8 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     "riktiga 'saknar'", "med en namngiven post", "andel"]))
             return
         if args.hints:
-            nears = [None if value.strip() == "ingen" else float(value)
-                     for value in args.hints.split(",")]
+            nears = _probabilities(args.hints)
             print(tabulate(hint_rows(args.folds, nears, vocabulary_dir, args.partition),
                            disable_numparse=True,
                            headers=["nära från", "nära träffar", "rätt ämne", "andel rätt",

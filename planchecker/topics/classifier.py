@@ -496,7 +496,7 @@ def _as_written(raw: str) -> dict[str, str]:
     """Folded words mapped to the words of the line as written, for evidence a reader knows."""
     written: dict[str, str] = {}
     for token in raw.split():
-        for word in fold_text(token).split():
+        for word in _folded_token(token):
             written.setdefault(word, token.strip(_PUNCTUATION))
     return written
 
