@@ -6,11 +6,13 @@ cache must only cost the compile time it would have saved.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import orjson
@@ -66,11 +68,14 @@ def test_derived_values_come_back_as_json_and_are_built_once(tmp_path: Path) -> 
     b"[]",
     orjson.dumps({"version": "another python", "entries": {}, "derived": {}}),
     # opcodes _sre refuses, under this Python's own version
+    orjson.dumps({"version": regexcache._version(), "derived": {}, "entries": {
+        SOURCES[0]: [0, base64.b64encode(array(regexcache._WORD, [999999, 1, 2]).tobytes()).decode(),
+                     0, {}, [None]]}}),
     orjson.dumps({"version": regexcache._version(), "derived": {},
-                  "entries": {SOURCES[0]: [0, [999999, 1, 2], 0, {}, [None]]}}),
+                  "entries": {SOURCES[0]: [0, "not base64 ~~", 0, {}, [None]]}}),
     orjson.dumps({"version": regexcache._version(), "derived": {},
-                  "entries": {SOURCES[0]: [0, "not a list", 0, {}, [None]]}}),
-], ids=["garbage", "not-an-object", "other-version", "bad-opcodes", "bad-shape"])
+                  "entries": {SOURCES[0]: [0, [17, 1, 2], 0, {}, [None]]}}),
+], ids=["garbage", "not-an-object", "other-version", "bad-opcodes", "bad-shape", "numbers"])
 def test_a_damaged_or_foreign_file_is_compiled_over(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "regex.json"
     path.write_bytes(content)

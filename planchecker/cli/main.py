@@ -25,6 +25,7 @@ from planchecker.common.processes import Stopped
 
 if TYPE_CHECKING:
     from planchecker.checking.findings import Report
+    from planchecker.topics.classifier import Classifier
 
 cli_swedish.install()  # before any command is defined: some of Click's texts are taken then
 
@@ -203,9 +204,13 @@ def check(
     if fmt == "xlsx" and output is None:
         raise click.UsageError("Excel-format måste skrivas till en fil: ange -o FIL.xlsx.")
     limits = Limits.from_env()
+    # The vocabulary is loaded here, before the child is forked, as review's workers load it
+    # before their budget: the budget is for the plan, and the vocabulary's scanners alone took
+    # most of the 40 MB a test allows one (a MemoryError then hit before any plan was read).
+    classifier = _classifier()
 
     def work() -> int:
-        return _check(plan, fmt, output, fail_on, as_of, period, rules_dir)
+        return _check(plan, fmt, output, fail_on, as_of, period, rules_dir, classifier)
 
     # In a child process under the time and memory budget (see limits.py).
     try:
@@ -220,14 +225,22 @@ def check(
     sys.exit(code)
 
 
+def _classifier() -> Classifier:
+    from planchecker.checking.pipeline import collector_paused
+    from planchecker.topics.classifier import Classifier, default_vocabulary_dir
+
+    with collector_paused():
+        return Classifier.load(default_vocabulary_dir())
+
+
 def _check(plan: Path, fmt: str, output: Path | None, fail_on: str, as_of: dt.date | None,
-           period: str | None, rules_dir: Path | None) -> int:
+           period: str | None, rules_dir: Path | None, classifier: Classifier) -> int:
     from planchecker.checking.pipeline import Checker, collector_paused
 
     to_file = output is not None
     colour = _use_colour() and not to_file
     with collector_paused():
-        checker = Checker(rules_dir=rules_dir)
+        checker = Checker(classifier=classifier, rules_dir=rules_dir)
         outcome = checker.check_file(plan, as_of=as_of, period=period)
         for note in outcome.notes:
             click.echo(f"Obs: {note.describe()}", err=True)

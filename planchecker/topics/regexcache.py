@@ -18,12 +18,14 @@ crash it, but whoever can write the folder can change what a pattern matches.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib
 import json
 import os
 import re
 import sys
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,13 @@ try:
 except ImportError:
     _sre = _compiler = _parser = None
 
-_FORMAT = 2
+# 3: opcodes as the base64 of their machine words, not a JSON list of numbers. Read as numbers
+# the 1.8 million opcodes of the vocabulary's scanners held 40 MB of Python integers until the
+# process ended (past PLANCHECKER_MAX_MEMORY_MB's 40 before a plan was read) and took 0.08 s
+# to parse; as text they hold 10 MB, and each pattern's numbers live only while it is built.
+_FORMAT = 3
+_WORD = next((code for code in "ILQ" if array(code).itemsize == getattr(_sre, "CODESIZE", 4)),
+             "I")
 # A vocabulary edited many times would otherwise keep every old pattern: past this many entries
 # the file is rewritten with only the patterns this process has used.
 _MAX_ENTRIES = 1000
@@ -51,12 +59,12 @@ _MAX_FILE_BYTES = 16 * 1024 * 1024
 
 # One entry per pattern source: (flags, code, groups, groupindex, indexgroup), as _sre.compile
 # takes them.
-_Entry = tuple[int, list[int], int, dict[str, int], list[str | None]]
+_Entry = tuple[int, str, int, dict[str, int], list[str | None]]  # the opcodes in base64
 
 
 def _version() -> str:
     magic = getattr(_sre, "MAGIC", None)
-    return f"{sys.implementation.name}-{sys.version}-{magic}-{_FORMAT}"
+    return f"{sys.implementation.name}-{sys.version}-{magic}-{sys.byteorder}-{_WORD}-{_FORMAT}"
 
 
 def cache_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path | None:
@@ -80,10 +88,25 @@ class PatternCache:
         self.used: set[str] = set()
         self.dirty = False
         self.misses = 0
-        if path is not None and _sre is not None:
-            self.entries, self.results = _load(path)
+        self._read = False
+        self._read_file()
+
+    def _read_file(self) -> None:
+        if self._read:
+            return
+        self._read = True
+        if self.path is not None and _sre is not None:
+            entries, results = _load(self.path)
+            self.entries, self.results = entries | self.entries, results | self.results
+
+    def release(self) -> None:
+        """Let go of what was read from the file once the patterns are built (10 MB for the
+        vocabulary of 2026-12); it is read again if more are asked for."""
+        self.save()
+        self.entries, self.results, self._read = {}, {}, False
 
     def compile(self, source: str) -> re.Pattern[str]:
+        self._read_file()
         self.used.add(source)
         entry = self.entries.get(source)
         if entry is not None:
@@ -104,6 +127,7 @@ class PatternCache:
         """`build()`, or what it returned for the same `key` before; a value as JSON gives it
         back (tuples come back as lists, whether built now or read from the file)."""
         digest = hashlib.sha256(orjson.dumps(key)).hexdigest()
+        self._read_file()
         self.used.add(digest)
         if digest not in self.results:
             self.misses += 1
@@ -138,12 +162,14 @@ def _compiled(source: str) -> _Entry:
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
         indexgroup[index] = name
-    return parsed.state.flags, code, parsed.state.groups - 1, groupindex, indexgroup
+    words = base64.b64encode(array(_WORD, code).tobytes()).decode("ascii")
+    return parsed.state.flags, words, parsed.state.groups - 1, groupindex, indexgroup
 
 
 def _from_entry(source: str, entry: _Entry) -> re.Pattern[str] | None:
     try:
-        flags, code, groups, groupindex, indexgroup = entry
+        flags, words, groups, groupindex, indexgroup = entry
+        code = array(_WORD, base64.b64decode(words, validate=True)).tolist()
         pattern: re.Pattern[str] = _sre.compile(source, flags, code, groups, groupindex,
                                                 tuple(indexgroup))
     except Exception:  # noqa: BLE001 - opcodes _sre refuses: compile afresh instead

@@ -5,7 +5,8 @@ A term is written the way a säkerhetssamordnare would write it, and compiled he
 
 - a space or hyphen between words matches an optional space (IT-säkerhet, IT säkerhet, ITsäkerhet);
 - `*` ends a word with any letters (`höjd* beredskap` matches "höjda beredskapen");
-- `{a,b,c}` gives alternatives for one position (`hot mot {anställd*,förtroendevald*}`);
+- `{a,b,c}` gives alternatives for one position (`hot mot {anställd*,förtroendevald*}`); an empty
+  alternative makes the position optional (`mat {och,} värme` also matches "mat värme");
 - `och` also matches "&";
 - å/ä/ö match the base letter and the substitutes OCR leaves behind (sdkerhet, sikerhet, 6ver...);
 - `match`: `stem` (default: starts at a word start, open ending, and a final -a or -e may be
@@ -146,15 +147,19 @@ def _expansions(phrase: str) -> tuple[tuple[str, ...], ...]:
     sequences: list[tuple[str, ...]] | None = None
     for token in _TOKEN.findall(text):
         if token.startswith("{"):
-            alternatives = [alt for alt in token[1:-1].split(",") if alt.strip()]
+            written = token[1:-1].split(",")
+            alternatives = [alt for alt in written if alt.strip()]
             if not alternatives:
                 raise ValueError(f"tomma klamrar i {phrase!r}")
             slots = [[seq for alt in alternatives for seq in _expansions(alt)]]
+            if len(alternatives) < len(written):  # "{och,}": the group may be left out
+                slots[0].append(())
         else:
             slots = [[_word_atoms(w)] for w in re.split(r"[^\w&*]+", token) if w]
         for options in slots:
             sequences = options if sequences is None else [
-                (*seq, _SEP, *option) for seq in sequences for option in options]
+                (*seq, _SEP, *option) if seq and option else seq or option
+                for seq in sequences for option in options]
         if sequences is not None and len(sequences) > 5000:
             raise ValueError(f"för många varianter i {phrase!r}")
     if not sequences or any(set(seq) <= {_WILD, _SEP} for seq in sequences):
@@ -181,6 +186,8 @@ class _Trie:
 
     def pattern(self, groups: _Groups | None, right: str, inherited: tuple[int, ...] = ()) -> str:
         """The regex below this node; with `groups`, each terminal gets an empty named group."""
+        if groups is None:
+            return self._scan_below(right)
         # An open-ended term is also matched by every longer spelling through its node.
         here = (*inherited, *self.ends.get("open", ()))
         branches = [a + self.children[a].pattern(groups, right, here) for a in self.order()]
@@ -188,6 +195,16 @@ class _Trie:
             branches.append(right + _group(groups, (*here, *self.ends["word"])))
         if "open" in self.ends:
             branches.append(_group(groups, here))
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    def _scan_below(self, right: str) -> str:
+        # The scan only asks whether some spelling starts here, so a spelling that ends at this
+        # node answers it: an open end succeeds at once (nothing below needs trying), and a word
+        # end is tried before the longer spellings below it.
+        if "open" in self.ends:
+            return ""
+        branches = [right] if "word" in self.ends else []
+        branches += [a + self.children[a]._scan_below(right) for a in self.order()]
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     def pattern_from(self, letter: str, groups: _Groups, right: str) -> str | None:
@@ -266,12 +283,16 @@ def _tries(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]]) -> tuple[_T
     return starts, anywhere
 
 
-def _finder(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]], right: str = _RIGHT
+_Entries = Sequence[tuple[Sequence[tuple[str, ...]], str]]
+
+
+def _finder(written: Any, entries: Callable[[], _Entries], right: str = _RIGHT
             ) -> _Finder | None:
-    """The finder for (spellings, match) entries; None when there are none."""
+    """The finder for the (spellings, match) `entries()`, which follow from what is `written`
+    (the terms or phrases as written, and how they match); None when there are none."""
 
     def sources() -> tuple[str, dict[str, str], str | None, _Groups] | None:
-        starts, anywhere = _tries(entries)
+        starts, anywhere = _tries(entries())
         scan = _scan_pattern(starts, anywhere, right)
         if scan is None:
             return None
@@ -281,7 +302,9 @@ def _finder(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]], right: str
         inside = anywhere.pattern(groups, right) if anywhere.children else None
         return scan, at_start, inside, groups
 
-    built = _derived("finder", entries, right, build=sources)
+    # Keyed by what is written, not by the spellings: a start that finds the finder in the cache
+    # then never multiplies out a term's {a,b} groups (a third of a warm start).
+    built = _derived("finder", written, right, build=sources)
     if built is None:
         return None
     scan, at_start, inside, groups = built
@@ -318,8 +341,8 @@ def _unless_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
     # patterns of a whole finder as well doubled the cost, 0.015 s of every start.
     if not phrases:
         return None
-    entries = [(_expansions(phrase), "word") for phrase in phrases]
-    scan = _derived("unless", entries, build=lambda: _scan_pattern(*_tries(entries), _RIGHT))
+    scan = _derived("unless", phrases, build=lambda: _scan_pattern(
+        *_tries([(_expansions(phrase), "word") for phrase in phrases]), _RIGHT))
     return _compile(scan) if scan else None
 
 
@@ -403,10 +426,13 @@ class Scanner:
     def build(cls, terms: Sequence[Term]) -> Scanner:
         folded = tuple(t for t in terms if not t.on_raw_text)
         raw = tuple(t for t in terms if t.on_raw_text)
-        entries = [(t.spellings(), "word" if t.spec.match == "abbr" else t.spec.match)
-                   for t in folded]
-        return cls(_finder(entries), _finder([(t.spellings(), "abbr") for t in raw], r"(?!\w)"),
-                   folded, raw)
+        matches = ["word" if t.spec.match == "abbr" else t.spec.match for t in folded]
+        return cls(
+            _finder([(t.spec.term, m) for t, m in zip(folded, matches)],
+                    lambda: [(t.spellings(), m) for t, m in zip(folded, matches)]),
+            _finder([(t.spec.term, "abbr") for t in raw],
+                    lambda: [(t.spellings(), "abbr") for t in raw], r"(?!\w)"),
+            folded, raw)
 
     def judged(self, raw: str, cleaned: str, context: str | None = None,
                words: dict[int, str] | None = None) -> tuple[list[Term], list[Term]]:
@@ -445,7 +471,8 @@ class Negatives:
 
     def __init__(self, specs: Sequence[NegativeSpec]) -> None:
         self._specs = tuple(specs)
-        self._finder = _finder([(_expansions(s.phrase), s.match) for s in specs])
+        self._finder = _finder([(s.phrase, s.match) for s in specs],
+                               lambda: [(_expansions(s.phrase), s.match) for s in specs])
 
     def cut(self, folded: str) -> str:
         if self._finder is None or not self._finder.scan.search(folded):
@@ -495,21 +522,30 @@ def _validate(model: type[BaseModel], path: Path, data: Any) -> Any:
 
 
 def _compile_terms(path: Path, vocab: TopicVocabulary) -> list[Term]:
-    terms: list[Term] = []
+    seen: set[str] = set()
     for index, spec in enumerate(vocab.terms):
-        entry = f"{path.name}: terms[{index}] ({spec.term!r})"
-        if any(spec.term == t.spec.term for t in terms):
-            raise ValueError(f"{entry}: termen förekommer två gånger")
+        if spec.term in seen:
+            raise ValueError(
+                f"{path.name}: terms[{index}] ({spec.term!r}): termen förekommer två gånger")
+        seen.add(spec.term)
+    # The spellings of a file's terms are checked once for what is written in it: multiplying
+    # out every term's {a,b} groups was a third of each start.
+    _derived("checked", path.name, [(t.term, t.match, t.case_sensitive, t.unless)
+                                    for t in vocab.terms],
+             build=lambda: _check_terms(path, vocab))
+    return [Term(vocab.topic, spec, _unless_pattern(spec.unless)) for spec in vocab.terms]
+
+
+def _check_terms(path: Path, vocab: TopicVocabulary) -> bool:
+    """Raise ValueError naming the first term (or `unless` phrase) that cannot be spelled."""
+    for index, spec in enumerate(vocab.terms):
         try:
-            term = Term(vocab.topic, spec, _unless_pattern(spec.unless))
-            # A bad term raises here, where the error can name it. Its spellings are escaped
-            # letters and fixed atoms, always a valid regex: compiling each one on its own as
-            # well as in the scanners cost 0.05 s of every start.
-            term.spellings()
+            Term(vocab.topic, spec, None).spellings()
+            for phrase in spec.unless:
+                _expansions(phrase)
         except (ValueError, re.error) as exc:
-            raise ValueError(f"{entry}: {exc}") from None
-        terms.append(term)
-    return terms
+            raise ValueError(f"{path.name}: terms[{index}] ({spec.term!r}): {exc}") from None
+    return True
 
 
 def _load_negatives(path: Path) -> Negatives:
