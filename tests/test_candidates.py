@@ -246,9 +246,9 @@ def test_every_kind_of_item_keeps_its_row_and_items_are_listed_by_kind(tmp_path:
 
 
 def test_a_line_no_term_matched_is_named_by_the_model(tmp_path: Path) -> None:
-    # No vocabulary term in it (a training line, B014): the model leans to informationssäkerhet,
+    # No vocabulary term in it (a training line, D2006): the model leans to informationssäkerhet,
     # not surely enough to decide, and the missing aktivitet names the line with the model's words.
-    text = "Information är värdefullt och behöver därför skyddas efter behov."
+    text = "Information om arbetet med dataskyddsförordningen (GDPR)"
     report = _report(_plan(Activity(id="A1", goal_id="M1", text=text)), tmp_path)
     finding = _finding(report, "SAK20-SSK-AKT")
     (candidate,) = finding.candidates
@@ -301,8 +301,8 @@ def test_a_missing_area_names_the_closest_line_even_when_no_term_came_near(tmp_p
         namnd=Namnd(name="Provnämnden", type=NamndType.stadsdelsnamnd, year=2020),
         goals=[Goal(id="M1", text="Ekonomi i balans")],
         activities=[Activity(id="A1", goal_id="M1", text="Månadsuppföljning av ekonomin"),
-                    Activity(id="A2", goal_id="M1",
-                             text="Tjänstepersoner ska känna sig säkra i sitt uppdrag")],
+                    Activity(id="A2", goal_id="M1",  # a training line, B0250
+                             text="Om en medarbetare inte kommer tillbaka efter tjänsteärende")],
     )
     report = _report(plan, tmp_path)
     hot = _finding(report, "SAK20-HOT-AKT")
@@ -324,7 +324,7 @@ def test_a_lean_keeps_its_score_whatever_thresholds_the_scorer_has() -> None:
     folder = default_vocabulary_dir()
     vocabulary = VocabularyScorer(*load_vocabulary(folder))
     model = TopicModel.read(folder / MODEL_FILE)
-    text = "Tjänstepersoner ska känna sig säkra i sitt uppdrag"
+    text = "Om en medarbetare inte kommer tillbaka efter tjänsteärende"
     shipped = ModelScorer(vocabulary, model).leaning(text, "activity")
     bare = ModelScorer(vocabulary, model, unmatched_decides=None, unmatched_near=None)
     assert shipped and bare.leaning(text, "activity") == shipped

@@ -138,10 +138,10 @@ def test_the_model_decides_a_weak_only_line_and_names_its_words(classifier: Clas
 
 
 def test_the_model_raises_a_weak_score_only_and_keeps_the_terms(classifier: Classifier) -> None:
-    # "polis" is weak: the vocabulary alone scores it 0.35 (near). The model leans towards
-    # brottsförebyggande (p about 0.46) but is not sure: still near, never lower than the
-    # vocabulary's score, and the evidence keeps the term.
-    line = "Polisen besöker skolan"
+    # "trygg" is weak: the vocabulary alone scores it 0.35 (near). The model leans towards
+    # brottsförebyggande (p about 0.41) but is not sure: still near, never lower than the
+    # vocabulary's score, and the evidence keeps the term. A training line (B0110).
+    line = "Utveckla Trygg i Danderyd"
     vocabulary_only = Classifier.load(_vocabulary_without_model())
     before = vocabulary_only.classify(line, "activity").scores
     after = classifier.classify(line, "activity")
@@ -153,7 +153,7 @@ def test_the_model_raises_a_weak_score_only_and_keeps_the_terms(classifier: Clas
     assert 0.3 < leaning.score < MODEL_DECIDES
     assert after.topics == () and [s.topic for s in after.near] == [BRO]
     assert 0.35 <= after.near[0].score < classifier.thresholds.decide
-    assert after.near[0].evidence[0] == "polis"
+    assert after.near[0].evidence[0] == "Trygg"
 
 
 def test_a_strong_term_decides_without_the_model(classifier: Classifier) -> None:
@@ -166,9 +166,9 @@ def test_a_term_an_expert_adds_counts_at_once(tmp_path: Path) -> None:
     folder = tmp_path / "vocabulary"
     shutil.copytree(default_vocabulary_dir(), folder)
     path = folder / "civilt_forsvar.yaml"
-    line = "Planera mörkläggning av kommunhuset"
+    line = "Se över kaffeförrådet i kommunhuset"
     assert topics_of(Classifier.load(folder), line, "activity") == set()
-    path.write_text(path.read_text(encoding="utf-8") + "  - {term: mörkläggning}\n", encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "  - {term: kaffeförråd}\n", encoding="utf-8")
     edited = Classifier.load(folder)
     assert (folder / MODEL_FILE).exists()
     assert topics_of(edited, line, "activity") == {CIV}
@@ -282,10 +282,9 @@ def test_cross_validation_counts_the_closest_item_beside_saknar_findings() -> No
 # Verbatim training-corpus lines where no vocabulary term matches at all: before the model judged
 # such lines (issue 13) every one of them stayed without a topic, whatever its words.
 UNMATCHED_TOPIC_LINES = [
-    ("Tillgänglighet: att informationen finns tillgänglig för behöriga när den behövs.",
-     "activity", INFO),  # B014
-    ("Politiker eller tjänsteman som i sitt uppdrag för VGR upplever osäkerhet eller rädsla i "
-     "samband med aktivitet som möte eller resa kan använda denna tjänst.", "activity", HOT),  # E111
+    ("Tillgänglighet – Att information finns tillgänglig för dem som behöver och har rätt att "
+     "ta del av den.", "activity", INFO),  # D2106
+    ("Regionen ska vara förberedd på att hantera oförutsedda händelser.", "activity", KRIS),  # G3018
     ("Räddningsnämnden har inget att erinra utan önskar Brandkåren Attunda och "
      "medlemskommunerna lycka till i det fortsatta arbetet.", "activity", OLY),  # B092
 ]
@@ -319,10 +318,10 @@ def test_the_model_alone_decides_a_line_no_term_matched(classifier: Classifier, 
 
 
 def test_the_model_alone_must_be_surer_than_beside_a_weak_term(classifier: Classifier) -> None:
-    # A training line (B014) where the model leans to informationssäkerhet with p between 0.5,
+    # A training line (D2006) where the model leans to informationssäkerhet with p between 0.5,
     # enough beside a weak term, and MODEL_DECIDES_UNMATCHED: alone it does not decide, but the
     # line came near (MODEL_NEAR_UNMATCHED), to be named beside a "saknar" finding.
-    line = "Information är värdefullt och behöver därför skyddas efter behov."
+    line = "Information om arbetet med dataskyddsförordningen (GDPR)"
     scorer = _scorer(classifier)
     assert scorer.unmatched_decides == MODEL_DECIDES_UNMATCHED
     assert scorer.unmatched_near == MODEL_NEAR_UNMATCHED
@@ -357,7 +356,7 @@ def test_the_near_threshold_must_lie_under_the_one_that_decides(classifier: Clas
     # Without judgment of unmatched lines there is nothing to come near: accepted, and no hint.
     silent = Classifier(ModelScorer(scorer.vocabulary, scorer.model, unmatched_decides=None,
                                     unmatched_near=0.45))
-    assert silent.classify("Information är värdefullt och behöver därför skyddas efter behov.",
+    assert silent.classify("Information om arbetet med dataskyddsförordningen (GDPR)",
                            "activity").scores == ()
 
 

@@ -18,7 +18,7 @@ from planchecker.topics.classifier import (
     default_vocabulary_dir,
     fold_text,
 )
-from planchecker.topics.vocabulary import load_vocabulary
+from planchecker.topics.vocabulary import Scanner, Term, TermSpec, fold_text, load_vocabulary
 from tools.topic_scores import HELDOUT, LABELLED, load_labelled, micro, render, score
 
 KRIS, CIV, SAK, INFO, OLY, HOT, BRO = (
@@ -328,6 +328,20 @@ def test_bad_vocabulary_entry_names_file_and_entry(
         Classifier.load(vocabulary)
 
 
+def test_an_empty_alternative_makes_its_group_optional() -> None:
+    term = Term(Topic.krisberedskap, TermSpec(term="{vatten,mat} {och,} värme", match="word"), None)
+    scanner = Scanner.build([term])
+
+    def found(text: str) -> list[Term]:
+        return scanner.judged(text, fold_text(text))[0]
+
+    assert found("Brist på mat och värme") == [term]
+    assert found("Brist på vatten, värme") == [term]
+    assert found("Brist på vatten eller värme") == []
+    with pytest.raises(ValueError, match="tom term"):
+        Term(Topic.krisberedskap, TermSpec(term="{och,}"), None).spellings()
+
+
 def test_unreadable_yaml_names_the_file(vocabulary: Path) -> None:
     _append(vocabulary / "forebygga_olyckor.yaml", "  - {term: brandpost\n")
     with pytest.raises(ValueError, match=r"forebygga_olyckor\.yaml: kan inte läsas som YAML"):
@@ -380,10 +394,11 @@ def test_topic_must_match_file_name(vocabulary: Path) -> None:
         ("Riktlinjer för personsäkerhet", None, [(HOT, 0.7, "serves", "personsäkerhet", "")]),
         ("Pågående dödligt våld", None, [(HOT, 0.7, "serves", "pågående dödligt våld", "")]),
         ("Personskyddsutrustning i hemtjänsten", None, []),
-        # Informationsklassning in other word orders; other classification is not.
+        # Informationsklassning in other word orders; classifying buildings is not (the weak
+        # term is judged, and its context cancels it).
         ("Rutin för klassning av information", None,
          [(INFO, 0.7, "serves", "klassning av information", "")]),
-        ("Klassning av fastigheter", None, []),
+        ("Klassning av fastigheter", None, [(INFO, 0.15, "below", "", "klassning")]),
         ("Brand i tillagningsköket", "risk",
          [(KRIS, 0.7, "serves", "brand", ""), (OLY, 0.7, "serves", "Brand", "")]),
         ("Ekonomi i balans", None, []),
