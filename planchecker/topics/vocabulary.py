@@ -184,10 +184,8 @@ class _Trie:
         # Literal atoms first: re skips a branch whose first literal does not match in one step.
         return sorted(self.children, key=lambda atom: (len(atom.lstrip("\\")) > 1, atom))
 
-    def pattern(self, groups: _Groups | None, right: str, inherited: tuple[int, ...] = ()) -> str:
-        """The regex below this node; with `groups`, each terminal gets an empty named group."""
-        if groups is None:
-            return self._scan_below(right)
+    def pattern(self, groups: _Groups, right: str, inherited: tuple[int, ...] = ()) -> str:
+        """The regex below this node, each terminal an empty named group entered in `groups`."""
         # An open-ended term is also matched by every longer spelling through its node.
         here = (*inherited, *self.ends.get("open", ()))
         branches = [a + self.children[a].pattern(groups, right, here) for a in self.order()]
@@ -197,14 +195,14 @@ class _Trie:
             branches.append(_group(groups, here))
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
-    def _scan_below(self, right: str) -> str:
-        # The scan only asks whether some spelling starts here, so a spelling that ends at this
-        # node answers it: an open end succeeds at once (nothing below needs trying), and a word
-        # end is tried before the longer spellings below it.
+    def scan(self, right: str) -> str:
+        """The regex below this node without groups: whether some spelling goes on from here."""
+        # A spelling that ends at this node answers that: an open end succeeds at once (nothing
+        # below needs trying), and a word end is tried before the longer spellings below it.
         if "open" in self.ends:
             return ""
         branches = [right] if "word" in self.ends else []
-        branches += [a + self.children[a]._scan_below(right) for a in self.order()]
+        branches += [a + self.children[a].scan(right) for a in self.order()]
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     def pattern_from(self, letter: str, groups: _Groups, right: str) -> str | None:
@@ -218,9 +216,7 @@ class _Trie:
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-def _group(groups: _Groups | None, entries: tuple[int, ...]) -> str:
-    if groups is None:
-        return ""
+def _group(groups: _Groups, entries: tuple[int, ...]) -> str:
     name = f"g{len(groups)}"
     groups[name] = tuple(dict.fromkeys(entries))
     return f"(?P<{name}>)"
@@ -261,15 +257,18 @@ class _Finder:
 
 def _scan_pattern(starts: _Trie, anywhere: _Trie, right: str) -> str | None:
     """The regex without groups that finds where an entry starts (see _Finder)."""
-    branches = [f" (?=(?:{starts.pattern(None, right)}))"] if starts.children else []
+    branches = [f" (?=(?:{starts.scan(right)}))"] if starts.children else []
     # Consuming the first atom keeps re's first-character skip; the rest is zero-width so that
     # overlapping terms are all seen.
-    branches += [f"{atom}(?={anywhere.children[atom].pattern(None, right)})"
+    branches += [f"{atom}(?={anywhere.children[atom].scan(right)})"
                  for atom in anywhere.order()]
     return "|".join(branches) if branches else None
 
 
-def _tries(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]]) -> tuple[_Trie, _Trie]:
+_Entries = Sequence[tuple[Sequence[tuple[str, ...]], str]]
+
+
+def _tries(entries: _Entries) -> tuple[_Trie, _Trie]:
     """(spellings, match) entries as a trie of word starts and a trie of infixes.
 
     `abbr` is an abbreviation on the unfolded text: sought anywhere (its spelling checks the word
@@ -281,9 +280,6 @@ def _tries(entries: Sequence[tuple[Sequence[tuple[str, ...]], str]]) -> tuple[_T
             root = anywhere if match in ("infix", "abbr") else starts
             root.add(atoms, "word" if match in ("word", "abbr") else "open", index)
     return starts, anywhere
-
-
-_Entries = Sequence[tuple[Sequence[tuple[str, ...]], str]]
 
 
 def _finder(written: Any, entries: Callable[[], _Entries], right: str = _RIGHT
