@@ -245,12 +245,13 @@ def _test_split_figures(classifier: Classifier) -> tuple[float, float, float]:
 
 def test_the_frozen_test_split_stays_above_todays_floor(classifier: Classifier) -> None:
     # Aggregate figures only. The floor is what the classifier measured on the split as it grew
-    # with corpus part K (3,138 lines, 2026-12-06, the model retrained on K's training part:
-    # found 0.768, none right 0.961, macro-F1 0.818), rounded down: a change that loses ground
-    # on real lines nobody tuned on fails here. Part K's test documents are harder than the
-    # earlier ones (its IT-incident and login lines): macro-F1 on the split fell from 0.831.
+    # with corpus parts K and L (3,680 lines, 2026-12-06, the model retrained on their training
+    # parts: found 0.756, none right 0.965, macro-F1 0.816), rounded down: a change that loses
+    # ground on real lines nobody tuned on fails here. K's and L's test documents are harder than
+    # the earlier ones (IT incidents told as news, school and care routines): found on the split
+    # fell from 0.777.
     found, none_right, macro_f1 = _test_split_figures(classifier)
-    assert found >= 0.76
+    assert found >= 0.75
     assert none_right >= 0.96
     assert macro_f1 >= 0.81
 
