@@ -139,6 +139,9 @@ def test_text_without_diacritics_and_ocr_damage(
         ("Förbereda för NIS2", {INFO}),
         ("Uppföljning av SÖK", {BRO}),
         ("Lokala BRÅ", {BRO}),
+        # A term whose only capital begins the line, the rest of the line in small letters.
+        ("Rakel används vid övningen", {KRIS}),
+        ("Brå-rapporten läses av nämnden", {BRO}),
         ("EST i stadsdelen", {BRO}),
         ("SSPF-möten", {BRO}),
         ("Öka rapporteringen i KIA", set()),  # KIA carries every kind of incident: weak alone
