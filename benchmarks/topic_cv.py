@@ -29,6 +29,11 @@ probability given it counts the false "saknar" findings (the area has a line ser
 an item serving the area, and the true ones that name any item, against the same plans without
 the closest item ("ingen").
 
+With `--curve`, the table is a learning curve: for each share given, every group is judged by a
+model trained on only that share of the other groups' documents (the same documents at every
+share, chosen by a hash of their id, so a larger share adds documents to a smaller one). A curve
+that has flattened says that more lines of the kind the corpus holds will not move the figures.
+
 `--vocabulary DIR` or `--vocabulary-at COMMIT` trains and judges with another vocabulary (the
 files of rules/vocabulary/ at that commit, read with git). The first vocabulary (a234388) stands in
 for wording no term knows: the present one was written from these very training lines, so in CV
@@ -37,6 +42,7 @@ almost every topic line matches a term, while on unseen text many do not.
     python -m benchmarks.topic_cv [--folds 5] [--decides 0.5,0.6,0.7] [--unmatched]
         [--unmatched-decides ingen,0.7,0.8,0.9] [--vocabulary DIR | --vocabulary-at COMMIT]
         [--partition N] [--hints ingen,0.4,0.5,0.6] [--ranked ingen,0.1,0.2,0.3]
+        [--curve 0.25,0.5,0.75,1]
 """
 
 from __future__ import annotations
@@ -85,15 +91,24 @@ def _model(vocabulary: VocabularyScorer, rows: Sequence[Example]) -> TopicModel:
         return TopicModel.read(path)
 
 
-def _held_out(vocabulary: VocabularyScorer, folds: int, partition: int
+def in_share(doc_id: str, share: float) -> bool:
+    """Whether a training document is among the first `share` of them (for --curve); the order is
+    a hash of its id, so the documents of a smaller share are always among those of a larger."""
+    digest = hashlib.sha256(f"curve:{doc_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < share * 2**64
+
+
+def _held_out(vocabulary: VocabularyScorer, folds: int, partition: int, share: float = 1.0
               ) -> Iterator[tuple[TopicModel, list[Line]]]:
-    """For each group of training documents: the model trained on the other groups and the
-    authors' own lines (which always train), and the group's held-out lines."""
+    """For each group of training documents: the model trained on the other groups (only their
+    documents `in_share`) and the authors' own lines (which always train), and the group's
+    held-out lines."""
     training = [line for line in load_lines() if line.split == "train"]
     authors = examples()[len(training):]
     for fold in range(folds):
         train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
-                      for line in training if fold_of(line.doc_id, folds, partition) != fold]
+                      for line in training if fold_of(line.doc_id, folds, partition) != fold
+                      and (share >= 1 or in_share(line.doc_id, share))]
         yield (_model(vocabulary, [*train_rows, *authors]),
                [line for line in training if fold_of(line.doc_id, folds, partition) == fold])
 
@@ -214,6 +229,28 @@ def ranked_rows(folds: int, floors: Sequence[float | None], plans_per_fold: int 
             for floor, c in totals.items()]
 
 
+def curve_rows(folds: int, shares: Sequence[float], vocabulary_dir: Path | None = None,
+               partition: int = 0) -> list[list[object]]:
+    """Rows of (share, corpus lines per model on average, lenient, macro-F1, topic lines found,
+    none lines right) over every held-out line, each group judged as shipped by a model trained on
+    `share` of the other groups' documents."""
+    vocabulary = VocabularyScorer(*load_vocabulary(vocabulary_dir or default_vocabulary_dir()))
+    documents = [line.doc_id for line in load_lines() if line.split == "train"]
+    rows: list[list[object]] = []
+    for share in shares:
+        pairs: list[tuple[Classifier, Line]] = []
+        for model, out in _held_out(vocabulary, folds, partition, share):
+            pairs += [(Classifier(ModelScorer(vocabulary, model)), line) for line in out]
+        trained = sum(1 for fold in range(folds) for doc_id in documents
+                      if fold_of(doc_id, folds, partition) != fold
+                      and (share >= 1 or in_share(doc_id, share)))
+        scores = _pooled_scores(pairs)
+        rows.append([f"{share:.2f}", round(trained / folds), f"{scores.lenient:.3f}",
+                     f"{scores.macro_f1:.3f}", f"{scores.topic_found:.3f}",
+                     f"{scores.none_right:.3f}"])
+    return rows
+
+
 class _ByLine(Classifier):
     """Each line judged by the classifier of its own fold."""
 
@@ -250,6 +287,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="visa i stället posten som namnges som närmast vid ett 'saknar'-fynd, "
                              "från var och en av dessa sannolikheter (kommaseparerade; ingen för "
                              f"ingen; levereras: {RANKED_NEAR})")
+    parser.add_argument("--curve", metavar="ANDELAR",
+                        help="visa i stället en inlärningskurva: modeller tränade på dessa andelar "
+                             "av träningsdokumenten (kommaseparerade, t.ex. 0.25,0.5,1)")
     parser.add_argument("--partition", type=int, default=0,
                         help="en annan fördelning av dokumenten på grupperna (0: den vanliga)")
     where = parser.add_mutually_exclusive_group()
@@ -271,6 +311,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                            disable_numparse=True,
                            headers=["närmast från", "falska 'saknar'", "med en post som tjänar",
                                     "riktiga 'saknar'", "med en namngiven post", "andel"]))
+            return
+        if args.curve:
+            shares = [float(value) for value in args.curve.split(",")]
+            print(tabulate(curve_rows(args.folds, shares, vocabulary_dir, args.partition),
+                           disable_numparse=True,
+                           headers=["andel dokument", "korpusrader per modell", "lenient",
+                                    "macro-F1", "ämne funnet", "utan ämne rätt"]))
             return
         if args.hints:
             nears = _probabilities(args.hints)

@@ -269,6 +269,22 @@ def test_cross_validation_shows_the_lines_no_term_matched() -> None:
     assert rows["model 0.50, ingen term"][1] == unmatched[1]
 
 
+def test_learning_curve_adds_documents_and_ends_at_the_shipped_judge() -> None:
+    from benchmarks.topic_cv import cross_validate, curve_rows, in_share
+
+    documents = sorted({line.doc_id for line in load_lines() if line.split == "train"})
+    half, most = ({d for d in documents if in_share(d, share)} for share in (0.5, 0.75))
+    assert half < most < set(documents)  # a larger share only adds documents
+    rows = curve_rows(2, [0.5, 1.0])
+    assert [row[0] for row in rows] == ["0.50", "1.00"]
+    assert 0 < rows[0][1] < rows[1][1]  # type: ignore[operator]
+    # The whole share is the classifier as shipped, as the plain cross-validation shows it.
+    shipped = {row[0]: row for row in cross_validate(2, [MODEL_DECIDES], False,
+                                                      [MODEL_DECIDES_UNMATCHED])}
+    assert rows[1][2:] == shipped[f"model {MODEL_DECIDES:.2f}, ensam "
+                                  f"{MODEL_DECIDES_UNMATCHED:.2f}"][2:]
+
+
 def test_cross_validation_counts_the_closest_item_beside_saknar_findings() -> None:
     from benchmarks.topic_cv import ranked_rows
 
