@@ -260,6 +260,9 @@ class _ByLine(Classifier):
     def classify(self, text: str, kind: object = None):  # type: ignore[no-untyped-def, override]
         return self._by[(text, kind)].classify(text, kind)  # type: ignore[index, arg-type]
 
+    def classify_many(self, texts, kinds):  # type: ignore[no-untyped-def, override]
+        return [self.classify(text, kind) for text, kind in zip(texts, kinds)]
+
 
 def _pooled_scores(pairs: Sequence[tuple[Classifier, Line]]):  # type: ignore[no-untyped-def]
     return score_lines(_ByLine(pairs), [line for _, line in pairs])

@@ -125,6 +125,10 @@ class _Untagged(Classifier):
     def classify(self, text: str, kind: object = None) -> Classification:
         return NONE
 
+    def classify_many(self, texts: Sequence[str], kinds: Sequence[object]
+                      ) -> list[Classification]:
+        return [NONE] * len(texts)
+
     def leaning(self, text: str, kind: object = None) -> tuple[TopicScore, ...]:
         return ()
 

@@ -18,7 +18,14 @@ from planchecker.topics.classifier import (
     default_vocabulary_dir,
     fold_text,
 )
-from planchecker.topics.vocabulary import Scanner, Term, TermSpec, fold_text, load_vocabulary
+from planchecker.topics.vocabulary import (
+    Scanner,
+    Term,
+    TermSpec,
+    fold_text,
+    fold_texts,
+    load_vocabulary,
+)
 from tools.topic_scores import HELDOUT, LABELLED, load_labelled, micro, render, score
 
 KRIS, CIV, SAK, INFO, OLY, HOT, BRO = (
@@ -225,6 +232,36 @@ def test_result_is_ordered_deterministic_and_whitespace_insensitive(classifier: 
 def test_fold_text() -> None:
     assert fold_text("Säkerhetsskydd – IT-säkerhet!") == " sakerhetsskydd it sakerhet "
     assert fold_text("Ö6 é &") == " o6 e & "
+
+
+# Lines a plan may hold side by side: separators, combining marks, OCR damage, a line that ends
+# where a phrase of the next begins, a line with a newline of its own, and empty lines.
+_SIDE_BY_SIDE = [
+    "Säkerhetsskydd – IT-säkerhet!", "Ö6 é &", "Cafe\u0301 • ﬁler", "Arbetet mot hot och",
+    "våld mot personal", "sakerhetsskydd", "Trygg förskolemiljö och känner sig trygga", "",
+    "Krisberedskap\nRSA", "Rakel används vid övningen", "hot och våld", "Brå-rapporten", " ",
+]
+
+
+def test_lines_folded_together_fold_as_they_would_apart() -> None:
+    assert fold_texts(_SIDE_BY_SIDE) == [fold_text(text) for text in _SIDE_BY_SIDE]
+    assert fold_texts(_SIDE_BY_SIDE[:-2]) == [fold_text(text) for text in _SIDE_BY_SIDE[:-2]]
+
+
+def test_lines_judged_together_are_judged_as_they_would_be_apart(classifier: Classifier) -> None:
+    texts = _SIDE_BY_SIDE * 2  # each line a second time, after the others
+    kinds = (["goal", "activity", "risk", None] * len(texts))[:len(texts)]
+    together = classifier.classify_many(texts, kinds)
+    apart = Classifier.load(default_vocabulary_dir())
+    assert together == [apart.classify(text, kind) for text, kind in zip(texts, kinds)]
+    # No phrase reaches from one line into the next ("hot och" + "våld"), but it is found alone.
+    assert together[3].topics == () and together[10].topics == (HOT,)
+    vocabulary = VocabularyScorer(*load_vocabulary(default_vocabulary_dir()))
+    words: list[dict[int, str]] = [{} for _ in texts]
+    alone: list[dict[int, str]] = [{} for _ in texts]
+    assert vocabulary.judged_many(texts, kinds, words) == [
+        vocabulary.judged(text, kind, found) for text, kind, found in zip(texts, kinds, alone)]
+    assert words == alone
 
 
 # --- classify_plan -------------------------------------------------------------------------------
