@@ -261,12 +261,15 @@ class _Finder:
         """(start, end, entry indexes) of each hit; `end` is where the longest spelling ended."""
         return list(self._hits(text))
 
-    def find_many(self, texts: Sequence[str]) -> list[list[_Hit]]:
-        """`find` for each of the folded `texts`, scanned in one pass: no spelling can match a
-        newline, so none reaches from one line into the next."""
+    def find_many(self, texts: Sequence[str], separator: str = "\n") -> list[list[_Hit]]:
+        """`find` for each of `texts`, scanned in one pass, joined by a `separator` that no
+        spelling can match (a folded line has no newline; an abbreviation's spelling matches
+        neither a NUL nor across one), so that none reaches from one line into the next."""
+        if any(separator in text for text in texts):
+            return [self.find(text) for text in texts]
         found: list[list[_Hit]] = [[] for _ in texts]
         starts = _starts(texts)
-        for start, end, entries in self._hits("\n".join(texts)):
+        for start, end, entries in self._hits(separator.join(texts)):
             line = bisect.bisect_right(starts, start) - 1
             found[line].append((start - starts[line], end - starts[line], entries))
         return found
@@ -478,7 +481,8 @@ class Scanner:
         words it was found in, from the first word its match touches to the last.
         """
         where_found = self.folded.find(cleaned) if self.folded is not None else []
-        return self._judged(raw, cleaned, context, words, where_found)
+        raw_found = self.raw.find(raw) if self.raw is not None else []
+        return self._judged(raw, cleaned, context, words, where_found, raw_found)
 
     def judged_many(self, raws: Sequence[str], cleaned: Sequence[str],
                     contexts: Sequence[str | None], words: Sequence[dict[int, str] | None]
@@ -486,10 +490,15 @@ class Scanner:
         """`judged` for each line, the folded terms sought in all of them in one pass."""
         where_found = (self.folded.find_many(cleaned) if self.folded is not None
                        else [[] for _ in raws])
-        return [self._judged(*line) for line in zip(raws, cleaned, contexts, words, where_found)]
+        # Abbreviations are sought in the lines as written, joined by NUL, not by a newline: a
+        # spelling "CERT-SE" lets white space stand for its hyphen.
+        raw_found = (self.raw.find_many(raws, "\0") if self.raw is not None
+                     else [[] for _ in raws])
+        return [self._judged(*line)
+                for line in zip(raws, cleaned, contexts, words, where_found, raw_found)]
 
     def _judged(self, raw: str, cleaned: str, context: str | None,
-                words: dict[int, str] | None, where_found: list[_Hit]
+                words: dict[int, str] | None, where_found: list[_Hit], raw_found: list[_Hit]
                 ) -> tuple[list[Term], list[Term]]:
         terms = self.folded_terms
         found = [terms[i] for _, _, entries in where_found for i in entries]
@@ -499,9 +508,9 @@ class Scanner:
                     if terms[i].patterned and id(terms[i]) not in words:
                         last = cleaned.find(" ", end)  # a folded line ends with a space
                         words[id(terms[i])] = cleaned[cleaned.rfind(" ", 0, start) + 1:last]
-        if self.raw is not None:
+        if raw_found:
             terms = self.raw_terms
-            found += [terms[i] for _, _, entries in self.raw.find(raw) for i in entries]
+            found += [terms[i] for _, _, entries in raw_found for i in entries]
         if not found:
             return found, []
         where = cleaned if context is None else context
