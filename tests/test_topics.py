@@ -239,7 +239,8 @@ def test_fold_text() -> None:
 _SIDE_BY_SIDE = [
     "Säkerhetsskydd – IT-säkerhet!", "Ö6 é &", "Cafe\u0301 • ﬁler", "Arbetet mot hot och",
     "våld mot personal", "sakerhetsskydd", "Trygg förskolemiljö och känner sig trygga", "",
-    "Krisberedskap\nRSA", "Rakel används vid övningen", "hot och våld", "Brå-rapporten", " ",
+    "Krisberedskap\nRSA", "Rakel används vid övningen", "hot och våld", "Brå-rapporten",
+    "Incidenter rapporteras till CERT", "SE-nummer anges", "Övning\0med LSO", " ",
 ]
 
 
@@ -254,8 +255,10 @@ def test_lines_judged_together_are_judged_as_they_would_be_apart(classifier: Cla
     together = classifier.classify_many(texts, kinds)
     apart = Classifier.load(default_vocabulary_dir())
     assert together == [apart.classify(text, kind) for text, kind in zip(texts, kinds)]
-    # No phrase reaches from one line into the next ("hot och" + "våld"), but it is found alone.
+    # No phrase reaches from one line into the next ("hot och" + "våld", "CERT" + "SE"), but
+    # each is found alone.
     assert together[3].topics == () and together[10].topics == (HOT,)
+    assert together[12].topics == () and classifier.classify("CERT-SE").topics == (INFO,)
     vocabulary = VocabularyScorer(*load_vocabulary(default_vocabulary_dir()))
     words: list[dict[int, str]] = [{} for _ in texts]
     alone: list[dict[int, str]] = [{} for _ in texts]
