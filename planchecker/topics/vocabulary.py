@@ -113,7 +113,7 @@ def fold_texts(texts: Sequence[str]) -> list[str]:
     """`fold_text` of each of `texts`, folded in one pass: seven calls a line were a fifth of
     folding a plan's lines. Each step folds a character alone (NFKD's reordering moves only
     combining marks, which folding drops), so lines joined by a newline fold as they would apart."""
-    if any("\n" in text for text in texts):
+    if not texts or any("\n" in text for text in texts):
         return [fold_text(text) for text in texts]
     return _fold_lines("\n".join(texts), _BYTES_KEEP_NEWLINE)
 
