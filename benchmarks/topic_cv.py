@@ -98,6 +98,11 @@ def in_share(doc_id: str, share: float) -> bool:
     return int.from_bytes(digest[:8], "big") < share * 2**64
 
 
+def _trains(doc_id: str, fold: int, folds: int, partition: int, share: float) -> bool:
+    """Whether a training document trains the model that judges group `fold`."""
+    return fold_of(doc_id, folds, partition) != fold and (share >= 1 or in_share(doc_id, share))
+
+
 def _held_out(vocabulary: VocabularyScorer, folds: int, partition: int, share: float = 1.0
               ) -> Iterator[tuple[TopicModel, list[Line]]]:
     """For each group of training documents: the model trained on the other groups (only their
@@ -107,8 +112,7 @@ def _held_out(vocabulary: VocabularyScorer, folds: int, partition: int, share: f
     authors = examples()[len(training):]
     for fold in range(folds):
         train_rows = [Example(line.text, line.classifier_kind, line.gold)  # type: ignore[arg-type]
-                      for line in training if fold_of(line.doc_id, folds, partition) != fold
-                      and (share >= 1 or in_share(line.doc_id, share))]
+                      for line in training if _trains(line.doc_id, fold, folds, partition, share)]
         yield (_model(vocabulary, [*train_rows, *authors]),
                [line for line in training if fold_of(line.doc_id, folds, partition) == fold])
 
@@ -241,9 +245,8 @@ def curve_rows(folds: int, shares: Sequence[float], vocabulary_dir: Path | None 
         pairs: list[tuple[Classifier, Line]] = []
         for model, out in _held_out(vocabulary, folds, partition, share):
             pairs += [(Classifier(ModelScorer(vocabulary, model)), line) for line in out]
-        trained = sum(1 for fold in range(folds) for doc_id in documents
-                      if fold_of(doc_id, folds, partition) != fold
-                      and (share >= 1 or in_share(doc_id, share)))
+        trained = sum(_trains(doc_id, fold, folds, partition, share)
+                      for fold in range(folds) for doc_id in documents)
         scores = _pooled_scores(pairs)
         rows.append([f"{share:.2f}", round(trained / folds), f"{scores.lenient:.3f}",
                      f"{scores.macro_f1:.3f}", f"{scores.topic_found:.3f}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple, Protocol
@@ -672,15 +672,14 @@ class ItemTopics(NamedTuple):
         return tuple(s for s in self.judged.near if s.topic in wanted)
 
 
-def _decide(kind: Kind, item_id: str, tagged: Sequence[Topic], judgments: Iterator[Classification],
+def _decide(kind: Kind, item_id: str, tagged: Sequence[Topic], judged: Classification | None,
             inherited: tuple[Topic, ...] = ()) -> ItemTopics:
     # Tagged and inherited topics carry no evidence: the plan, or the goal's row, says why. A
     # tagged item's text is not classified at all (a fifth of a generated plan's aktiviteter), so
     # it is never named as "came close" either: the nämnd has already said what it serves.
-    if tagged:
+    if judged is None:
         return ItemTopics(kind, item_id, tuple(sorted(set(tagged), key=_TOPIC_ORDER.__getitem__)),
                           "tagged", NONE)
-    judged = next(judgments)  # the untagged items' judgments, in this order (classify_plan)
     if judged.topics:
         return ItemTopics(kind, item_id, judged.topics, "inferred", judged)
     if inherited:
@@ -695,24 +694,26 @@ def classify_plan(plan: Plan, classifier: Classifier) -> list[ItemTopics]:
     goal. Indicators: inferred, else inherited (they have no Fokusområde column). Risks: inferred
     from text, function and measure, with the terms limited to risk rows.
     """
-    # The cells of a risk are joined with a cut mark so that no phrase is read across two of them.
-    risk_texts = [" # ".join(part for part in (r.text, r.function, r.measure) if part)
-                  for r in plan.risks]
-    untagged: list[tuple[str, Kind]] = [
-        *((g.text, "goal") for g in plan.goals if not g.topics),
+    # Each item's text and row kind, None for a tagged one; the cells of a risk are joined with a
+    # cut mark so that no phrase is read across two of them.
+    lines: list[tuple[str, Kind] | None] = [
+        *(None if g.topics else (g.text, "goal") for g in plan.goals),
         *((i.text, "indicator") for i in plan.indicators),
-        *((a.text, "activity") for a in plan.activities if not a.topics),
-        *((text, "risk") for text in risk_texts),
+        *(None if a.topics else (a.text, "activity") for a in plan.activities),
+        *((" # ".join(part for part in (r.text, r.function, r.measure) if part), "risk")
+          for r in plan.risks),
     ]
-    judgments = iter(classifier.classify_many([text for text, _ in untagged],
-                                              [kind for _, kind in untagged]))
-    goals = [_decide("goal", g.id, g.topics, judgments) for g in plan.goals]
+    wanted = [line for line in lines if line is not None]
+    judgments = iter(classifier.classify_many([text for text, _ in wanted],
+                                              [kind for _, kind in wanted]))
+    judged = iter([None if line is None else next(judgments) for line in lines])
+    goals = [_decide("goal", g.id, g.topics, next(judged)) for g in plan.goals]
     of_goal = {item.id: item.topics for item in goals}
-    indicators = [_decide("indicator", i.id, (), judgments, of_goal.get(i.goal_id or "", ()))
+    indicators = [_decide("indicator", i.id, (), next(judged), of_goal.get(i.goal_id or "", ()))
                   for i in plan.indicators]
-    activities = [_decide("activity", a.id, a.topics, judgments, of_goal.get(a.goal_id or "", ()))
-                  for a in plan.activities]
-    risks = [_decide("risk", r.id, (), judgments) for r in plan.risks]
+    activities = [_decide("activity", a.id, a.topics, next(judged),
+                          of_goal.get(a.goal_id or "", ())) for a in plan.activities]
+    risks = [_decide("risk", r.id, (), next(judged)) for r in plan.risks]
     return goals + indicators + activities + risks
 
 

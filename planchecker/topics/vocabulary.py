@@ -289,7 +289,7 @@ class _Finder:
 
 
 def _starts(texts: Sequence[str]) -> list[int]:
-    """Where each text begins in the texts joined by newlines."""
+    """Where each text begins in the texts joined by a one-character separator."""
     starts, at = [], 0
     for text in texts:
         starts.append(at)
